@@ -1,0 +1,204 @@
+// The typed lab specification: the one source of truth that `labs/<lab>/lab.yaml` is loaded
+// into (see spec_loader.h) and that every later layer reads. Plain data, no behaviour.
+//
+// Every element that came from YAML carries its SourceMark so that a problem found after
+// loading (a step naming an unknown program, say) can still point at the file and line.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace labgrade {
+
+/// Where a YAML node stood: file path, 1-based line and column.
+struct SourceMark {
+  std::filesystem::path file;
+  int line = 0;    ///< 1-based; 0 when unknown.
+  int column = 0;  ///< 1-based; 0 when unknown.
+};
+
+/// Resource limits applied to one program run. Lab-wide defaults are merged with per-program
+/// overrides by the loader, so every ProgramSpec holds a complete set.
+struct ProgramLimits {
+  int wall_ms = 10'000;                    ///< wall-clock time before SIGTERM, then SIGKILL
+  int cpu_ms = 10'000;                     ///< RLIMIT_CPU (rounded up to whole seconds)
+  int memory_mib = 512;                    ///< RLIMIT_AS
+  int processes = 64;                      ///< RLIMIT_NPROC for the sandbox user
+  std::int64_t output_bytes = 16 << 20;    ///< per stream; the rest is drained and counted
+  int open_files = 64;                     ///< RLIMIT_NOFILE
+  int file_size_mib = 256;                 ///< RLIMIT_FSIZE
+};
+
+/// A program the lab defines: built from the student's or the reference's sources.
+/// `argv` is a template: placeholders like {keyfile} are expanded per test (see placeholders.h).
+struct ProgramSpec {
+  std::string name;              ///< the key under `programs:`, e.g. "reader"
+  std::string executable;        ///< path relative to the build directory; defaults to name
+  std::vector<std::string> argv; ///< arguments after argv[0]
+  ProgramLimits limits;
+  SourceMark mark;
+};
+
+/// Whose build a step runs.
+enum class Role { kStudent, kReference };
+
+/// What a program reads on standard input.
+struct StdinNone {};                       ///< /dev/null
+struct StdinText { std::string text; };    ///< literal bytes
+struct StdinFile { std::string path; };    ///< relative to the lab folder, e.g. data/short.txt
+struct StdinRandom {                       ///< deterministic pseudo-random bytes
+  std::int64_t size_bytes = 0;
+  std::uint64_t seed = 0;
+};
+using StdinSource = std::variant<StdinNone, StdinText, StdinFile, StdinRandom>;
+
+/// Which System V IPC object kind.
+enum class SysvKind { kSemaphoreSet, kSharedMemory, kMessageQueue };
+
+// ---- Steps: what a test does, in order. ----------------------------------------------------
+
+/// Starts a program and goes on without waiting (`start:`), or runs it to completion (`run:`).
+struct StartStep {
+  std::string program;     ///< key in LabSpec::programs
+  std::string instance;    ///< name later steps and checks use; defaults to `program`
+  Role role = Role::kStudent;
+  std::optional<std::vector<std::string>> argv;  ///< overrides the program's argv template
+  StdinSource stdin_source;
+  bool wait_for_exit = false;  ///< true for `run:`
+  SourceMark mark;
+};
+
+/// Waits until a System V object with the key of a key file exists (`wait_for_sysv:`).
+struct WaitForSysvStep {
+  SysvKind kind = SysvKind::kSemaphoreSet;
+  std::string key_file = "keyfile";  ///< name of the per-test key file ({keyfile} or {keyfile:NAME})
+  int proj_id = 1;                   ///< the key is ftok(key file, proj_id)
+  int timeout_ms = 5'000;
+  std::string instance;              ///< the program expected to create it (for the message)
+  SourceMark mark;
+};
+
+/// Waits until an instance exits (`wait_exit:`), failing the test if it takes longer.
+struct WaitExitStep {
+  std::string instance;
+  int timeout_ms = 10'000;
+  SourceMark mark;
+};
+
+/// Sends a signal to an instance's process group (`signal:`).
+struct SignalStep {
+  std::string instance;
+  int signal = 15;  ///< SIGTERM
+  SourceMark mark;
+};
+
+/// Creates a System V object as if left over by an earlier run (`create_sysv:`).
+struct CreateSysvStep {
+  SysvKind kind = SysvKind::kSemaphoreSet;
+  std::string key_file = "keyfile";
+  int proj_id = 1;
+  int size = 2;  ///< semaphores in the set, or bytes of the segment
+  SourceMark mark;
+};
+
+/// Watches an instance for `window_ms` and fails if it used more than `max_cpu_percent` of
+/// that time (`expect_idle:`). Detects busy-waiting where a program should block.
+struct ExpectIdleStep {
+  std::string instance;
+  int window_ms = 500;
+  int max_cpu_percent = 10;
+  SourceMark mark;
+};
+
+using Step = std::variant<StartStep, WaitForSysvStep, WaitExitStep, SignalStep, CreateSysvStep,
+                          ExpectIdleStep>;
+
+// ---- Checks: what must hold once the steps are done. ---------------------------------------
+
+/// How an instance ended: an exit code, or a terminating signal.
+struct ExitCheck {
+  std::string instance;
+  std::optional<int> exit_code;   ///< exactly one of these is set
+  std::optional<int> signal;
+  SourceMark mark;
+};
+
+enum class StreamName { kStdout, kStderr };
+
+/// How to compare a captured stream.
+enum class MatchKind {
+  kEquals,              ///< same bytes as `text`
+  kSameAsFile,          ///< same bytes as a lab file (`text` holds its path)
+  kSameAsStdinOf,       ///< same bytes as what instance `text` was fed
+  kContains,            ///< contains `text`
+  kRegex,               ///< ECMAScript regex `text` matches somewhere
+  kEqualsNormalized,    ///< equal after collapsing runs of white space and trimming
+  kEmpty,               ///< nothing at all
+  kNotEmpty,            ///< at least one byte
+};
+
+struct OutputCheck {
+  std::string instance;
+  StreamName stream = StreamName::kStdout;
+  MatchKind match = MatchKind::kEquals;
+  std::string text;
+  SourceMark mark;
+};
+
+/// No System V object (of any kind) is left in the test's IPC namespace (`no_sysv_left:`).
+struct NoSysvLeftCheck {
+  SourceMark mark;
+};
+
+/// A System V object for a key file still exists (`sysv_exists:`), e.g. stale objects that a
+/// program must not have removed.
+struct SysvExistsCheck {
+  SysvKind kind = SysvKind::kSemaphoreSet;
+  std::string key_file = "keyfile";
+  int proj_id = 1;
+  SourceMark mark;
+};
+
+/// The instance finished within `max_ms` of wall time (`finished_within:`).
+struct DurationCheck {
+  std::string instance;
+  int max_ms = 0;
+  SourceMark mark;
+};
+
+using Check = std::variant<ExitCheck, OutputCheck, NoSysvLeftCheck, SysvExistsCheck, DurationCheck>;
+
+enum class Visibility { kVisible, kHidden };
+
+struct TestSpec {
+  std::string name;         ///< short identifier, e.g. "empty-input"
+  std::string description;  ///< one line a student reads
+  int points = 0;
+  Visibility visibility = Visibility::kVisible;
+  std::string hint;         ///< shown to the student when the test fails
+  std::vector<Step> steps;
+  std::vector<Check> checks;
+  SourceMark mark;
+};
+
+struct LabSpec {
+  std::string name;                     ///< e.g. "shm-xfer"
+  std::string title;
+  std::filesystem::path lab_dir;        ///< folder that holds lab.yaml
+  std::filesystem::path reference_dir;  ///< reference sources, absolute
+  std::vector<std::string> required_files;  ///< must be in the submission
+  std::vector<std::string> provided_files;  ///< lab files (relative to lab_dir) copied over
+                                            ///< the submission's, e.g. starter/xfr.h
+  std::vector<std::string> build_commands;  ///< run with /bin/sh -c in the build directory
+  int build_timeout_ms = 60'000;
+  std::map<std::string, ProgramSpec> programs;
+  std::vector<TestSpec> tests;
+  SourceMark mark;
+};
+
+}  // namespace labgrade

@@ -1,0 +1,821 @@
+// The lab.yaml loader: one reader per section of the schema (labs/SCHEMA-DRAFT.yaml), each built
+// on the typed reader in spec_reader.h. A reader that finds a problem reports it and hands back
+// nothing; its caller goes on with the next item, so one run reports every broken test.
+#include "harness/spec_loader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <map>
+// GCC 12 warns inside <regex> when building with -fsanitize=address, a false positive:
+// https://gcc.gnu.org/bugzilla/show_bug.cgi?id=105616. Keep the sanitizer build warning-clean.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <regex>
+#pragma GCC diagnostic pop
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "harness/signal_names.h"
+#include "harness/spec_reader.h"
+
+namespace labgrade {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::int64_t kNoUpperBound = std::numeric_limits<int>::max();
+
+/// What the readers of tests need from the rest of the lab.
+struct LabContext {
+  fs::path lab_dir;
+  /// Every program declared under `programs:`, even one with errors, so that a broken program
+  /// is not reported again by every step that starts it.
+  std::vector<std::string> program_names;
+};
+
+/// An instance a test has started so far.
+struct InstanceRecord {
+  int line = 0;
+  bool has_stdin = false;
+};
+using InstanceTable = std::map<std::string, InstanceRecord>;
+
+/// The test names and points seen so far, for the checks across tests.
+struct TestTally {
+  std::map<std::string, int> name_lines;
+  std::int64_t points_sum = 0;
+  bool points_complete = true;  ///< false once a test's points could not be read
+};
+
+fs::path NormalAbsolute(const fs::path& path) {
+  std::error_code error;
+  fs::path normal = fs::absolute(path, error).lexically_normal();
+  if (error) normal = path.lexically_normal();
+  // "a/b/" and "a/b/." normalise to "a/b/"; keep one spelling.
+  if (normal.has_relative_path() && normal.filename().empty()) normal = normal.parent_path();
+  return normal;
+}
+
+// ---- Names, lab files, placeholders, signals -----------------------------------------------
+
+std::vector<std::string_view> Views(const std::vector<std::string>& names) {
+  return std::vector<std::string_view>(names.begin(), names.end());
+}
+
+bool IsSlug(std::string_view text) {
+  if (text.empty()) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+/// A required name made of a-z, 0-9 and '-'.
+std::optional<std::string> ReadSlug(const SpecMap& map, std::string_view key) {
+  const std::optional<SpecNode> node = map.Get(key, Presence::kRequired);
+  if (!node) return std::nullopt;
+  std::optional<std::string> text = node->AsString();
+  if (text && !IsSlug(*text)) {
+    node->Error(fmt::format("'{}' must use only a-z, 0-9 and '-'", *text));
+    return std::nullopt;
+  }
+  return text;
+}
+
+/// True for a relative path that does not climb out of the folder it is relative to.
+bool StaysInside(const fs::path& path) {
+  if (path.empty() || path.has_root_path()) return false;
+  return std::none_of(path.begin(), path.end(), [](const fs::path& part) { return part == ".."; });
+}
+
+/// A path to a regular file in the lab folder, e.g. "data/short.txt".
+std::optional<std::string> ReadLabFile(const SpecNode& node, const fs::path& lab_dir) {
+  std::optional<std::string> text = node.AsString();
+  if (!text) return std::nullopt;
+  if (!StaysInside(*text)) {
+    node.Error(fmt::format("'{}' must be a path inside the lab folder (no absolute paths, no '..')",
+                           *text));
+    return std::nullopt;
+  }
+  std::error_code error;
+  if (!fs::is_regular_file(lab_dir / *text, error)) {
+    node.Error(fmt::format("'{}' is not a file in the lab folder", *text));
+    return std::nullopt;
+  }
+  return text;
+}
+
+/// "keyfile" or "keyfile:NAME": the per-test key files a lab can use.
+bool IsKeyFileName(std::string_view text) {
+  constexpr std::string_view kPrefix = "keyfile:";
+  if (text == "keyfile") return true;
+  return text.starts_with(kPrefix) && IsSlug(text.substr(kPrefix.size()));
+}
+
+/// What is wrong with the placeholders in one argv element, if anything. Every '{' opens one.
+std::optional<std::string> PlaceholderProblem(std::string_view arg) {
+  static const std::vector<std::string_view> kAllowed = {"{keyfile}", "{keyfile:NAME}", "{testdir}",
+                                                         "{labdir}", "{port}"};
+  for (std::size_t open = arg.find('{'); open != std::string_view::npos;
+       open = arg.find('{', open + 1)) {
+    const std::size_t close = arg.find('}', open);
+    if (close == std::string_view::npos) {
+      return fmt::format("'{{' without a closing '}}' in '{}'", arg);
+    }
+    const std::string_view name = arg.substr(open + 1, close - open - 1);
+    if (!IsKeyFileName(name) && name != "testdir" && name != "labdir" && name != "port") {
+      const std::string placeholder(arg.substr(open, close - open + 1));
+      return fmt::format("unknown placeholder '{}' ({})", placeholder,
+                         NameHint(placeholder, kAllowed, "allowed"));
+    }
+  }
+  return std::nullopt;
+}
+
+/// A list of argument templates, each with valid placeholders.
+std::optional<std::vector<std::string>> ReadArgv(const SpecNode& node) {
+  const std::optional<std::vector<SpecNode>> elements = node.AsList();
+  if (!elements) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  std::vector<std::string> argv;
+  for (const SpecNode& element : *elements) {
+    const std::optional<std::string> arg = element.AsString();
+    if (!arg) continue;
+    if (const std::optional<std::string> problem = PlaceholderProblem(*arg)) {
+      element.Error(*problem);
+    }
+    argv.push_back(*arg);
+  }
+  if (!watch.clean()) return std::nullopt;
+  return argv;
+}
+
+std::optional<std::string> ReadKeyFile(const SpecMap& map) {
+  const std::optional<SpecNode> node = map.Get("key_file");
+  if (!node) return "keyfile";
+  std::optional<std::string> text = node->AsString();
+  if (text && !IsKeyFileName(*text)) {
+    node->Error(
+        fmt::format("expected keyfile or keyfile:NAME (NAME made of a-z, 0-9 and '-'), "
+                    "got '{}'",
+                    *text));
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::optional<int> ReadSignal(const SpecNode& node) {
+  const std::optional<std::string> text = node.AsString();
+  if (!text) return std::nullopt;
+  const std::optional<int> signal = SignalFromName(*text);
+  if (!signal) {
+    node.Error(fmt::format("expected a signal name like SIGTERM or a number from 1 to 64, got '{}'",
+                           *text));
+  }
+  return signal;
+}
+
+std::optional<SysvKind> ReadSysvKind(const SpecMap& map) {
+  const std::optional<SpecNode> node = map.Get("kind", Presence::kRequired);
+  if (!node) return std::nullopt;
+  return node->AsChoice<SysvKind>({{"semaphores", SysvKind::kSemaphoreSet},
+                                   {"shared_memory", SysvKind::kSharedMemory},
+                                   {"message_queue", SysvKind::kMessageQueue}});
+}
+
+/// Stores `key`'s value in `field` when given and at least `min`; leaves the default otherwise.
+template <typename Number>
+void ReadNumberInto(const SpecMap& map, std::string_view key, std::int64_t min, Number& field) {
+  const std::optional<std::int64_t> value =
+      map.Integer(key, min, std::numeric_limits<Number>::max());
+  if (value) field = static_cast<Number>(*value);
+}
+
+// ---- Lab-wide sections ---------------------------------------------------------------------
+
+/// `limits:` applied over `limits`.
+ProgramLimits ReadLimits(const SpecNode& node, ProgramLimits limits) {
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"wall_ms", "cpu_ms", "memory_mib", "processes", "output_bytes",
+                           "open_files", "file_size_mib"});
+  if (!map) return limits;
+  ReadNumberInto(*map, "wall_ms", 1, limits.wall_ms);
+  ReadNumberInto(*map, "cpu_ms", 1, limits.cpu_ms);
+  ReadNumberInto(*map, "memory_mib", 1, limits.memory_mib);
+  ReadNumberInto(*map, "processes", 1, limits.processes);
+  ReadNumberInto(*map, "output_bytes", 1, limits.output_bytes);
+  ReadNumberInto(*map, "open_files", 1, limits.open_files);
+  ReadNumberInto(*map, "file_size_mib", 1, limits.file_size_mib);
+  return limits;
+}
+
+void ReadSubmission(const SpecNode& node, const fs::path& lab_dir, LabSpec& spec) {
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"required", "provided"});
+  if (!map) return;
+  if (const std::optional<SpecNode> required = map->Get("required", Presence::kRequired)) {
+    if (const std::optional<std::vector<SpecNode>> files = required->AsList()) {
+      if (files->empty()) required->Error("needs at least one file");
+      for (const SpecNode& file : *files) {
+        const std::optional<std::string> name = file.AsString();
+        if (name && (name->empty() || *name == "." || *name == ".." ||
+                     name->find('/') != std::string::npos)) {
+          file.Error(fmt::format("'{}' must be a plain file name (no folders)", *name));
+        } else if (name) {
+          spec.required_files.push_back(*name);
+        }
+      }
+    }
+  }
+  if (const std::optional<SpecNode> provided = map->Get("provided")) {
+    if (const std::optional<std::vector<SpecNode>> files = provided->AsList()) {
+      for (const SpecNode& file : *files) {
+        if (std::optional<std::string> path = ReadLabFile(file, lab_dir)) {
+          spec.provided_files.push_back(*path);
+        }
+      }
+    }
+  }
+}
+
+void ReadBuild(const SpecNode& node, LabSpec& spec) {
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"timeout_ms", "commands"});
+  if (!map) return;
+  ReadNumberInto(*map, "timeout_ms", 1, spec.build_timeout_ms);
+  const std::optional<SpecNode> commands = map->Get("commands", Presence::kRequired);
+  if (!commands) return;
+  const std::optional<std::vector<SpecNode>> lines = commands->AsList();
+  if (!lines) return;
+  if (lines->empty()) commands->Error("needs at least one command");
+  for (const SpecNode& line : *lines) {
+    const std::optional<std::string> command = line.AsString();
+    if (command && command->empty()) line.Error("must not be empty");
+    if (command && !command->empty()) spec.build_commands.push_back(*command);
+  }
+}
+
+/// `reference:` (relative to the lab folder), or ../../reference/<name> by default.
+void ReadReference(const SpecMap& root, const std::optional<std::string>& name, LabSpec& spec) {
+  const std::optional<SpecNode> node = root.Get("reference");
+  fs::path folder;
+  if (node) {
+    const std::optional<std::string> text = node->AsString();
+    if (!text) return;
+    folder = NormalAbsolute(spec.lab_dir / *text);
+  } else if (name) {
+    folder = NormalAbsolute(spec.lab_dir / ".." / ".." / "reference" / *name);
+  } else {
+    return;  // the missing name is reported already
+  }
+  std::error_code error;
+  if (fs::is_directory(folder, error)) {
+    spec.reference_dir = folder;
+  } else if (node) {
+    node->Error(fmt::format("folder '{}' does not exist", folder.string()));
+  } else {
+    // Nothing in the file to point at: the folder comes from the default.
+    root.node().sink().Add(
+        YAML::Mark::null_mark(), "reference",
+        fmt::format("reference: folder '{}' does not exist (the default is "
+                    "../../reference/<name> from the lab folder; set 'reference:' to change it)",
+                    folder.string()));
+  }
+}
+
+std::optional<ProgramSpec> ReadProgram(const std::string& name, const SpecNode& node,
+                                       const ProgramLimits& lab_limits) {
+  ProgramSpec program{name, name, {}, lab_limits, node.mark()};
+  if (node.IsNull()) return program;  // "writer:" alone: every default
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"executable", "argv", "limits"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  if (const std::optional<SpecNode> executable = map->Get("executable")) {
+    const std::optional<std::string> path = executable->AsString();
+    if (path && !StaysInside(*path)) {
+      executable->Error(fmt::format(
+          "'{}' must be a path inside the build folder (no absolute paths, no '..')", *path));
+    } else if (path) {
+      program.executable = *path;
+    }
+  }
+  if (const std::optional<SpecNode> argv = map->Get("argv")) {
+    program.argv = ReadArgv(*argv).value_or(std::vector<std::string>{});
+  }
+  if (const std::optional<SpecNode> limits = map->Get("limits")) {
+    program.limits = ReadLimits(*limits, lab_limits);
+  }
+  if (!watch.clean()) return std::nullopt;
+  return program;
+}
+
+void ReadPrograms(const SpecNode& node, const ProgramLimits& lab_limits, LabSpec& spec,
+                  LabContext& lab) {
+  const std::optional<SpecMap> map = SpecMap::ReadAnyKeys(node);
+  if (!map) return;
+  const std::vector<std::pair<std::string, SpecNode>> entries = map->Entries();
+  if (entries.empty()) node.Error("needs at least one program");
+  for (const auto& [name, value] : entries) {
+    if (std::optional<ProgramSpec> program = ReadProgram(name, value, lab_limits)) {
+      spec.programs.emplace(name, std::move(*program));
+    }
+  }
+  for (const auto& entry : entries) lab.program_names.push_back(entry.first);
+}
+
+// ---- Instances -----------------------------------------------------------------------------
+
+std::vector<std::string> InstanceNames(const InstanceTable& instances) {
+  std::vector<std::string> names;
+  for (const auto& entry : instances) names.push_back(entry.first);
+  return names;
+}
+
+/// The instance `key` names, which must be in `instances`. `when` says which instances count:
+/// "before this step" or "in this test".
+std::optional<std::string> ReadInstance(const SpecMap& map, std::string_view key,
+                                        const InstanceTable& instances, std::string_view when,
+                                        Presence presence = Presence::kRequired) {
+  const std::optional<SpecNode> node = map.Get(key, presence);
+  if (!node) return std::nullopt;
+  std::optional<std::string> name = node->AsString();
+  if (name && !instances.contains(*name)) {
+    const std::vector<std::string> started = InstanceNames(instances);
+    node->Error(fmt::format("no instance '{}' was started {} ({})", *name, when,
+                            NameHint(*name, Views(started), "started")));
+    return std::nullopt;
+  }
+  return name;
+}
+
+// ---- Steps ---------------------------------------------------------------------------------
+
+constexpr std::string_view kBeforeThisStep = "before this step";
+
+std::optional<StdinSource> ReadStdin(const SpecNode& node, const fs::path& lab_dir) {
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"text", "file", "random_bytes", "seed"});
+  if (!map) return std::nullopt;
+  const std::optional<std::string> kind = map->OneOf({"text", "file", "random_bytes"});
+  if (!kind) return std::nullopt;
+  if (*kind != "random_bytes" && map->Has("seed")) {
+    map->node().ErrorAt(map->KeyMark("seed"), "'seed' goes only with 'random_bytes'");
+    return std::nullopt;
+  }
+  if (*kind == "text") {
+    const std::optional<std::string> text = map->String("text");
+    if (text) return StdinText{*text};
+  } else if (*kind == "file") {
+    const std::optional<std::string> path = ReadLabFile(*map->Get("file"), lab_dir);
+    if (path) return StdinFile{*path};
+  } else {
+    const std::optional<std::int64_t> size =
+        map->Integer("random_bytes", 0, std::numeric_limits<std::int64_t>::max());
+    const std::optional<SpecNode> seed_node = map->Get("seed");
+    const std::optional<std::uint64_t> seed =
+        seed_node ? seed_node->AsUnsigned() : std::optional<std::uint64_t>(0);
+    if (size && seed) return StdinRandom{*size, *seed};
+  }
+  return std::nullopt;
+}
+
+/// `start: PROGRAM` or `run: PROGRAM`, with `as`, `from`, `args` and `stdin`.
+std::optional<Step> ReadStartStep(const SpecMap& step, const std::string& action,
+                                  const LabContext& lab, InstanceTable& instances) {
+  ErrorWatch watch(step.node().sink());
+  const SpecNode program_node = *step.Get(action);
+  const std::optional<std::string> program = program_node.AsString();
+  if (!program) return std::nullopt;
+  if (std::find(lab.program_names.begin(), lab.program_names.end(), *program) ==
+      lab.program_names.end()) {
+    program_node.Error(fmt::format("no program '{}' is defined ({})", *program,
+                                   NameHint(*program, Views(lab.program_names), "programs")));
+  }
+  StartStep start;
+  start.program = *program;
+  start.instance = step.String("as").value_or(*program);
+  start.wait_for_exit = action == "run";
+  start.mark = step.node().mark();
+  const auto [known, added] =
+      instances.emplace(start.instance, InstanceRecord{start.mark.line, step.Has("stdin")});
+  if (!added) {
+    const SpecNode at = step.Get("as").value_or(program_node);
+    at.Error(fmt::format("instance '{}' was already started on line {}{}", start.instance,
+                         known->second.line, step.Has("as") ? "" : "; name this one with 'as:'"));
+  }
+  if (const std::optional<SpecNode> from = step.Get("from")) {
+    const std::optional<Role> role =
+        from->AsChoice<Role>({{"student", Role::kStudent}, {"reference", Role::kReference}});
+    start.role = role.value_or(Role::kStudent);
+  }
+  if (const std::optional<SpecNode> args = step.Get("args")) start.argv = ReadArgv(*args);
+  if (const std::optional<SpecNode> stdin_node = step.Get("stdin")) {
+    start.stdin_source = ReadStdin(*stdin_node, lab.lab_dir).value_or(StdinNone{});
+  }
+  if (!watch.clean()) return std::nullopt;
+  return start;
+}
+
+std::optional<Step> ReadWaitForSysvStep(const SpecNode& node, const InstanceTable& instances) {
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"kind", "key_file", "timeout_ms", "created_by"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  WaitForSysvStep step;
+  step.mark = node.mark();
+  step.kind = ReadSysvKind(*map).value_or(step.kind);
+  step.key_file = ReadKeyFile(*map).value_or(step.key_file);
+  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
+  step.instance = ReadInstance(*map, "created_by", instances, kBeforeThisStep, Presence::kOptional)
+                      .value_or("");
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
+std::optional<Step> ReadWaitExitStep(const SpecNode& node, const InstanceTable& instances) {
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "timeout_ms"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  WaitExitStep step;
+  step.mark = node.mark();
+  step.instance = ReadInstance(*map, "instance", instances, kBeforeThisStep).value_or("");
+  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
+std::optional<Step> ReadSignalStep(const SpecNode& node, const InstanceTable& instances) {
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "signal"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  SignalStep step;
+  step.mark = node.mark();
+  step.instance = ReadInstance(*map, "instance", instances, kBeforeThisStep).value_or("");
+  if (const std::optional<SpecNode> signal = map->Get("signal")) {
+    step.signal = ReadSignal(*signal).value_or(step.signal);
+  }
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
+std::optional<Step> ReadCreateSysvStep(const SpecNode& node) {
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"kind", "key_file", "size"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  CreateSysvStep step;
+  step.mark = node.mark();
+  step.kind = ReadSysvKind(*map).value_or(step.kind);
+  step.key_file = ReadKeyFile(*map).value_or(step.key_file);
+  ReadNumberInto(*map, "size", 1, step.size);
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
+std::optional<Step> ReadExpectIdleStep(const SpecNode& node, const InstanceTable& instances) {
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"instance", "window_ms", "max_cpu_percent"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  ExpectIdleStep step;
+  step.mark = node.mark();
+  step.instance = ReadInstance(*map, "instance", instances, kBeforeThisStep).value_or("");
+  ReadNumberInto(*map, "window_ms", 1, step.window_ms);
+  const std::optional<std::int64_t> percent = map->Integer("max_cpu_percent", 0, 100);
+  if (percent) step.max_cpu_percent = static_cast<int>(*percent);
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
+std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab,
+                             InstanceTable& instances) {
+  ErrorWatch watch(node.sink());
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"start", "run", "wait_for_sysv", "wait_exit", "signal", "create_sysv",
+                           "expect_idle", "as", "from", "args", "stdin"});
+  // An unknown key is most likely the action misspelt: "needs one of" would say it twice.
+  if (!map || !watch.clean()) return std::nullopt;
+  const std::optional<std::string> action = map->OneOf(
+      {"start", "run", "wait_for_sysv", "wait_exit", "signal", "create_sysv", "expect_idle"});
+  if (!action) return std::nullopt;
+  if (*action == "start" || *action == "run") return ReadStartStep(*map, *action, lab, instances);
+  for (std::string_view key : {"as", "from", "args", "stdin"}) {
+    if (map->Has(key)) {
+      node.ErrorAt(map->KeyMark(key), fmt::format("'{}' goes only with 'start' or 'run'", key));
+      return std::nullopt;
+    }
+  }
+  const SpecNode body = *map->Get(*action);
+  if (*action == "wait_for_sysv") return ReadWaitForSysvStep(body, instances);
+  if (*action == "wait_exit") return ReadWaitExitStep(body, instances);
+  if (*action == "signal") return ReadSignalStep(body, instances);
+  if (*action == "create_sysv") return ReadCreateSysvStep(body);
+  return ReadExpectIdleStep(body, instances);
+}
+
+// ---- Checks --------------------------------------------------------------------------------
+
+constexpr std::string_view kInThisTest = "in this test";
+
+std::optional<Check> ReadExitCheck(const SpecNode& node, const InstanceTable& instances) {
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "code", "signal"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  ExitCheck check;
+  check.mark = node.mark();
+  check.instance = ReadInstance(*map, "instance", instances, kInThisTest).value_or("");
+  const std::optional<std::string> which = map->OneOf({"code", "signal"});
+  if (which == "code") {
+    const std::optional<std::int64_t> code = map->Integer("code", 0, 255);
+    if (code) check.exit_code = static_cast<int>(*code);
+  } else if (which == "signal") {
+    check.signal = ReadSignal(*map->Get("signal"));
+  }
+  if (!watch.clean()) return std::nullopt;
+  return check;
+}
+
+/// The matcher's value into `check.text`, checked for its kind.
+void ReadMatcher(const SpecMap& map, const std::string& matcher, const LabContext& lab,
+                 const InstanceTable& instances, OutputCheck& check) {
+  const SpecNode value = *map.Get(matcher);
+  if (matcher == "empty" || matcher == "not_empty") {
+    const std::optional<bool> flag = value.AsBool();
+    if (flag == false) value.Error("must be true, got false");
+  } else if (matcher == "same_as_file") {
+    check.text = ReadLabFile(value, lab.lab_dir).value_or("");
+  } else if (matcher == "same_as_stdin_of") {
+    const std::optional<std::string> instance = ReadInstance(map, matcher, instances, kInThisTest);
+    if (instance && !instances.at(*instance).has_stdin) {
+      value.Error(fmt::format("instance '{}' is given no stdin to compare with", *instance));
+    }
+    check.text = instance.value_or("");
+  } else {
+    check.text = value.AsString().value_or("");
+  }
+  if (matcher == "regex") {
+    try {
+      const std::regex compiled(check.text, std::regex::ECMAScript);
+    } catch (const std::regex_error& error) {
+      value.Error(fmt::format("invalid regular expression: {}", error.what()));
+    }
+  }
+}
+
+std::optional<Check> ReadOutputCheck(const SpecNode& node, StreamName stream, const LabContext& lab,
+                                     const InstanceTable& instances) {
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"instance", "equals", "same_as_file", "same_as_stdin_of", "contains",
+                           "regex", "equals_normalized", "empty", "not_empty"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  OutputCheck check;
+  check.mark = node.mark();
+  check.stream = stream;
+  check.instance = ReadInstance(*map, "instance", instances, kInThisTest).value_or("");
+  const std::optional<std::string> matcher =
+      map->OneOf({"equals", "same_as_file", "same_as_stdin_of", "contains", "regex",
+                  "equals_normalized", "empty", "not_empty"});
+  if (!matcher) return std::nullopt;
+  static const std::map<std::string, MatchKind, std::less<>> kMatchKinds = {
+      {"equals", MatchKind::kEquals},
+      {"same_as_file", MatchKind::kSameAsFile},
+      {"same_as_stdin_of", MatchKind::kSameAsStdinOf},
+      {"contains", MatchKind::kContains},
+      {"regex", MatchKind::kRegex},
+      {"equals_normalized", MatchKind::kEqualsNormalized},
+      {"empty", MatchKind::kEmpty},
+      {"not_empty", MatchKind::kNotEmpty}};
+  check.match = kMatchKinds.at(*matcher);
+  ReadMatcher(*map, *matcher, lab, instances, check);
+  if (!watch.clean()) return std::nullopt;
+  return check;
+}
+
+std::optional<Check> ReadNoSysvLeftCheck(const SpecNode& node) {
+  const std::optional<bool> flag = node.AsBool();
+  if (flag == false) node.Error("must be true, got false");
+  if (flag != true) return std::nullopt;
+  return NoSysvLeftCheck{node.mark()};
+}
+
+std::optional<Check> ReadSysvExistsCheck(const SpecNode& node) {
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"kind", "key_file"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  SysvExistsCheck check;
+  check.mark = node.mark();
+  check.kind = ReadSysvKind(*map).value_or(check.kind);
+  check.key_file = ReadKeyFile(*map).value_or(check.key_file);
+  if (!watch.clean()) return std::nullopt;
+  return check;
+}
+
+std::optional<Check> ReadDurationCheck(const SpecNode& node, const InstanceTable& instances) {
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "max_ms"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  DurationCheck check;
+  check.mark = node.mark();
+  check.instance = ReadInstance(*map, "instance", instances, kInThisTest).value_or("");
+  const std::optional<std::int64_t> max_ms =
+      map->Integer("max_ms", 1, kNoUpperBound, Presence::kRequired);
+  if (max_ms) check.max_ms = static_cast<int>(*max_ms);
+  if (!watch.clean()) return std::nullopt;
+  return check;
+}
+
+std::optional<Check> ReadCheck(const SpecNode& node, const LabContext& lab,
+                               const InstanceTable& instances) {
+  ErrorWatch watch(node.sink());
+  const std::optional<SpecMap> map = SpecMap::Read(
+      node, {"exit", "stdout", "stderr", "no_sysv_left", "sysv_exists", "finished_within"});
+  if (!map || !watch.clean()) return std::nullopt;
+  const std::optional<std::string> kind =
+      map->OneOf({"exit", "stdout", "stderr", "no_sysv_left", "sysv_exists", "finished_within"});
+  if (!kind) return std::nullopt;
+  const SpecNode body = *map->Get(*kind);
+  if (*kind == "exit") return ReadExitCheck(body, instances);
+  if (*kind == "stdout") return ReadOutputCheck(body, StreamName::kStdout, lab, instances);
+  if (*kind == "stderr") return ReadOutputCheck(body, StreamName::kStderr, lab, instances);
+  if (*kind == "no_sysv_left") return ReadNoSysvLeftCheck(body);
+  if (*kind == "sysv_exists") return ReadSysvExistsCheck(body);
+  return ReadDurationCheck(body, instances);
+}
+
+// ---- Tests ---------------------------------------------------------------------------------
+
+void ReadTestName(const SpecMap& map, TestTally& tally, TestSpec& test) {
+  const std::optional<std::string> name = ReadSlug(map, "name");
+  if (!name) return;
+  test.name = *name;
+  const auto [first, added] = tally.name_lines.emplace(*name, map.node().mark().line);
+  if (!added) {
+    map.Get("name")->Error(
+        fmt::format("test name '{}' is already used on line {}", *name, first->second));
+  }
+}
+
+void ReadTestPoints(const SpecMap& map, TestTally& tally, TestSpec& test) {
+  const std::optional<std::int64_t> points =
+      map.Integer("points", 0, kNoUpperBound, Presence::kRequired);
+  if (!points) {
+    tally.points_complete = false;
+    return;
+  }
+  test.points = static_cast<int>(*points);
+  tally.points_sum += *points;
+}
+
+void ReadTestSteps(const SpecMap& map, const LabContext& lab, InstanceTable& instances,
+                   TestSpec& test) {
+  const std::optional<SpecNode> steps = map.Get("steps", Presence::kRequired);
+  if (!steps) return;
+  const std::optional<std::vector<SpecNode>> items = steps->AsList();
+  if (!items) return;
+  if (items->empty()) steps->Error("needs at least one step");
+  for (const SpecNode& item : *items) {
+    if (std::optional<Step> step = ReadStep(item, lab, instances)) test.steps.push_back(*step);
+  }
+}
+
+void ReadTestChecks(const SpecMap& map, const LabContext& lab, const InstanceTable& instances,
+                    TestSpec& test) {
+  const std::optional<SpecNode> checks = map.Get("checks");
+  if (!checks) return;
+  const std::optional<std::vector<SpecNode>> items = checks->AsList();
+  if (!items) return;
+  for (const SpecNode& item : *items) {
+    if (std::optional<Check> check = ReadCheck(item, lab, instances)) {
+      test.checks.push_back(*check);
+    }
+  }
+}
+
+std::optional<TestSpec> ReadTest(const SpecNode& node, const LabContext& lab, TestTally& tally) {
+  ErrorWatch watch(node.sink());
+  const std::optional<SpecMap> map = SpecMap::Read(
+      node, {"name", "description", "points", "visibility", "hint", "steps", "checks"});
+  if (!map) {
+    tally.points_complete = false;
+    return std::nullopt;
+  }
+  TestSpec test;
+  test.mark = node.mark();
+  ReadTestName(*map, tally, test);
+  test.description = map->String("description", Presence::kRequired).value_or("");
+  ReadTestPoints(*map, tally, test);
+  if (const std::optional<SpecNode> visibility = map->Get("visibility")) {
+    test.visibility = visibility
+                          ->AsChoice<Visibility>(
+                              {{"visible", Visibility::kVisible}, {"hidden", Visibility::kHidden}})
+                          .value_or(Visibility::kVisible);
+  }
+  test.hint = map->String("hint").value_or("");
+  InstanceTable instances;
+  ReadTestSteps(*map, lab, instances, test);
+  ReadTestChecks(*map, lab, instances, test);
+  if (!watch.clean()) return std::nullopt;
+  return test;
+}
+
+void ReadTests(const SpecMap& root, const LabContext& lab, LabSpec& spec) {
+  const std::optional<SpecNode> node = root.Get("tests", Presence::kRequired);
+  if (!node) return;
+  const std::optional<std::vector<SpecNode>> items = node->AsList();
+  if (!items) return;
+  if (items->empty()) {
+    node->Error("needs at least one test");
+    return;
+  }
+  TestTally tally;
+  for (const SpecNode& item : *items) {
+    if (std::optional<TestSpec> test = ReadTest(item, lab, tally)) {
+      spec.tests.push_back(std::move(*test));
+    }
+  }
+  if (tally.points_complete && tally.points_sum != 100) {
+    node->ErrorAt(root.KeyMark("tests"),
+                  fmt::format("points add up to {}; they must add up to 100", tally.points_sum));
+  }
+}
+
+// ---- The document --------------------------------------------------------------------------
+
+std::optional<LabSpec> ReadLab(const SpecNode& document, const fs::path& lab_dir) {
+  if (document.IsNull()) {
+    document.Error(
+        "the file is empty; a lab spec needs name, title, submission, build, "
+        "programs and tests");
+    return std::nullopt;
+  }
+  ErrorWatch watch(document.sink());
+  const std::optional<SpecMap> root = SpecMap::Read(
+      document,
+      {"name", "title", "reference", "submission", "build", "limits", "programs", "tests"});
+  if (!root) return std::nullopt;
+  LabSpec spec;
+  spec.lab_dir = lab_dir;
+  spec.mark = document.mark();
+  const std::optional<std::string> name = ReadSlug(*root, "name");
+  spec.name = name.value_or("");
+  spec.title = root->String("title", Presence::kRequired).value_or("");
+  ReadReference(*root, name, spec);
+  if (const std::optional<SpecNode> submission = root->Get("submission", Presence::kRequired)) {
+    ReadSubmission(*submission, lab_dir, spec);
+  }
+  if (const std::optional<SpecNode> build = root->Get("build", Presence::kRequired)) {
+    ReadBuild(*build, spec);
+  }
+  ProgramLimits lab_limits;
+  if (const std::optional<SpecNode> limits = root->Get("limits")) {
+    lab_limits = ReadLimits(*limits, lab_limits);
+  }
+  LabContext lab{lab_dir, {}};
+  if (const std::optional<SpecNode> programs = root->Get("programs", Presence::kRequired)) {
+    ReadPrograms(*programs, lab_limits, spec, lab);
+  }
+  ReadTests(*root, lab, spec);
+  if (!watch.clean()) return std::nullopt;
+  return spec;
+}
+
+}  // namespace
+
+SpecLoad LoadLabSpecFromString(std::string_view yaml, const fs::path& pretend_file,
+                               const fs::path& lab_dir) {
+  SpecErrorSink sink(pretend_file, yaml);
+  SpecLoad load;
+  try {
+    const YAML::Node document = YAML::Load(std::string(yaml));
+    load.spec = ReadLab(SpecNode::Root(document, sink), NormalAbsolute(lab_dir));
+  } catch (const YAML::Exception& error) {
+    sink.Add(error.mark, "", fmt::format("invalid YAML: {}", error.msg));
+  } catch (const std::exception& error) {
+    // Not the author's fault, but the spec cannot be trusted either: say so and stop.
+    sink.Add(YAML::Mark::null_mark(), "",
+             fmt::format("internal error while loading the lab spec: {}", error.what()));
+  }
+  load.errors = std::move(sink).Take();
+  if (!load.errors.empty()) load.spec.reset();
+  return load;
+}
+
+SpecLoad LoadLabSpec(const fs::path& lab_dir_or_yaml_file) {
+  fs::path file = lab_dir_or_yaml_file;
+  std::error_code error;
+  if (fs::is_directory(file, error)) file /= "lab.yaml";
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    const std::string reason = std::strerror(errno);
+    SpecLoad load;
+    load.errors.push_back(SpecError{SourceMark{file, 0, 0}, "",
+                                    fmt::format("cannot read the lab spec: {}", reason), ""});
+    return load;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  const fs::path lab_dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  return LoadLabSpecFromString(text.str(), file, lab_dir);
+}
+
+}  // namespace labgrade

@@ -1,0 +1,31 @@
+// Turning untrusted bytes (a student's output, a program's stderr, a compiler log) into text that
+// is safe and readable on a terminal, in JSON and in XML: control bytes and invalid UTF-8 become
+// visible \xNN escapes, so a stray byte can neither move the cursor nor break a results file.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace labgrade {
+
+/// One value for one line, such as an expected or actual output. Printable ASCII and well-formed
+/// UTF-8 (U+00A0 and up, except U+FFFE and U+FFFF) pass through; newline, tab, carriage return and
+/// backslash become \n \t \r \\; every other byte becomes \xNN (two lower-case hex digits).
+/// Shows at most `max_bytes` bytes of `text`, never splitting a UTF-8 character, then
+/// "… (N more bytes)" for the N bytes left out.
+std::string EscapeForDisplay(std::string_view text, std::size_t max_bytes);
+
+/// A block of lines, such as a diff or a compiler log: like EscapeForDisplay, but newlines, tabs
+/// and backslashes stay as they are and nothing is cut. The result is valid UTF-8 and holds no
+/// character that XML 1.0 forbids.
+std::string EscapeControlBytes(std::string_view text);
+
+/// Each line of `text` prefixed with `indent` (an empty line stays empty) and ending in '\n'; a
+/// final '\n' does not start another line. Lines past the first `max_lines` are replaced by one
+/// line "… (N more lines)".
+std::string IndentLines(std::string_view text, std::string_view indent,
+                        std::size_t max_lines = SIZE_MAX);
+
+}  // namespace labgrade

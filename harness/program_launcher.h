@@ -1,0 +1,73 @@
+// Starting one program: fork and exec through Boost.Process v2, with the sandbox applied in the
+// child between the two. This is the only file that touches Boost.Process; everything after the
+// start (pipes, waiting, killing) works on the pid and pidfd it returns.
+//
+// The child runs on the calling thread's namespaces: a thread that has entered a cell
+// (see cell.h) starts programs inside it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "harness/lab_spec.h"
+#include "harness/unique_fd.h"
+
+namespace labgrade {
+
+/// What the child does to itself after fork and before exec. Every step that fails makes the
+/// child _exit(127) and report the call by name: it never execs half-sandboxed.
+struct ChildSandbox {
+  /// The child is born in this PID namespace (a cell's), or -1 for the caller's. The calling
+  /// thread switches its PID namespace for children just around the fork: a thread in that
+  /// state cannot create threads (clone(CLONE_THREAD) fails with EINVAL).
+  int pid_namespace_fd = -1;
+  /// setns() into this mount namespace (a cell's), or -1 to stay.
+  int join_mount_namespace_fd = -1;
+  /// For a cell's init: unshare the mount namespace, make every mount private, and mount fresh
+  /// tmpfs on /tmp and /dev/shm (POSIX shared memory is not covered by the IPC namespace).
+  bool create_cell_mounts = false;
+  /// RLIMIT_CPU, _AS, _NPROC, _NOFILE, _FSIZE; unset for trusted tools (the compiler, ipcs).
+  std::optional<ProgramLimits> limits;
+  /// Drop to this user and group (root only: RLIMIT_NPROC does not apply to root).
+  std::optional<uid_t> uid;
+  std::optional<gid_t> gid;
+  /// setsid(): a session and process group of its own, so a group kill reaches its children.
+  bool new_session = true;
+  /// PR_SET_PDEATHSIG(SIGKILL): the program dies with the thread that started it.
+  bool kill_on_parent_death = true;
+};
+
+struct LaunchSpec {
+  std::filesystem::path executable;  ///< absolute path, exec'd as is; also argv[0]
+  std::vector<std::string> args;     ///< argv[1..]
+  std::filesystem::path working_dir;
+  std::vector<std::string> environment;  ///< "NAME=value" entries; nothing else is inherited
+  int stdin_fd = -1;   ///< -1: /dev/null. Borrowed: the caller keeps and closes it.
+  int stdout_fd = -1;  ///< -1: /dev/null
+  int stderr_fd = -1;  ///< -1: /dev/null
+  ChildSandbox sandbox;
+};
+
+/// A started, not yet reaped child. The caller must reap it (waitpid/wait4 on `pid`).
+struct LaunchedProcess {
+  pid_t pid = -1;
+  UniqueFd pidfd;  ///< pidfd_open(pid): pollable for exit, safe to signal through
+};
+
+/// Why a launch failed, naming the call: "execve(/work/reader): No such file or directory".
+struct LaunchError {
+  std::string message;
+  int error_number = 0;
+};
+
+using LaunchOutcome = std::variant<LaunchedProcess, LaunchError>;
+
+/// Starts `spec` on the calling thread. Never throws.
+LaunchOutcome LaunchProgram(const LaunchSpec& spec);
+
+}  // namespace labgrade

@@ -1,0 +1,652 @@
+// Running one test: steps in order, then teardown, then checks. The order of teardown matters:
+// programs are ended and reaped first, the IPC namespace is probed while the cell still lives,
+// then the cell is killed (taking daemons with it), and only then are outputs final.
+#include "harness/scenario.h"
+
+#include <dirent.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/prctl.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "harness/ipcs_probe.h"
+#include "harness/output_match.h"
+#include "harness/placeholders.h"
+#include "harness/proc_stat.h"
+#include "harness/program_run.h"
+#include "harness/random_bytes.h"
+#include "harness/signal_names.h"
+
+namespace labgrade {
+namespace {
+
+constexpr int kKillGraceMs = 1'000;
+
+std::int64_t MsSince(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+std::string Seconds(int ms) {
+  if (ms % 1000 == 0) return fmt::format("{} s", ms / 1000);
+  return fmt::format("{:.1f} s", ms / 1000.0);
+}
+
+const char* KindWords(SysvKind kind) {
+  switch (kind) {
+    case SysvKind::kSemaphoreSet: return "semaphore set";
+    case SysvKind::kSharedMemory: return "shared memory segment";
+    case SysvKind::kMessageQueue: return "message queue";
+  }
+  return "IPC object";
+}
+
+/// Whether an object of `kind` with `key` exists in the calling thread's IPC namespace.
+bool SysvObjectExists(SysvKind kind, std::uint32_t key) {
+  key_t k = static_cast<key_t>(key);
+  int id = -1;
+  switch (kind) {
+    case SysvKind::kSemaphoreSet: id = ::semget(k, 0, 0); break;
+    case SysvKind::kSharedMemory: id = ::shmget(k, 0, 0); break;
+    case SysvKind::kMessageQueue: id = ::msgget(k, 0); break;
+  }
+  // EACCES: it exists, but its mode keeps us out (we are not always root in there).
+  return id >= 0 || errno == EACCES;
+}
+
+std::string ReadWholeFile(const std::filesystem::path& path, bool* ok) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << file.rdbuf();
+  *ok = static_cast<bool>(file) || file.eof();
+  return bytes.str();
+}
+
+std::string FirstLines(const std::string& text, int lines, std::size_t max_bytes) {
+  std::size_t at = 0;
+  for (int i = 0; i < lines && at != std::string::npos; ++i) {
+    at = text.find('\n', at == 0 && i == 0 ? 0 : at + 1);
+  }
+  std::string excerpt = text.substr(0, std::min(at == std::string::npos ? text.size() : at, max_bytes));
+  return excerpt;
+}
+
+struct Instance {
+  std::string program;
+  Role role = Role::kStudent;
+  int wall_limit_ms = 0;
+  std::unique_ptr<ProgramRun> run;
+};
+
+class Scenario {
+ public:
+  Scenario(const TestSpec& test, const ScenarioEnvironment& env) : test_(test), env_(env) {}
+
+  TestResult Run() {
+    const Clock::time_point started = Clock::now();
+    result_.name = test_.name;
+    result_.description = test_.description;
+    result_.visibility = test_.visibility;
+    result_.max_points = test_.points;
+    if (Prepare()) {
+      for (const Step& step : test_.steps) {
+        if (!std::visit([this](const auto& s) { return Execute(s); }, step)) break;
+      }
+    }
+    Teardown();
+    if (grader_error_.empty()) {
+      for (const Check& check : test_.checks) {
+        result_.checks.push_back(std::visit([this](const auto& c) { return Evaluate(c); }, check));
+      }
+    }
+    Summarize();
+    result_.duration_ms = MsSince(started);
+    return std::move(result_);
+  }
+
+ private:
+  // ---- Preparation ----------------------------------------------------------------------
+
+  bool Prepare() {
+    std::error_code ec;
+    std::filesystem::create_directories(env_.test_dir, ec);
+    if (ec) return GraderError(fmt::format("cannot create {}: {}", env_.test_dir.string(), ec.message()));
+    for (const std::string& key_file : KeyFilesOfTest()) {
+      std::ofstream(KeyFilePath(env_.test_dir, key_file));
+    }
+    if (env_.identity.uid) {
+      // The programs run as the sandbox user and work in this directory.
+      if (::chown(env_.test_dir.c_str(), *env_.identity.uid, env_.identity.gid.value_or(0)) != 0)
+        return GraderError(fmt::format("chown({}): {}", env_.test_dir.string(), std::strerror(errno)));
+    }
+    if (env_.host != nullptr) {
+      auto entered = Cell::Enter(*env_.host, env_.cell_init);
+      if (auto* error = std::get_if<std::string>(&entered)) return GraderError(*error);
+      cell_ = std::move(std::get<std::unique_ptr<Cell>>(entered));
+    } else {
+      auto before = TakeIpcsSnapshot();
+      if (!before) return false;
+      host_objects_before_ = std::move(*before);
+    }
+    return true;
+  }
+
+  std::set<std::string> KeyFilesOfTest() const {
+    std::set<std::string> names{"keyfile"};
+    auto add_args = [&](const std::vector<std::string>& args) {
+      for (const std::string& arg : args)
+        for (std::string& name : KeyFilesMentioned(arg)) names.insert(name);
+    };
+    for (const Step& step : test_.steps) {
+      if (auto* start = std::get_if<StartStep>(&step)) {
+        add_args(start->argv ? *start->argv : env_.lab->programs.at(start->program).argv);
+      } else if (auto* wait = std::get_if<WaitForSysvStep>(&step)) {
+        names.insert(wait->key_file);
+      } else if (auto* create = std::get_if<CreateSysvStep>(&step)) {
+        names.insert(create->key_file);
+      }
+    }
+    return names;
+  }
+
+  // ---- Steps: each returns false when the test cannot go on. -----------------------------
+
+  bool Execute(const StartStep& step) {
+    const ProgramSpec& program = env_.lab->programs.at(step.program);
+    const auto& build_dir =
+        step.role == Role::kStudent ? env_.student_build_dir : env_.reference_build_dir;
+    LaunchSpec spec;
+    spec.executable = build_dir / program.executable;
+    spec.working_dir = env_.test_dir;
+    spec.environment = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + env_.test_dir.string(),
+                        "LC_ALL=C", "TMPDIR=/tmp"};
+    PlaceholderValues values{env_.test_dir, env_.lab->lab_dir};
+    for (const std::string& arg : step.argv ? *step.argv : program.argv) {
+      std::string error;
+      auto expanded = ExpandPlaceholders(arg, values, &error);
+      if (!expanded) return GraderError(error);
+      spec.args.push_back(*expanded);
+    }
+    spec.sandbox.limits = program.limits;
+    spec.sandbox.uid = env_.identity.uid;
+    spec.sandbox.gid = env_.identity.gid;
+    if (cell_) {
+      spec.sandbox.pid_namespace_fd = cell_->pid_namespace_fd();
+      spec.sandbox.join_mount_namespace_fd = cell_->mount_namespace_fd();
+    }
+    auto stdin_bytes = StdinBytes(step.stdin_source);
+    if (!stdin_bytes) return false;
+    std::error_code exists_error;
+    if (!std::filesystem::exists(spec.executable, exists_error)) {
+      return StepFailed(fmt::format("{} starts", step.instance),
+                        fmt::format("the program {} was not built (no {} after the build)",
+                                    step.program, program.executable));
+    }
+    auto started = ProgramRun::Start(
+        spec, *stdin_bytes, RunLimits{program.limits.wall_ms, program.limits.output_bytes, kKillGraceMs});
+    if (auto* error = std::get_if<LaunchError>(&started))
+      return GraderError(fmt::format("cannot start {}: {}", step.instance, error->message));
+    Instance& instance = instances_[step.instance];
+    instance.program = step.program;
+    instance.role = step.role;
+    instance.wall_limit_ms = program.limits.wall_ms;
+    instance.run = std::move(std::get<std::unique_ptr<ProgramRun>>(started));
+    order_.push_back(step.instance);
+    if (step.wait_for_exit) instance.run->WaitUntilExited(Clock::time_point::max());
+    return true;
+  }
+
+  std::optional<std::shared_ptr<const std::string>> StdinBytes(const StdinSource& source) {
+    if (std::holds_alternative<StdinNone>(source)) return std::shared_ptr<const std::string>();
+    if (auto* text = std::get_if<StdinText>(&source)) return std::make_shared<const std::string>(text->text);
+    if (auto* random = std::get_if<StdinRandom>(&source))
+      return std::make_shared<const std::string>(RandomBytes(random->size_bytes, random->seed));
+    const auto& file = std::get<StdinFile>(source);
+    bool ok = false;
+    std::string bytes = ReadWholeFile(env_.lab->lab_dir / file.path, &ok);
+    if (!ok) {
+      GraderError(fmt::format("cannot read the lab's input file {}", (env_.lab->lab_dir / file.path).string()));
+      return std::nullopt;
+    }
+    return std::make_shared<const std::string>(std::move(bytes));
+  }
+
+  bool Execute(const WaitForSysvStep& step) {
+    auto key = FtokKeyOf(KeyFilePath(env_.test_dir, step.key_file), step.proj_id);
+    if (!key) return GraderError(fmt::format("cannot compute the key of {}", step.key_file));
+    std::string creator = step.instance.empty() ? "the program" : step.instance;
+    std::string what = fmt::format("{} creates a {} for key 0x{:08x}", creator, KindWords(step.kind), *key);
+    ProgramRun* run = FindRun(step.instance);
+    const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
+    auto pause = std::chrono::milliseconds(1);
+    for (;;) {
+      if (SysvObjectExists(step.kind, *key)) return true;
+      if (run != nullptr && run->Exited()) {
+        return StepFailed(what, fmt::format("{} ended before creating it: it {}", creator,
+                                            DescribeProgramEnd(run->end(), instances_[step.instance].wall_limit_ms)));
+      }
+      if (Clock::now() >= deadline) {
+        return StepFailed(what, fmt::format("no {} with the key ftok(keyfile, {}) = 0x{:08x} appeared within {}",
+                                            KindWords(step.kind), step.proj_id, *key, Seconds(step.timeout_ms)));
+      }
+      // There is no notification for a new IPC object: look again soon, but wake at once if
+      // the creator exits meanwhile.
+      Clock::time_point next = std::min(deadline, Clock::now() + pause);
+      if (run != nullptr) {
+        run->WaitUntilExited(next);
+      } else {
+        std::unique_lock lock(idle_mutex_);
+        idle_.wait_until(lock, next);
+      }
+      pause = std::min(pause * 2, std::chrono::milliseconds(20));
+    }
+  }
+
+  bool Execute(const WaitExitStep& step) {
+    ProgramRun* run = FindRun(step.instance);
+    if (run == nullptr) return GraderError(fmt::format("wait_exit names {}, which was not started", step.instance));
+    if (run->WaitUntilExited(Clock::now() + std::chrono::milliseconds(step.timeout_ms))) return true;
+    std::string after = last_signal_.count(step.instance)
+                            ? fmt::format(" after {}", SignalName(last_signal_[step.instance]))
+                            : "";
+    return StepFailed(fmt::format("{} exits within {}{}", step.instance, Seconds(step.timeout_ms), after),
+                      fmt::format("{} was still running {}{}", step.instance, Seconds(step.timeout_ms), after));
+  }
+
+  bool Execute(const SignalStep& step) {
+    ProgramRun* run = FindRun(step.instance);
+    if (run == nullptr) return GraderError(fmt::format("signal names {}, which was not started", step.instance));
+    run->SignalGroup(step.signal);
+    last_signal_[step.instance] = step.signal;
+    return true;
+  }
+
+  bool Execute(const CreateSysvStep& step) {
+    auto key = FtokKeyOf(KeyFilePath(env_.test_dir, step.key_file), step.proj_id);
+    if (!key) return GraderError(fmt::format("cannot compute the key of {}", step.key_file));
+    key_t k = static_cast<key_t>(*key);
+    const int flags = IPC_CREAT | IPC_EXCL | 0600;
+    int id = -1;
+    bool owned = false;
+    // Owned by the sandbox user, as if an earlier run of the student's program left it.
+    uid_t uid = env_.identity.uid.value_or(::geteuid());
+    gid_t gid = env_.identity.gid.value_or(::getegid());
+    switch (step.kind) {
+      case SysvKind::kSemaphoreSet: {
+        id = ::semget(k, step.size, flags);
+        semid_ds ds{};
+        ds.sem_perm.uid = uid;
+        ds.sem_perm.gid = gid;
+        ds.sem_perm.mode = 0600;
+        owned = id >= 0 && ::semctl(id, 0, IPC_SET, &ds) == 0;
+        break;
+      }
+      case SysvKind::kSharedMemory: {
+        id = ::shmget(k, static_cast<size_t>(step.size), flags);
+        shmid_ds ds{};
+        ds.shm_perm.uid = uid;
+        ds.shm_perm.gid = gid;
+        ds.shm_perm.mode = 0600;
+        owned = id >= 0 && ::shmctl(id, IPC_SET, &ds) == 0;
+        break;
+      }
+      case SysvKind::kMessageQueue: {
+        id = ::msgget(k, flags);
+        msqid_ds ds{};
+        owned = id >= 0 && ::msgctl(id, IPC_STAT, &ds) == 0;
+        ds.msg_perm.uid = uid;
+        ds.msg_perm.gid = gid;
+        owned = owned && ::msgctl(id, IPC_SET, &ds) == 0;
+        break;
+      }
+    }
+    if (id < 0 || !owned)
+      return GraderError(fmt::format("cannot create a stale {} for key 0x{:08x}: {}", KindWords(step.kind), *key,
+                                     std::strerror(errno)));
+    harness_created_.insert({step.kind, *key});
+    return true;
+  }
+
+  bool Execute(const ExpectIdleStep& step) {
+    ProgramRun* run = FindRun(step.instance);
+    if (run == nullptr) return GraderError(fmt::format("expect_idle names {}, which was not started", step.instance));
+    std::string what = fmt::format("{} uses at most {}% CPU while it waits", step.instance, step.max_cpu_percent);
+    auto before = ReadProcStat(run->pid());
+    const Clock::time_point from = Clock::now();
+    // A measurement window, not a pause for synchronisation: it ends early if the program exits.
+    bool exited = run->WaitUntilExited(from + std::chrono::milliseconds(step.window_ms));
+    auto after = exited ? std::nullopt : ReadProcStat(run->pid());
+    std::int64_t elapsed_ms = std::max<std::int64_t>(1, MsSince(from));
+    if (exited || !before || !after) {
+      return StepFailed(what, fmt::format("{} ended while it should have been waiting: it {}", step.instance,
+                                          DescribeProgramEnd(run->end(), instances_[step.instance].wall_limit_ms)));
+    }
+    std::int64_t cpu_ms = TicksToMs((after->utime_ticks + after->stime_ticks) -
+                                    (before->utime_ticks + before->stime_ticks));
+    std::int64_t percent = cpu_ms * 100 / elapsed_ms;
+    CheckResult check;
+    check.what = what;
+    if (percent > step.max_cpu_percent) {
+      check.outcome = Outcome::kFail;
+      check.rationale = fmt::format(
+          "{} used {} ms of CPU time in {} ms while it had nothing to do: it is busy-waiting instead of "
+          "blocking",
+          step.instance, cpu_ms, elapsed_ms);
+      check.expected = fmt::format("at most {}% CPU", step.max_cpu_percent);
+      check.actual = fmt::format("{}% CPU", percent);
+    }
+    result_.checks.push_back(std::move(check));
+    return true;
+  }
+
+  // ---- Teardown --------------------------------------------------------------------------
+
+  void Teardown() {
+    for (auto& [name, instance] : instances_) instance.run->RequestTermination();
+    for (auto& [name, instance] : instances_) instance.run->WaitUntilExited(Clock::time_point::max());
+    if (cell_) {
+      if (grader_error_.empty()) {
+        if (auto snapshot = TakeIpcsSnapshot()) leftovers_ = std::move(snapshot->objects);
+      }
+      cell_->KillAll();
+    } else if (grader_error_.empty() || !host_objects_before_.objects.empty()) {
+      KillStrayChildren();
+      if (auto after = TakeIpcsSnapshot()) leftovers_ = NewObjects(host_objects_before_, *after);
+    }
+    for (auto& [name, instance] : instances_) instance.run->WaitUntilFinished(Clock::time_point::max());
+    DescribeLeftovers();
+    if (cell_) {
+      cell_->Leave();  // the kernel frees what was left in the cell's IPC namespace
+    } else {
+      RemoveHostLeftovers();
+    }
+  }
+
+  std::optional<IpcsSnapshot> TakeIpcsSnapshot() {
+    LaunchSpec spec;
+    spec.executable = "/usr/bin/ipcs";
+    spec.args = {"-a"};
+    spec.working_dir = "/";
+    spec.environment = {"LC_ALL=C", "PATH=/usr/bin:/bin"};
+    auto started = ProgramRun::Start(spec, nullptr, RunLimits{10'000, 4 << 20, kKillGraceMs});
+    if (auto* error = std::get_if<LaunchError>(&started)) {
+      GraderError(fmt::format("cannot run ipcs: {}", error->message));
+      return std::nullopt;
+    }
+    auto& run = std::get<std::unique_ptr<ProgramRun>>(started);
+    run->WaitUntilFinished(Clock::time_point::max());
+    std::string error;
+    auto snapshot = ParseIpcs(run->end().out.bytes, &error);
+    if (!snapshot) GraderError(fmt::format("cannot read the output of ipcs -a: {}", error));
+    return snapshot;
+  }
+
+  /// Host mode: a daemonized program's children were reparented to the harness (a child
+  /// subreaper); end and reap them, since no cell will.
+  void KillStrayChildren() {
+    std::set<pid_t> ours;
+    for (auto& [name, instance] : instances_) ours.insert(instance.run->pid());
+    for (int round = 0; round < 10; ++round) {
+      std::vector<pid_t> strays;
+      for (int child : ChildrenOf(ProcReader(), ::getpid())) {
+        auto stat = ReadProcStat(child);
+        // Host mode runs one test at a time, so any other child of the harness is this test's.
+        if (stat && !ours.count(child)) strays.push_back(child);
+      }
+      if (strays.empty()) return;
+      for (pid_t stray : strays) {
+        ::kill(stray, SIGKILL);
+        ::waitpid(stray, nullptr, 0);
+      }
+      result_.cleanup.push_back(fmt::format("{} background process{} still running after the test, and {} stopped",
+                                            strays.size(), strays.size() == 1 ? " was" : "es were",
+                                            strays.size() == 1 ? "it was" : "they were"));
+    }
+  }
+
+  void DescribeLeftovers() {
+    for (const IpcObject& object : leftovers_) {
+      if (harness_created_.count({object.kind, object.key})) continue;
+      result_.cleanup.push_back(DescribeLeak(object) + (cell_ ? " (removed with the test's IPC namespace)"
+                                                              : " (removed by the grader)"));
+    }
+  }
+
+  void RemoveHostLeftovers() {
+    for (const IpcObject& object : leftovers_) {
+      switch (object.kind) {
+        case SysvKind::kSemaphoreSet: ::semctl(object.id, 0, IPC_RMID); break;
+        case SysvKind::kSharedMemory: ::shmctl(object.id, IPC_RMID, nullptr); break;
+        case SysvKind::kMessageQueue: ::msgctl(object.id, IPC_RMID, nullptr); break;
+      }
+    }
+  }
+
+  // ---- Checks ----------------------------------------------------------------------------
+
+  CheckResult Evaluate(const ExitCheck& check) {
+    CheckResult result;
+    result.what = check.exit_code ? fmt::format("{} exits with status {}", check.instance, *check.exit_code)
+                                  : fmt::format("{} is ended by {}", check.instance, SignalName(*check.signal));
+    result.expected = check.exit_code ? fmt::format("exited with {}", *check.exit_code)
+                                      : fmt::format("killed by {}", SignalName(*check.signal));
+    const Instance* instance = FindInstance(check.instance);
+    if (instance == nullptr) return NeverRan(std::move(result), check.instance);
+    const ProgramEnd& end = instance->run->end();
+    bool ok = check.exit_code ? (end.exited && end.exit_code == *check.exit_code && !end.killed_by_harness)
+                              : (!end.exited && end.term_signal == *check.signal);
+    if (!ok) {
+      result.outcome = Outcome::kFail;
+      result.actual = DescribeProgramEnd(end, instance->wall_limit_ms);
+      result.rationale = fmt::format("{} {}", check.instance, result.actual);
+    }
+    if (ok) result.expected.clear();
+    return result;
+  }
+
+  CheckResult Evaluate(const OutputCheck& check) {
+    const char* stream = check.stream == StreamName::kStdout ? "standard output" : "standard error";
+    std::string what = fmt::format("{}'s {} {}", check.instance, stream, MatcherWords(check));
+    const Instance* instance = FindInstance(check.instance);
+    if (instance == nullptr) {
+      CheckResult result;
+      result.what = what;
+      return NeverRan(std::move(result), check.instance);
+    }
+    const CapturedStream& captured =
+        check.stream == StreamName::kStdout ? instance->run->end().out : instance->run->end().err;
+    std::string expected = check.text;
+    if (check.match == MatchKind::kSameAsFile) {
+      bool ok = false;
+      expected = ReadWholeFile(env_.lab->lab_dir / check.text, &ok);
+      if (!ok) return Error(what, fmt::format("cannot read the lab's file {}", check.text));
+    } else if (check.match == MatchKind::kSameAsStdinOf) {
+      const Instance* source = FindInstance(check.text);
+      if (source == nullptr || !source->run->stdin_bytes()) expected.clear();
+      else expected = *source->run->stdin_bytes();
+    }
+    MatchContext context{what, captured.truncated, captured.total_bytes};
+    return MatchOutput(check.match, expected, captured.bytes, context);
+  }
+
+  static std::string MatcherWords(const OutputCheck& check) {
+    switch (check.match) {
+      case MatchKind::kEquals: return "is exactly the expected text";
+      case MatchKind::kSameAsFile: return fmt::format("is the same as {}", check.text);
+      case MatchKind::kSameAsStdinOf: return fmt::format("is the same as {}'s input", check.text);
+      case MatchKind::kContains: return fmt::format("contains \"{}\"", check.text);
+      case MatchKind::kRegex: return fmt::format("matches /{}/", check.text);
+      case MatchKind::kEqualsNormalized: return "is the expected text (ignoring white space)";
+      case MatchKind::kEmpty: return "is empty";
+      case MatchKind::kNotEmpty: return "is not empty";
+    }
+    return "";
+  }
+
+  CheckResult Evaluate(const NoSysvLeftCheck&) {
+    CheckResult result;
+    result.what = "no System V IPC object is left behind";
+    std::vector<std::string> leaks;
+    for (const IpcObject& object : leftovers_) {
+      if (!harness_created_.count({object.kind, object.key})) leaks.push_back(DescribeLeak(object));
+    }
+    if (!leaks.empty()) {
+      result.outcome = Outcome::kFail;
+      result.rationale = fmt::format("{}; every object a program creates must be removed (IPC_RMID) before it exits",
+                                     fmt::join(leaks, "; "));
+      result.expected = "nothing left in ipcs";
+      result.actual = fmt::format("{} object{} left", leaks.size(), leaks.size() == 1 ? "" : "s");
+    }
+    return result;
+  }
+
+  CheckResult Evaluate(const SysvExistsCheck& check) {
+    CheckResult result;
+    auto key = FtokKeyOf(KeyFilePath(env_.test_dir, check.key_file), check.proj_id);
+    result.what = fmt::format("the existing {} is left untouched", KindWords(check.kind));
+    if (!key) return Error(result.what, fmt::format("cannot compute the key of {}", check.key_file));
+    bool found = std::any_of(leftovers_.begin(), leftovers_.end(), [&](const IpcObject& object) {
+      return object.kind == check.kind && object.key == *key;
+    });
+    if (!found && !cell_) found = SysvObjectExists(check.kind, *key);
+    if (!found) {
+      result.outcome = Outcome::kFail;
+      result.rationale = fmt::format("the {} with key 0x{:08x} that existed before was removed; a program must not "
+                                     "remove objects it did not create",
+                                     KindWords(check.kind), *key);
+    }
+    return result;
+  }
+
+  CheckResult Evaluate(const DurationCheck& check) {
+    CheckResult result;
+    result.what = fmt::format("{} finishes within {}", check.instance, Seconds(check.max_ms));
+    const Instance* instance = FindInstance(check.instance);
+    if (instance == nullptr) return NeverRan(std::move(result), check.instance);
+    const ProgramEnd& end = instance->run->end();
+    if (end.killed_by_harness || end.wall_ms > check.max_ms) {
+      result.outcome = Outcome::kFail;
+      result.expected = fmt::format("at most {} ms", check.max_ms);
+      result.actual = end.killed_by_harness ? "did not finish" : fmt::format("{} ms", end.wall_ms);
+      result.rationale = fmt::format("{} took too long ({})", check.instance, result.actual);
+    }
+    return result;
+  }
+
+  // ---- Bookkeeping -----------------------------------------------------------------------
+
+  ProgramRun* FindRun(const std::string& name) {
+    auto found = instances_.find(name);
+    return found == instances_.end() ? nullptr : found->second.run.get();
+  }
+
+  const Instance* FindInstance(const std::string& name) const {
+    auto found = instances_.find(name);
+    return found == instances_.end() ? nullptr : &found->second;
+  }
+
+  CheckResult NeverRan(CheckResult result, const std::string& instance) {
+    result.outcome = Outcome::kFail;
+    result.rationale = fmt::format("{} never ran: an earlier step of this test failed", instance);
+    return result;
+  }
+
+  CheckResult Error(const std::string& what, const std::string& why) {
+    CheckResult result;
+    result.what = what;
+    result.outcome = Outcome::kError;
+    result.rationale = why;
+    return result;
+  }
+
+  /// A step that did not happen as the test needs: the student's failure.
+  bool StepFailed(const std::string& what, const std::string& rationale) {
+    CheckResult check;
+    check.what = what;
+    check.outcome = Outcome::kFail;
+    check.rationale = rationale;
+    result_.checks.push_back(std::move(check));
+    return false;
+  }
+
+  /// The grader could not do its job: never the student's failure.
+  bool GraderError(const std::string& message) {
+    if (grader_error_.empty()) grader_error_ = message;
+    return false;
+  }
+
+  void Summarize() {
+    for (const std::string& name : order_) {
+      const Instance& instance = instances_.at(name);
+      const ProgramEnd& end = instance.run->end();
+      ProgramSummary summary;
+      summary.instance = name;
+      summary.role = instance.role == Role::kStudent ? "student" : "reference";
+      summary.ended = DescribeProgramEnd(end, instance.wall_limit_ms);
+      summary.wall_ms = end.wall_ms;
+      summary.cpu_ms = end.cpu_ms;
+      summary.stdout_bytes = end.out.total_bytes;
+      summary.stderr_bytes = end.err.total_bytes;
+      summary.output_truncated = end.out.truncated || end.err.truncated;
+      summary.stderr_excerpt = FirstLines(end.err.bytes, 5, 600);
+      result_.programs.push_back(std::move(summary));
+    }
+    if (!grader_error_.empty()) {
+      result_.outcome = Outcome::kError;
+      result_.grader_error = grader_error_;
+    } else if (std::any_of(result_.checks.begin(), result_.checks.end(),
+                           [](const CheckResult& c) { return c.outcome == Outcome::kError; })) {
+      result_.outcome = Outcome::kError;
+      result_.grader_error = "a check could not be evaluated";
+    } else if (std::any_of(result_.checks.begin(), result_.checks.end(),
+                           [](const CheckResult& c) { return c.outcome == Outcome::kFail; })) {
+      result_.outcome = Outcome::kFail;
+    } else {
+      result_.outcome = Outcome::kPass;
+    }
+    result_.points = result_.outcome == Outcome::kPass ? test_.points : 0;
+    if (result_.outcome == Outcome::kFail) result_.hint = test_.hint;
+  }
+
+  const TestSpec& test_;
+  const ScenarioEnvironment& env_;
+  TestResult result_;
+  std::string grader_error_;
+  std::unique_ptr<Cell> cell_;
+  std::map<std::string, Instance> instances_;
+  std::vector<std::string> order_;
+  std::map<std::string, int> last_signal_;
+  std::set<std::pair<SysvKind, std::uint32_t>> harness_created_;
+  IpcsSnapshot host_objects_before_;
+  std::vector<IpcObject> leftovers_;
+  std::mutex idle_mutex_;
+  std::condition_variable idle_;
+};
+
+}  // namespace
+
+std::string DescribeProgramEnd(const ProgramEnd& end, int wall_limit_ms) {
+  if (end.hit_wall_limit)
+    return fmt::format("was stopped by the grader after running for {} (its time limit)", Seconds(wall_limit_ms));
+  if (end.killed_by_harness) return "was still running at the end of the test and was stopped by the grader";
+  if (end.exited) return fmt::format("exited with {}", end.exit_code);
+  return fmt::format("was killed by {} ({})", SignalName(end.term_signal), SignalDescription(end.term_signal));
+}
+
+TestResult RunScenario(const TestSpec& test, const ScenarioEnvironment& environment) {
+  return Scenario(test, environment).Run();
+}
+
+}  // namespace labgrade

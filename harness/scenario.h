@@ -1,0 +1,43 @@
+// A scenario: one test of a lab, run from start to verdict. It makes the test's directory and
+// key files, enters a fresh cell (or, in host mode, snapshots the host's IPC objects), carries
+// out the steps in order, ends every program it started, looks for leftovers, and evaluates
+// the test's checks into a TestResult.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <optional>
+
+#include "harness/cell.h"
+#include "harness/lab_spec.h"
+#include "harness/verdict.h"
+
+namespace labgrade {
+
+/// The unprivileged identity programs run as (root mode only; unset when the harness itself
+/// is an ordinary user, whose programs run as that user).
+struct SandboxIdentity {
+  std::optional<uid_t> uid;
+  std::optional<gid_t> gid;
+};
+
+struct ScenarioEnvironment {
+  const LabSpec* lab = nullptr;
+  std::filesystem::path student_build_dir;    ///< where the student's programs were built
+  std::filesystem::path reference_build_dir;  ///< where the reference programs were built
+  std::filesystem::path test_dir;             ///< made by the scenario; must not exist yet
+  SandboxIdentity identity;
+  /// The namespaces to come back to; null runs the test in host mode (no cell).
+  const HostNamespaces* host = nullptr;
+  std::filesystem::path cell_init;  ///< absolute path of labgrade-cell-init
+};
+
+/// Runs `test` on the calling thread (which enters the cell and leaves it before returning).
+/// Never throws; a failure of the grader itself is a TestResult with Outcome::kError.
+TestResult RunScenario(const TestSpec& test, const ScenarioEnvironment& environment);
+
+/// How a program ended, in words: "exited with 1", "was killed by SIGSEGV (segmentation fault)".
+std::string DescribeProgramEnd(const struct ProgramEnd& end, int wall_limit_ms);
+
+}  // namespace labgrade

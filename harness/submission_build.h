@@ -1,0 +1,26 @@
+// Building a submission: its files and the lab's provided files copied into a fresh build
+// folder, then the lab's build commands run there, each with a time limit and its output kept
+// for the student to read.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "harness/lab_spec.h"
+#include "harness/scenario.h"
+#include "harness/verdict.h"
+
+namespace labgrade {
+
+struct BuildRequest {
+  std::filesystem::path source_dir;  ///< the submission (or the reference) as given
+  std::filesystem::path build_dir;   ///< made here; must not exist yet
+  SandboxIdentity identity;          ///< the compiler runs as this user, with limits
+};
+
+/// Builds `request.source_dir` for `lab`. A missing required file or a failing command is a
+/// BuildResult with ok == false and a log a student can act on; never throws.
+BuildResult BuildSubmission(const LabSpec& lab, const BuildRequest& request);
+
+}  // namespace labgrade

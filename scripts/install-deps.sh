@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what labgrade needs to build and run, from Debian 12's packages, only when missing.
+# Run as root (or with sudo available). Safe to run again.
+set -euo pipefail
+
+packages=(
+  g++ gcc make cmake ninja-build pkg-config   # the toolchain (gcc also builds the C labs)
+  libboost1.81-dev                           # Boost.Process v2, Boost.Regex (header-only)
+  libyaml-cpp-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+  libgtest-dev                               # GoogleTest
+  util-linux                                 # ipcs, which the IPC probe runs
+  iproute2 procps                            # ip, tc, ps: network labs and debugging
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

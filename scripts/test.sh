@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, builds with AddressSanitizer and
+# UndefinedBehaviorSanitizer and runs the unit tests there, then builds normally and runs every
+# test (unit and integration) with CTest.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/install-deps.sh"
+
+echo "== unit tests under ASan+UBSan"
+"$root/scripts/build.sh" "$root/build-asan" -DLABGRADE_SANITIZE=ON
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  "$root/build-asan/tests/labgrade_tests" --gtest_brief=1
+
+echo "== all tests"
+"$root/scripts/build.sh" "$root/build"
+ctest --test-dir "$root/build" --output-on-failure -j "$(nproc)"

@@ -134,7 +134,10 @@ std::string LabHeading(const GradeReport& report) {
 }
 
 std::string IsolationText(const GradeReport& report) {
-  if (report.isolation == IsolationMode::kNamespaces) return "isolated (namespaces)";
+  if (report.isolation == IsolationMode::kNamespaces) {
+    if (report.isolation_note.empty()) return "isolated (namespaces)";
+    return fmt::format("isolated: {}", OneLine(report.isolation_note));
+  }
   if (report.isolation_note.empty()) return "host mode (one test at a time)";
   return fmt::format("host mode (one test at a time): {}", OneLine(report.isolation_note));
 }

@@ -1,0 +1,222 @@
+// Grading whole submissions of every lab through the real build, cells and checks: each lab's
+// reference gets full marks, and each defective submission under tests/submissions/<lab>/
+// fails exactly the tests its EXPECTED_FAILURES file names.
+#include <sys/ipc.h>
+#include <sys/sem.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "grading/grader.h"
+#include "harness/ipcs_probe.h"
+#include "harness/program_run.h"
+#include "harness/spec_loader.h"
+
+namespace labgrade {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kSourceDir = LABGRADE_SOURCE_DIR;
+const fs::path kLabgrade = fs::path(LABGRADE_BINARY_DIR) / "labgrade";
+
+LabSpec LoadLab(const std::string& name) {
+  SpecLoad load = LoadLabSpec(kSourceDir / "labs" / name);
+  std::string errors;
+  for (const SpecError& error : load.errors) errors += error.Format();
+  EXPECT_TRUE(load.spec.has_value()) << errors;
+  return load.spec ? std::move(*load.spec) : LabSpec{};
+}
+
+const Isolation& Namespaces() {
+  static const Isolation isolation = PrepareIsolation(kLabgrade, /*force_host=*/false);
+  return isolation;
+}
+
+std::set<std::string> FailedTests(const GradeReport& report) {
+  std::set<std::string> failed;
+  for (const TestResult& test : report.tests) {
+    if (test.outcome != Outcome::kPass) failed.insert(test.name);
+  }
+  return failed;
+}
+
+std::string Describe(const GradeReport& report) {
+  std::string text = report.grader_error;
+  for (const TestResult& test : report.tests) {
+    if (test.outcome == Outcome::kPass) continue;
+    text += "\n" + test.name + ": " + test.grader_error;
+    for (const CheckResult& check : test.checks) {
+      if (check.outcome != Outcome::kPass) text += "\n  " + check.what + ": " + check.rationale;
+    }
+  }
+  return text;
+}
+
+struct Submission {
+  std::string lab;
+  std::string defect;
+};
+
+std::vector<Submission> DefectiveSubmissions() {
+  std::vector<Submission> found;
+  for (const auto& lab : fs::directory_iterator(kSourceDir / "tests" / "submissions")) {
+    for (const auto& defect : fs::directory_iterator(lab.path())) {
+      if (fs::exists(defect.path() / "EXPECTED_FAILURES"))
+        found.push_back({lab.path().filename().string(), defect.path().filename().string()});
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const Submission& a, const Submission& b) {
+    return std::tie(a.lab, a.defect) < std::tie(b.lab, b.defect);
+  });
+  return found;
+}
+
+std::set<std::string> ExpectedFailures(const Submission& submission) {
+  std::ifstream file(kSourceDir / "tests" / "submissions" / submission.lab / submission.defect /
+                     "EXPECTED_FAILURES");
+  std::set<std::string> names;
+  for (std::string line; std::getline(file, line);) {
+    if (!line.empty() && line[0] != '#') names.insert(line);
+  }
+  return names;
+}
+
+class ReferenceIntegration : public testing::TestWithParam<std::string> {};
+
+// The lab's own reference solution scores full marks in isolated cells.
+TEST_P(ReferenceIntegration, ScoresFullMarks) {
+  LabSpec lab = LoadLab(GetParam());
+  GradeOptions options;
+  options.submission_dir = lab.reference_dir;
+  GradeReport report = GradeSubmission(lab, options, Namespaces());
+  EXPECT_EQ(report.score, 100) << Describe(report);
+  EXPECT_EQ(report.max_score, 100);
+  EXPECT_TRUE(FailedTests(report).empty()) << Describe(report);
+  if (::geteuid() == 0) {
+    EXPECT_EQ(report.isolation, IsolationMode::kNamespaces) << report.isolation_note;
+  }
+}
+
+std::vector<std::string> Labs() {
+  std::vector<std::string> labs;
+  for (const auto& entry : fs::directory_iterator(kSourceDir / "labs")) {
+    if (fs::exists(entry.path() / "lab.yaml")) labs.push_back(entry.path().filename().string());
+  }
+  std::sort(labs.begin(), labs.end());
+  return labs;
+}
+
+INSTANTIATE_TEST_SUITE_P(Labs, ReferenceIntegration, testing::ValuesIn(Labs()),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+class DefectIntegration : public testing::TestWithParam<Submission> {};
+
+// A defective submission fails exactly the tests that exist to catch its defect, as failures
+// of the student's (never as the grader's errors), and passes all the others.
+TEST_P(DefectIntegration, FailsExactlyTheExpectedTests) {
+  const Submission& submission = GetParam();
+  LabSpec lab = LoadLab(submission.lab);
+  GradeOptions options;
+  options.submission_dir =
+      kSourceDir / "tests" / "submissions" / submission.lab / submission.defect;
+  GradeReport report = GradeSubmission(lab, options, Namespaces());
+  EXPECT_TRUE(report.grader_error.empty()) << report.grader_error;
+  for (const TestResult& test : report.tests)
+    EXPECT_NE(test.outcome, Outcome::kError) << test.name << ": " << test.grader_error;
+  EXPECT_EQ(FailedTests(report), ExpectedFailures(submission)) << Describe(report);
+  EXPECT_LT(report.score, 100);
+}
+
+INSTANTIATE_TEST_SUITE_P(Submissions, DefectIntegration, testing::ValuesIn(DefectiveSubmissions()),
+                         [](const auto& info) {
+                           std::string name = info.param.lab + "_" + info.param.defect;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+// A submission that does not compile gets a report with the compiler's message and zero, with
+// every test listed as not run.
+TEST(BuildFailureIntegration, ReportsTheCompilerOutputAndScoresZero) {
+  LabSpec lab = LoadLab("shm-xfer");
+  GradeOptions options;
+  options.submission_dir = kSourceDir / "tests/submissions/shm-xfer/does-not-compile";
+  GradeReport report = GradeSubmission(lab, options, Namespaces());
+  EXPECT_FALSE(report.build.ok);
+  EXPECT_NE(report.build.log.find("error:"), std::string::npos) << report.build.log;
+  EXPECT_NE(report.build.command.find("cc -std=gnu11"), std::string::npos);
+  EXPECT_EQ(report.score, 0);
+  EXPECT_EQ(report.tests.size(), lab.tests.size());
+  EXPECT_TRUE(report.grader_error.empty());
+}
+
+// A submission missing a required file is told which file, rather than failing to compile.
+TEST(BuildFailureIntegration, NamesAMissingRequiredFile) {
+  LabSpec lab = LoadLab("shm-xfer");
+  fs::path submission =
+      fs::temp_directory_path() / ("labgrade-missing-" + std::to_string(::getpid()));
+  fs::create_directories(submission);
+  fs::copy_file(lab.reference_dir / "reader.c", submission / "reader.c",
+                fs::copy_options::overwrite_existing);
+  GradeOptions options;
+  options.submission_dir = submission;
+  GradeReport report = GradeSubmission(lab, options, Namespaces());
+  fs::remove_all(submission);
+  EXPECT_FALSE(report.build.ok);
+  EXPECT_NE(report.build.log.find("is missing a file: writer.c"), std::string::npos)
+      << report.build.log;
+  EXPECT_EQ(report.score, 0);
+}
+
+/// Semaphore sets in the calling thread's IPC namespace, from /proc/sysvipc/sem.
+int HostSemaphoreSets() {
+  std::ifstream file("/proc/sysvipc/sem");
+  int lines = 0;
+  for (std::string line; std::getline(file, line);) ++lines;
+  return lines - 1;  // the header
+}
+
+// Host mode (no namespaces): tests run one at a time, a leaked semaphore set is attributed to
+// the test, reported, and removed from the host.
+TEST(HostModeIntegration, FindsAndRemovesALeakedSemaphoreSet) {
+  LabSpec lab = LoadLab("shm-xfer");
+  Isolation host = PrepareIsolation(kLabgrade, /*force_host=*/true);
+  GradeOptions options;
+  options.submission_dir = kSourceDir / "tests/submissions/shm-xfer/semaphore-leak";
+  options.only_test = "cleanup-after-transfer";
+  const int before = HostSemaphoreSets();
+  GradeReport report = GradeSubmission(lab, options, host);
+  EXPECT_EQ(report.isolation, IsolationMode::kHost);
+  ASSERT_EQ(report.tests.size(), 1u);
+  const TestResult& test = report.tests[0];
+  EXPECT_EQ(test.outcome, Outcome::kFail) << Describe(report);
+  ASSERT_EQ(test.cleanup.size(), 1u);
+  EXPECT_NE(test.cleanup[0].find("a semaphore set (key 0x"), std::string::npos) << test.cleanup[0];
+  EXPECT_NE(test.cleanup[0].find("(removed by the grader)"), std::string::npos) << test.cleanup[0];
+  EXPECT_EQ(HostSemaphoreSets(), before);
+}
+
+// Host mode grades the reference at full marks too.
+TEST(HostModeIntegration, ReferenceScoresFullMarks) {
+  LabSpec lab = LoadLab("shm-xfer");
+  Isolation host = PrepareIsolation(kLabgrade, /*force_host=*/true);
+  GradeOptions options;
+  options.submission_dir = lab.reference_dir;
+  GradeReport report = GradeSubmission(lab, options, host);
+  EXPECT_EQ(report.score, 100) << Describe(report);
+  EXPECT_EQ(report.isolation, IsolationMode::kHost);
+}
+
+}  // namespace
+}  // namespace labgrade

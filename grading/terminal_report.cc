@@ -16,7 +16,8 @@ namespace {
 
 constexpr std::string_view kGraderErrorLabel = "Grader error (not your fault): ";
 constexpr std::string_view kBuildFailed = "Build failed";
-constexpr std::size_t kValueShownBytes = 200;  // an expected or actual value on one line
+// A safety net above the producers own limit (output_match.h cuts at 200 escaped bytes).
+constexpr std::size_t kValueShownBytes = 256;
 constexpr std::size_t kBuildLogShownLines = 60;
 constexpr std::size_t kDiffShownLines = 40;
 constexpr std::size_t kStderrShownLines = 20;
@@ -36,6 +37,16 @@ std::string Paint(const TerminalStyle& style, std::string_view sgr, std::string_
 
 // A name or short phrase from the spec or the harness, kept on one line.
 std::string OneLine(std::string_view text) { return EscapeForDisplay(text, SIZE_MAX); }
+
+/// An expected or actual value: already printable (its producer escaped it), so shown as it
+/// is but for stray control bytes, and cut to one line's worth without splitting a character.
+std::string ShownValue(std::string_view value) {
+  std::string shown = EscapeControlBytes(value);
+  if (shown.size() <= kValueShownBytes) return shown;
+  std::size_t cut = kValueShownBytes;
+  while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;
+  return fmt::format("{}… ({} more bytes)", shown.substr(0, cut), shown.size() - cut);
+}
 
 // Columns `text` takes on a terminal, counting each UTF-8 character as one.
 std::size_t DisplayColumns(std::string_view text) {
@@ -66,10 +77,10 @@ std::string RenderFailedCheck(const CheckResult& check) {
   std::string out = Labelled("✗ ", check.what);
   out += IndentLines(EscapeControlBytes(check.rationale), "  ");
   if (!check.expected.empty()) {
-    out += fmt::format("  expected: {}\n", EscapeForDisplay(check.expected, kValueShownBytes));
+    out += fmt::format("  expected: {}\n", ShownValue(check.expected));
   }
   if (!check.actual.empty()) {
-    out += fmt::format("  got:      {}\n", EscapeForDisplay(check.actual, kValueShownBytes));
+    out += fmt::format("  got:      {}\n", ShownValue(check.actual));
   }
   if (check.difference) out += RenderDifference(*check.difference);
   return out;

@@ -31,8 +31,10 @@ struct CheckResult {
   std::string what;       ///< what was checked, as a TA would say it: "reader exits with 0"
   Outcome outcome = Outcome::kPass;
   std::string rationale;  ///< why it failed, in words a student understands
-  std::string expected;   ///< short, printable; may be empty
-  std::string actual;     ///< short, printable; may be empty
+  /// Short and printable: the producer escapes (output_match.h's PrintableExcerpt), the report
+  /// writers show it as it is. May be empty.
+  std::string expected;
+  std::string actual;     ///< as `expected`
   std::optional<Difference> difference;
 };
 

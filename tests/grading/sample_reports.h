@@ -34,8 +34,8 @@ inline TestResult PassedTest() {
 inline CheckResult FailedOutputCheck() {
   CheckResult check = Check("reader prints what the writer read", Outcome::kFail,
                             "the reader's output is not the writer's input");
-  check.expected = "hello\n";
-  check.actual = std::string("hellp\0\n", 7);
+  check.expected = "hello\\n";
+  check.actual = "hellp\\x00\\n";  // producers escape (output_match.h PrintableExcerpt)
   check.difference.emplace();
   check.difference->offset = 4;
   check.difference->expected_size = 6;

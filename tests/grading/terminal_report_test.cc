@@ -123,7 +123,7 @@ TEST(RenderTerminalReport, CapsBuildLog) {
 
 // A build that printed nothing says so rather than leaving a blank.
 TEST(RenderTerminalReport, SaysWhenBuildPrintedNothing) {
-  EXPECT_EQ(RenderBuildFailure(BuildResult{false, "make reader", ""}),
+  EXPECT_EQ(RenderBuildFailure(BuildResult{false, "make reader", "", ""}),
             "Build failed\n"
             "  $ make reader\n"
             "  (no output)\n");
@@ -197,15 +197,15 @@ TEST(RenderTestDetails, NamesCheckGraderError) {
 TEST(RenderTestDetails, CutsLongValuesAndAlignsHint) {
   TestResult test = HiddenFailedTest();
   test.description = "";
-  test.checks[0].expected = std::string(250, 'a');
+  test.checks[0].expected = std::string(300, 'a');
   test.checks[0].actual = "";
   test.hint = "Check the loop.\nThen the semaphore.\n";
   EXPECT_EQ(RenderTestDetails(test),
             "✗ reader prints 1048576 bytes\n"
             "  the reader stopped early\n"
             "  expected: " +
-                std::string(200, 'a') +
-                "… (50 more bytes)\n"
+                std::string(256, 'a') +
+                "… (44 more bytes)\n"
                 "hint: Check the loop.\n"
                 "      Then the semaphore.\n");
 }

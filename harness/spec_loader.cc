@@ -1,6 +1,6 @@
-// The lab.yaml loader: one reader per section of the schema (labs/SCHEMA-DRAFT.yaml), each built
-// on the typed reader in spec_reader.h. A reader that finds a problem reports it and hands back
-// nothing; its caller goes on with the next item, so one run reports every broken test.
+// The lab.yaml loader: one reader per section of the schema (documented in labs/README.md), each
+// built on the typed reader in spec_reader.h. A reader that finds a problem reports it and hands
+// back nothing; its caller goes on with the next item, so one run reports every broken test.
 #include "harness/spec_loader.h"
 
 #include <algorithm>
@@ -117,20 +117,22 @@ bool IsKeyFileName(std::string_view text) {
 
 /// What is wrong with the placeholders in one argv element, if anything. Every '{' opens one.
 std::optional<std::string> PlaceholderProblem(std::string_view arg) {
+  // {port} joins these with the socket labs (issue 3), once the harness can expand it.
   static const std::vector<std::string_view> kAllowed = {"{keyfile}", "{keyfile:NAME}", "{testdir}",
-                                                         "{labdir}", "{port}"};
-  for (std::size_t open = arg.find('{'); open != std::string_view::npos;
-       open = arg.find('{', open + 1)) {
+                                                         "{labdir}"};
+  std::size_t open = arg.find('{');
+  while (open != std::string_view::npos) {
     const std::size_t close = arg.find('}', open);
     if (close == std::string_view::npos) {
       return fmt::format("'{{' without a closing '}}' in '{}'", arg);
     }
     const std::string_view name = arg.substr(open + 1, close - open - 1);
-    if (!IsKeyFileName(name) && name != "testdir" && name != "labdir" && name != "port") {
+    if (!IsKeyFileName(name) && name != "testdir" && name != "labdir") {
       const std::string placeholder(arg.substr(open, close - open + 1));
       return fmt::format("unknown placeholder '{}' ({})", placeholder,
                          NameHint(placeholder, kAllowed, "allowed"));
     }
+    open = arg.find('{', close + 1);
   }
   return std::nullopt;
 }
@@ -158,10 +160,13 @@ std::optional<std::string> ReadKeyFile(const SpecMap& map) {
   if (!node) return "keyfile";
   std::optional<std::string> text = node->AsString();
   if (text && !IsKeyFileName(*text)) {
+    // A bare NAME is most likely meant as keyfile:NAME, the file {keyfile:NAME} names in argv.
+    const std::string hint =
+        IsSlug(*text) ? fmt::format(" (did you mean 'keyfile:{}'?)", *text) : "";
     node->Error(
         fmt::format("expected keyfile or keyfile:NAME (NAME made of a-z, 0-9 and '-'), "
-                    "got '{}'",
-                    *text));
+                    "got '{}'{}",
+                    *text, hint));
     return std::nullopt;
   }
   return text;
@@ -176,6 +181,12 @@ std::optional<int> ReadSignal(const SpecNode& node) {
                            *text));
   }
   return signal;
+}
+
+/// `proj_id`, the second argument of ftok(3): only its low 8 bits count, and 0 is not allowed.
+void ReadProjId(const SpecMap& map, int& proj_id) {
+  const std::optional<std::int64_t> value = map.Integer("proj_id", 1, 255);
+  if (value) proj_id = static_cast<int>(*value);
 }
 
 std::optional<SysvKind> ReadSysvKind(const SpecMap& map) {
@@ -212,31 +223,44 @@ ProgramLimits ReadLimits(const SpecNode& node, ProgramLimits limits) {
   return limits;
 }
 
-void ReadSubmission(const SpecNode& node, const fs::path& lab_dir, LabSpec& spec) {
+bool IsPlainFileName(std::string_view name) {
+  return !name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos;
+}
+
+/// `submission.required`: plain file names, at least one.
+void ReadRequiredFiles(const SpecNode& node, LabSpec& spec) {
+  const std::optional<std::vector<SpecNode>> files = node.AsList();
+  if (!files) return;
+  if (files->empty()) node.Error("needs at least one file");
+  for (const SpecNode& file : *files) {
+    const std::optional<std::string> name = file.AsString();
+    if (name && !IsPlainFileName(*name)) {
+      file.Error(fmt::format("'{}' must be a plain file name (no folders)", *name));
+    } else if (name) {
+      spec.required_files.push_back(*name);
+    }
+  }
+}
+
+/// `submission.provided`: files in the lab folder.
+void ReadProvidedFiles(const SpecNode& node, LabSpec& spec) {
+  const std::optional<std::vector<SpecNode>> files = node.AsList();
+  if (!files) return;
+  for (const SpecNode& file : *files) {
+    if (std::optional<std::string> path = ReadLabFile(file, spec.lab_dir)) {
+      spec.provided_files.push_back(*path);
+    }
+  }
+}
+
+void ReadSubmission(const SpecNode& node, LabSpec& spec) {
   const std::optional<SpecMap> map = SpecMap::Read(node, {"required", "provided"});
   if (!map) return;
   if (const std::optional<SpecNode> required = map->Get("required", Presence::kRequired)) {
-    if (const std::optional<std::vector<SpecNode>> files = required->AsList()) {
-      if (files->empty()) required->Error("needs at least one file");
-      for (const SpecNode& file : *files) {
-        const std::optional<std::string> name = file.AsString();
-        if (name && (name->empty() || *name == "." || *name == ".." ||
-                     name->find('/') != std::string::npos)) {
-          file.Error(fmt::format("'{}' must be a plain file name (no folders)", *name));
-        } else if (name) {
-          spec.required_files.push_back(*name);
-        }
-      }
-    }
+    ReadRequiredFiles(*required, spec);
   }
   if (const std::optional<SpecNode> provided = map->Get("provided")) {
-    if (const std::optional<std::vector<SpecNode>> files = provided->AsList()) {
-      for (const SpecNode& file : *files) {
-        if (std::optional<std::string> path = ReadLabFile(file, lab_dir)) {
-          spec.provided_files.push_back(*path);
-        }
-      }
-    }
+    ReadProvidedFiles(*provided, spec);
   }
 }
 
@@ -380,33 +404,46 @@ std::optional<StdinSource> ReadStdin(const SpecNode& node, const fs::path& lab_d
 }
 
 /// `start: PROGRAM` or `run: PROGRAM`, with `as`, `from`, `args` and `stdin`.
+/// The program a start/run step names, which must be declared under `programs:`.
+std::optional<std::string> ReadProgramName(const SpecNode& node, const LabContext& lab) {
+  std::optional<std::string> program = node.AsString();
+  if (program && std::find(lab.program_names.begin(), lab.program_names.end(), *program) ==
+                     lab.program_names.end()) {
+    node.Error(fmt::format("no program '{}' is defined ({})", *program,
+                           NameHint(*program, Views(lab.program_names), "programs")));
+  }
+  return program;
+}
+
+/// Adds the instance a start/run step makes; reports one of the same name started earlier.
+void DefineInstance(const SpecMap& step, const SpecNode& program_node, const StartStep& start,
+                    InstanceTable& instances) {
+  const auto [known, added] =
+      instances.emplace(start.instance, InstanceRecord{start.mark.line, step.Has("stdin")});
+  if (added) return;
+  const SpecNode at = step.Get("as").value_or(program_node);
+  at.Error(fmt::format("instance '{}' was already started on line {}{}", start.instance,
+                       known->second.line, step.Has("as") ? "" : "; name this one with 'as:'"));
+}
+
+/// `start: PROGRAM` or `run: PROGRAM`, with `as`, `from`, `args` and `stdin`.
 std::optional<Step> ReadStartStep(const SpecMap& step, const std::string& action,
                                   const LabContext& lab, InstanceTable& instances) {
   ErrorWatch watch(step.node().sink());
   const SpecNode program_node = *step.Get(action);
-  const std::optional<std::string> program = program_node.AsString();
+  const std::optional<std::string> program = ReadProgramName(program_node, lab);
   if (!program) return std::nullopt;
-  if (std::find(lab.program_names.begin(), lab.program_names.end(), *program) ==
-      lab.program_names.end()) {
-    program_node.Error(fmt::format("no program '{}' is defined ({})", *program,
-                                   NameHint(*program, Views(lab.program_names), "programs")));
-  }
   StartStep start;
   start.program = *program;
   start.instance = step.String("as").value_or(*program);
   start.wait_for_exit = action == "run";
   start.mark = step.node().mark();
-  const auto [known, added] =
-      instances.emplace(start.instance, InstanceRecord{start.mark.line, step.Has("stdin")});
-  if (!added) {
-    const SpecNode at = step.Get("as").value_or(program_node);
-    at.Error(fmt::format("instance '{}' was already started on line {}{}", start.instance,
-                         known->second.line, step.Has("as") ? "" : "; name this one with 'as:'"));
-  }
+  // Defined even when the step has errors, so later steps naming it are not reported too.
+  DefineInstance(step, program_node, start, instances);
   if (const std::optional<SpecNode> from = step.Get("from")) {
-    const std::optional<Role> role =
-        from->AsChoice<Role>({{"student", Role::kStudent}, {"reference", Role::kReference}});
-    start.role = role.value_or(Role::kStudent);
+    start.role =
+        from->AsChoice<Role>({{"student", Role::kStudent}, {"reference", Role::kReference}})
+            .value_or(Role::kStudent);
   }
   if (const std::optional<SpecNode> args = step.Get("args")) start.argv = ReadArgv(*args);
   if (const std::optional<SpecNode> stdin_node = step.Get("stdin")) {
@@ -418,13 +455,14 @@ std::optional<Step> ReadStartStep(const SpecMap& step, const std::string& action
 
 std::optional<Step> ReadWaitForSysvStep(const SpecNode& node, const InstanceTable& instances) {
   const std::optional<SpecMap> map =
-      SpecMap::Read(node, {"kind", "key_file", "timeout_ms", "created_by"});
+      SpecMap::Read(node, {"kind", "key_file", "proj_id", "timeout_ms", "created_by"});
   if (!map) return std::nullopt;
   ErrorWatch watch(node.sink());
   WaitForSysvStep step;
   step.mark = node.mark();
   step.kind = ReadSysvKind(*map).value_or(step.kind);
   step.key_file = ReadKeyFile(*map).value_or(step.key_file);
+  ReadProjId(*map, step.proj_id);
   ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
   step.instance = ReadInstance(*map, "created_by", instances, kBeforeThisStep, Presence::kOptional)
                       .value_or("");
@@ -459,13 +497,14 @@ std::optional<Step> ReadSignalStep(const SpecNode& node, const InstanceTable& in
 }
 
 std::optional<Step> ReadCreateSysvStep(const SpecNode& node) {
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"kind", "key_file", "size"});
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"kind", "key_file", "proj_id", "size"});
   if (!map) return std::nullopt;
   ErrorWatch watch(node.sink());
   CreateSysvStep step;
   step.mark = node.mark();
   step.kind = ReadSysvKind(*map).value_or(step.kind);
   step.key_file = ReadKeyFile(*map).value_or(step.key_file);
+  ReadProjId(*map, step.proj_id);
   ReadNumberInto(*map, "size", 1, step.size);
   if (!watch.clean()) return std::nullopt;
   return step;
@@ -599,13 +638,14 @@ std::optional<Check> ReadNoSysvLeftCheck(const SpecNode& node) {
 }
 
 std::optional<Check> ReadSysvExistsCheck(const SpecNode& node) {
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"kind", "key_file"});
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"kind", "key_file", "proj_id"});
   if (!map) return std::nullopt;
   ErrorWatch watch(node.sink());
   SysvExistsCheck check;
   check.mark = node.mark();
   check.kind = ReadSysvKind(*map).value_or(check.kind);
   check.key_file = ReadKeyFile(*map).value_or(check.key_file);
+  ReadProjId(*map, check.proj_id);
   if (!watch.clean()) return std::nullopt;
   return check;
 }
@@ -761,7 +801,7 @@ std::optional<LabSpec> ReadLab(const SpecNode& document, const fs::path& lab_dir
   spec.title = root->String("title", Presence::kRequired).value_or("");
   ReadReference(*root, name, spec);
   if (const std::optional<SpecNode> submission = root->Get("submission", Presence::kRequired)) {
-    ReadSubmission(*submission, lab_dir, spec);
+    ReadSubmission(*submission, spec);
   }
   if (const std::optional<SpecNode> build = root->Get("build", Presence::kRequired)) {
     ReadBuild(*build, spec);

@@ -107,7 +107,7 @@ programs:
     argv: ["{keyfile}", "{testdir}/out"]
     limits: { wall_ms: 20000, open_files: 16 }
   writer:
-    argv: ["{keyfile:second}", "{labdir}", "--port={port}"]
+    argv: ["{keyfile:second}", "{labdir}", "--dir={testdir}"]
   idle:
 tests:
   - name: transfer
@@ -118,7 +118,7 @@ tests:
       - start: reader
         from: reference
         args: ["{keyfile}"]
-      - wait_for_sysv: { kind: semaphores, key_file: keyfile, timeout_ms: 3000, created_by: reader }
+      - wait_for_sysv: { kind: semaphores, key_file: keyfile, proj_id: 7, timeout_ms: 3000, created_by: reader }
       - run: writer
         as: first-writer
         stdin: { file: data/short.txt }
@@ -130,7 +130,7 @@ tests:
         stdin: { text: "hello\n" }
       - wait_exit: { instance: reader, timeout_ms: 4000 }
       - signal: { instance: reader, signal: SIGINT }
-      - create_sysv: { kind: shared_memory, key_file: "keyfile:stale", size: 4096 }
+      - create_sysv: { kind: shared_memory, key_file: "keyfile:stale", proj_id: 255, size: 4096 }
       - expect_idle: { instance: reader, window_ms: 300, max_cpu_percent: 5 }
     checks:
       - exit: { instance: first-writer, code: 3 }
@@ -212,7 +212,7 @@ TEST_F(FullSpecTest, ReadsPrograms) {
   const ProgramSpec& writer = spec_.programs.at("writer");
   EXPECT_EQ(writer.executable, "writer");
   EXPECT_EQ(writer.argv,
-            (std::vector<std::string>{"{keyfile:second}", "{labdir}", "--port={port}"}));
+            (std::vector<std::string>{"{keyfile:second}", "{labdir}", "--dir={testdir}"}));
   EXPECT_EQ(spec_.programs.at("idle").executable, "idle");
   EXPECT_TRUE(spec_.programs.at("idle").argv.empty());
 }
@@ -285,6 +285,7 @@ TEST_F(FullSpecTest, ReadsOtherSteps) {
   const WaitForSysvStep& wait_sysv = StepOf<WaitForSysvStep>(1);
   EXPECT_EQ(wait_sysv.kind, SysvKind::kSemaphoreSet);
   EXPECT_EQ(wait_sysv.key_file, "keyfile");
+  EXPECT_EQ(wait_sysv.proj_id, 7);
   EXPECT_EQ(wait_sysv.timeout_ms, 3000);
   EXPECT_EQ(wait_sysv.instance, "reader");
   const WaitExitStep& wait_exit = StepOf<WaitExitStep>(5);
@@ -294,6 +295,7 @@ TEST_F(FullSpecTest, ReadsOtherSteps) {
   const CreateSysvStep& create = StepOf<CreateSysvStep>(7);
   EXPECT_EQ(create.kind, SysvKind::kSharedMemory);
   EXPECT_EQ(create.key_file, "keyfile:stale");
+  EXPECT_EQ(create.proj_id, 255);
   EXPECT_EQ(create.size, 4096);
   const ExpectIdleStep& idle = StepOf<ExpectIdleStep>(8);
   EXPECT_EQ(idle.instance, "reader");
@@ -353,6 +355,7 @@ TEST_F(FullSpecTest, ReadsSysvAndDurationChecks) {
   const SysvExistsCheck& exists = CheckOf<SysvExistsCheck>(11);
   EXPECT_EQ(exists.kind, SysvKind::kMessageQueue);
   EXPECT_EQ(exists.key_file, "keyfile:stale");
+  EXPECT_EQ(exists.proj_id, 1);
   const DurationCheck& duration = CheckOf<DurationCheck>(12);
   EXPECT_EQ(duration.instance, "first-writer");
   EXPECT_EQ(duration.max_ms, 2000);
@@ -850,7 +853,7 @@ TEST_F(SpecLoaderTest, ReportsUnknownPlaceholderWithAllowedList) {
         args: ["--out={outputfile}"]
 )")),
             "labs/demo/lab.yaml:16:16: error: tests[0].steps[0].args[0]: unknown placeholder "
-            "'{outputfile}' (allowed: {keyfile}, {keyfile:NAME}, {testdir}, {labdir}, {port})\n"
+            "'{outputfile}' (allowed: {keyfile}, {keyfile:NAME}, {testdir}, {labdir})\n"
             "          args: [\"--out={outputfile}\"]\n"
             "                 ^\n");
 }
@@ -878,6 +881,37 @@ TEST_F(SpecLoaderTest, ReportsBadKeyFile) {
             "keyfile or keyfile:NAME (NAME made of a-z, 0-9 and '-'), got '{keyfile}'\n"
             "        - create_sysv: { kind: semaphores, key_file: \"{keyfile}\" }\n"
             "                                                     ^\n");
+}
+
+// A bare NAME is taken for keyfile:NAME in the hint.
+TEST_F(SpecLoaderTest, SuggestsKeyFilePrefix) {
+  EXPECT_EQ(Report(LoadTests(R"(  - name: echo
+    description: Echoes its input
+    points: 100
+    steps:
+      - run: writer
+    checks:
+      - sysv_exists: { kind: semaphores, key_file: second }
+)")),
+            "labs/demo/lab.yaml:17:52: error: tests[0].checks[0].sysv_exists.key_file: expected "
+            "keyfile or keyfile:NAME (NAME made of a-z, 0-9 and '-'), got 'second' (did you mean "
+            "'keyfile:second'?)\n"
+            "        - sysv_exists: { kind: semaphores, key_file: second }\n"
+            "                                                     ^\n");
+}
+
+// ftok(3) takes the low 8 bits of a nonzero proj_id.
+TEST_F(SpecLoaderTest, ReportsProjIdOutOfRange) {
+  EXPECT_EQ(Report(LoadTests(R"(  - name: echo
+    description: Echoes its input
+    points: 100
+    steps:
+      - create_sysv: { kind: semaphores, proj_id: 0 }
+)")),
+            "labs/demo/lab.yaml:15:51: error: tests[0].steps[0].create_sysv.proj_id: must be "
+            "between 1 and 255, got 0\n"
+            "        - create_sysv: { kind: semaphores, proj_id: 0 }\n"
+            "                                                    ^\n");
 }
 
 // Signal names are upper case, as in <signal.h>.

@@ -100,8 +100,18 @@ std::variant<std::unique_ptr<Cell>, std::string> Cell::Enter(
   UniqueFd control_read(control[0]);
   cell->init_control_.Reset(control[1]);
 
+  // Exec'd through a descriptor: the init mounts a fresh /tmp before exec, which would hide an
+  // init_executable that lives under /tmp (a build tree there, say).
+  UniqueFd init_file(::open(init_executable.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!init_file.valid()) {
+    std::string error = ErrnoText(fmt::format("open({})", init_executable.string()));
+    cell->killed_ = true;
+    cell->Leave();
+    return error;
+  }
   LaunchSpec init;
-  init.executable = init_executable;
+  init.executable = fmt::format("/proc/self/fd/{}", init_file.get());
+  init.sandbox.keep_until_exec_fd = init_file.get();
   init.working_dir = "/";
   init.stdin_fd = control_read.get();
   init.sandbox.create_cell_mounts = true;

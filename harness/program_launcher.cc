@@ -68,6 +68,8 @@ class SandboxInitializer {
     failure_read_.Reset(fds[0]);
     failure_write_.Reset(fds[1]);
     launcher.fd_whitelist.push_back(failure_write_.get());
+    if (spec_.sandbox.keep_until_exec_fd >= 0)
+      launcher.fd_whitelist.push_back(spec_.sandbox.keep_until_exec_fd);
     launcher.env = envp_;
     if (spec_.sandbox.pid_namespace_fd >= 0) {
       own_pid_namespace_.Reset(::open("/proc/thread-self/ns/pid", O_RDONLY | O_CLOEXEC));

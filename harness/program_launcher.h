@@ -38,6 +38,9 @@ struct ChildSandbox {
   std::optional<gid_t> gid;
   /// setsid(): a session and process group of its own, so a group kill reaches its children.
   bool new_session = true;
+  /// A descriptor to keep open until exec, e.g. the executable itself when it is exec'd as
+  /// /proc/self/fd/N because its path is hidden by the mounts above; -1 for none.
+  int keep_until_exec_fd = -1;
   /// PR_SET_PDEATHSIG(SIGKILL): the program dies with the thread that started it.
   bool kill_on_parent_death = true;
 };

@@ -41,11 +41,13 @@ std::variant<fs::path, std::string> MakeWorkDir(const fs::path& requested) {
   if (!requested.empty()) {
     fs::path absolute = fs::weakly_canonical(fs::absolute(requested), ec);
     if (IsUnder(absolute, "/tmp") || IsUnder(absolute, "/dev/shm"))
-      return fmt::format("the work folder {} is under /tmp or /dev/shm, which each test's cell replaces with "
-                         "its own; choose another place (for example /var/tmp)",
-                         absolute.string());
+      return fmt::format(
+          "the work folder {} is under /tmp or /dev/shm, which each test's cell replaces with "
+          "its own; choose another place (for example /var/tmp)",
+          absolute.string());
     fs::create_directories(absolute, ec);
-    if (ec) return fmt::format("cannot create the work folder {}: {}", absolute.string(), ec.message());
+    if (ec)
+      return fmt::format("cannot create the work folder {}: {}", absolute.string(), ec.message());
     return absolute;
   }
   std::string pattern = "/var/tmp/labgrade-XXXXXX";
@@ -67,14 +69,15 @@ void ListTestsNotRun(const LabSpec& lab, const GradeOptions& options, GradeRepor
   }
 }
 
-void RunTests(const LabSpec& lab, const GradeOptions& options, const Isolation& isolation, const fs::path& work,
-              GradeReport& report) {
+void RunTests(const LabSpec& lab, const GradeOptions& options, const Isolation& isolation,
+              const fs::path& work, GradeReport& report) {
   std::vector<const TestSpec*> selected;
   for (const TestSpec& test : lab.tests) {
     if (!options.only_test || test.name == *options.only_test) selected.push_back(&test);
   }
   report.tests.resize(selected.size());
-  int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::thread::hardware_concurrency());
+  int jobs =
+      options.jobs > 0 ? options.jobs : static_cast<int>(std::thread::hardware_concurrency());
   // Host mode attributes new IPC objects to the test that ran: one test at a time.
   if (isolation.mode == IsolationMode::kHost) jobs = 1;
   jobs = std::clamp(jobs, 1, static_cast<int>(std::max<std::size_t>(1, selected.size())));
@@ -115,13 +118,15 @@ Isolation PrepareIsolation(const fs::path& own_executable, bool force_host) {
     auto host = HostNamespaces::Open();
     if (auto* error = std::get_if<std::string>(&host)) {
       isolation.note = *error;
-    } else if (auto failure = ProbeCellSupport(std::get<HostNamespaces>(host), isolation.cell_init)) {
+    } else if (auto failure =
+                   ProbeCellSupport(std::get<HostNamespaces>(host), isolation.cell_init)) {
       isolation.note = *failure;
     } else {
       isolation.mode = IsolationMode::kNamespaces;
       isolation.host = std::move(std::get<HostNamespaces>(host));
-      isolation.note = isolation.as_root ? "each test in its own PID, IPC, network and mount namespaces"
-                                         : "each test in its own namespaces, inside a user namespace";
+      isolation.note = isolation.as_root
+                           ? "each test in its own PID, IPC, network and mount namespaces"
+                           : "each test in its own namespaces, inside a user namespace";
     }
   }
   if (isolation.mode == IsolationMode::kHost) {
@@ -131,7 +136,8 @@ Isolation PrepareIsolation(const fs::path& own_executable, bool force_host) {
   return isolation;
 }
 
-GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options, const Isolation& isolation) {
+GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options,
+                            const Isolation& isolation) {
   const Clock::time_point started = Clock::now();
   GradeReport report;
   report.lab_name = lab.name;
@@ -154,10 +160,12 @@ GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options, con
   fs::permissions(work, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                             fs::perms::others_read | fs::perms::others_exec);
 
-  report.build = BuildSubmission(lab, {options.submission_dir, work / "student", IdentityFor(isolation, kBuildUid)});
+  report.build = BuildSubmission(
+      lab, {options.submission_dir, work / "student", IdentityFor(isolation, kBuildUid)});
   BuildResult reference;
   if (report.build.ok) {
-    reference = BuildSubmission(lab, {lab.reference_dir, work / "reference", IdentityFor(isolation, kBuildUid)});
+    reference = BuildSubmission(
+        lab, {lab.reference_dir, work / "reference", IdentityFor(isolation, kBuildUid)});
   }
   if (!report.build.grader_error.empty()) {
     report.grader_error = report.build.grader_error;
@@ -165,9 +173,9 @@ GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options, con
   } else if (!report.build.ok) {
     ListTestsNotRun(lab, options, report);
   } else if (!reference.ok) {
-    report.grader_error = fmt::format("the lab's reference solution in {} does not build ({}):\n{}{}",
-                                      lab.reference_dir.string(), reference.command, reference.log,
-                                      reference.grader_error);
+    report.grader_error = fmt::format(
+        "the lab's reference solution in {} does not build ({}):\n{}{}", lab.reference_dir.string(),
+        reference.command, reference.log, reference.grader_error);
     ListTestsNotRun(lab, options, report);
   } else {
     RunTests(lab, options, isolation, work, report);
@@ -177,7 +185,8 @@ GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options, con
     std::error_code ec;
     fs::remove_all(work, ec);
   }
-  report.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+  report.duration_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
   return report;
 }
 

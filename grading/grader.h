@@ -28,14 +28,15 @@ Isolation PrepareIsolation(const std::filesystem::path& own_executable, bool for
 
 struct GradeOptions {
   std::filesystem::path submission_dir;
-  int jobs = 0;                            ///< parallel tests; 0: the number of cores
-  std::filesystem::path work_dir;          ///< empty: a fresh folder under /var/tmp
+  int jobs = 0;                    ///< parallel tests; 0: the number of cores
+  std::filesystem::path work_dir;  ///< empty: a fresh folder under /var/tmp
   bool keep_work_dir = false;
-  std::optional<std::string> only_test;    ///< run just this test
+  std::optional<std::string> only_test;  ///< run just this test
 };
 
 /// Grades a submission. Never throws: whatever fails is in the report, as the student's build
 /// failure, a test's failure, or the grader's error.
-GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options, const Isolation& isolation);
+GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options,
+                            const Isolation& isolation);
 
 }  // namespace labgrade

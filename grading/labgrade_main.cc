@@ -11,8 +11,8 @@
 
 #include <fmt/format.h>
 
-#include "grading/gradescope_results.h"
 #include "grading/grader.h"
+#include "grading/gradescope_results.h"
 #include "grading/junit_report.h"
 #include "grading/terminal_report.h"
 #include "harness/cell.h"
@@ -43,7 +43,8 @@ bool WriteFile(const std::string& path, const std::string& text) {
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
   file << text;
   file.close();
-  if (!file) std::cerr << fmt::format("labgrade: cannot write {}: {}\n", path, std::strerror(errno));
+  if (!file)
+    std::cerr << fmt::format("labgrade: cannot write {}: {}\n", path, std::strerror(errno));
   return static_cast<bool>(file);
 }
 
@@ -66,7 +67,8 @@ int Validate(const CommandLine& line) {
   if (!lab) return kExitUsage;
   int points = 0;
   for (const TestSpec& test : lab->tests) points += test.points;
-  fmt::print("{}: {} ({}), {} tests, {} points: OK\n", line.lab, lab->name, lab->title, lab->tests.size(), points);
+  fmt::print("{}: {} ({}), {} tests, {} points: OK\n", line.lab, lab->name, lab->title,
+             lab->tests.size(), points);
   return kExitAllPassed;
 }
 
@@ -110,7 +112,8 @@ int Grade(const CommandLine& line, bool selftest) {
   bool all_passed = report.build.ok && report.score == report.max_score &&
                     std::all_of(report.tests.begin(), report.tests.end(),
                                 [](const TestResult& t) { return t.outcome == Outcome::kPass; });
-  if (selftest && !all_passed) std::cerr << "labgrade: selftest: the reference solution does not get full marks\n";
+  if (selftest && !all_passed)
+    std::cerr << "labgrade: selftest: the reference solution does not get full marks\n";
   bool any_error = std::any_of(report.tests.begin(), report.tests.end(),
                                [](const TestResult& t) { return t.outcome == Outcome::kError; });
   if (any_error) return kExitGraderError;
@@ -120,11 +123,14 @@ int Grade(const CommandLine& line, bool selftest) {
 void AddGradingOptions(CLI::App* command, CommandLine& line) {
   command->add_option("--results", line.results_path, "write Gradescope results.json here");
   command->add_option("--junit", line.junit_path, "write JUnit XML here");
-  command->add_option("--jobs,-j", line.jobs, "tests run in parallel (default: the number of cores)");
-  command->add_option("--work-dir", line.work_dir, "build and run here (default: a new folder under /var/tmp)");
+  command->add_option("--jobs,-j", line.jobs,
+                      "tests run in parallel (default: the number of cores)");
+  command->add_option("--work-dir", line.work_dir,
+                      "build and run here (default: a new folder under /var/tmp)");
   command->add_flag("--keep-work-dir", line.keep_work_dir, "keep the work folder afterwards");
   command->add_option("--only", line.only_test, "run only this test");
-  command->add_flag("--host-mode", line.host_mode, "run tests on the host one at a time, without namespaces");
+  command->add_flag("--host-mode", line.host_mode,
+                    "run tests on the host one at a time, without namespaces");
 }
 
 }  // namespace
@@ -139,10 +145,12 @@ int Main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingDirectory);
   AddGradingOptions(check, line);
-  CLI::App* selftest = app.add_subcommand("selftest", "grade the lab's reference solution: it must get full marks");
+  CLI::App* selftest =
+      app.add_subcommand("selftest", "grade the lab's reference solution: it must get full marks");
   selftest->add_option("lab", line.lab, "the lab folder")->required();
   AddGradingOptions(selftest, line);
-  CLI::App* validate = app.add_subcommand("validate", "check a lab's lab.yaml without running anything");
+  CLI::App* validate =
+      app.add_subcommand("validate", "check a lab's lab.yaml without running anything");
   validate->add_option("lab", line.lab, "the lab folder")->required();
   try {
     app.parse(argc, argv);

@@ -25,21 +25,21 @@ struct SourceMark {
 /// Resource limits applied to one program run. Lab-wide defaults are merged with per-program
 /// overrides by the loader, so every ProgramSpec holds a complete set.
 struct ProgramLimits {
-  int wall_ms = 10'000;                    ///< wall-clock time before SIGTERM, then SIGKILL
-  int cpu_ms = 10'000;                     ///< RLIMIT_CPU (rounded up to whole seconds)
-  int memory_mib = 512;                    ///< RLIMIT_AS
-  int processes = 64;                      ///< RLIMIT_NPROC for the sandbox user
-  std::int64_t output_bytes = 16 << 20;    ///< per stream; the rest is drained and counted
-  int open_files = 64;                     ///< RLIMIT_NOFILE
-  int file_size_mib = 256;                 ///< RLIMIT_FSIZE
+  int wall_ms = 10'000;                  ///< wall-clock time before SIGTERM, then SIGKILL
+  int cpu_ms = 10'000;                   ///< RLIMIT_CPU (rounded up to whole seconds)
+  int memory_mib = 512;                  ///< RLIMIT_AS
+  int processes = 64;                    ///< RLIMIT_NPROC for the sandbox user
+  std::int64_t output_bytes = 16 << 20;  ///< per stream; the rest is drained and counted
+  int open_files = 64;                   ///< RLIMIT_NOFILE
+  int file_size_mib = 256;               ///< RLIMIT_FSIZE
 };
 
 /// A program the lab defines: built from the student's or the reference's sources.
 /// `argv` is a template: placeholders like {keyfile} are expanded per test (see placeholders.h).
 struct ProgramSpec {
-  std::string name;              ///< the key under `programs:`, e.g. "reader"
-  std::string executable;        ///< path relative to the build directory; defaults to name
-  std::vector<std::string> argv; ///< arguments after argv[0]
+  std::string name;               ///< the key under `programs:`, e.g. "reader"
+  std::string executable;         ///< path relative to the build directory; defaults to name
+  std::vector<std::string> argv;  ///< arguments after argv[0]
   ProgramLimits limits;
   SourceMark mark;
 };
@@ -48,10 +48,14 @@ struct ProgramSpec {
 enum class Role { kStudent, kReference };
 
 /// What a program reads on standard input.
-struct StdinNone {};                       ///< /dev/null
-struct StdinText { std::string text; };    ///< literal bytes
-struct StdinFile { std::string path; };    ///< relative to the lab folder, e.g. data/short.txt
-struct StdinRandom {                       ///< deterministic pseudo-random bytes
+struct StdinNone {};  ///< /dev/null
+struct StdinText {
+  std::string text;
+};  ///< literal bytes
+struct StdinFile {
+  std::string path;
+};                    ///< relative to the lab folder, e.g. data/short.txt
+struct StdinRandom {  ///< deterministic pseudo-random bytes
   std::int64_t size_bytes = 0;
   std::uint64_t seed = 0;
 };
@@ -64,8 +68,8 @@ enum class SysvKind { kSemaphoreSet, kSharedMemory, kMessageQueue };
 
 /// Starts a program and goes on without waiting (`start:`), or runs it to completion (`run:`).
 struct StartStep {
-  std::string program;     ///< key in LabSpec::programs
-  std::string instance;    ///< name later steps and checks use; defaults to `program`
+  std::string program;   ///< key in LabSpec::programs
+  std::string instance;  ///< name later steps and checks use; defaults to `program`
   Role role = Role::kStudent;
   std::optional<std::vector<std::string>> argv;  ///< overrides the program's argv template
   StdinSource stdin_source;
@@ -76,10 +80,11 @@ struct StartStep {
 /// Waits until a System V object with the key of a key file exists (`wait_for_sysv:`).
 struct WaitForSysvStep {
   SysvKind kind = SysvKind::kSemaphoreSet;
-  std::string key_file = "keyfile";  ///< name of the per-test key file ({keyfile} or {keyfile:NAME})
-  int proj_id = 1;                   ///< the key is ftok(key file, proj_id)
+  std::string key_file =
+      "keyfile";    ///< name of the per-test key file ({keyfile} or {keyfile:NAME})
+  int proj_id = 1;  ///< the key is ftok(key file, proj_id)
   int timeout_ms = 5'000;
-  std::string instance;              ///< the program expected to create it (for the message)
+  std::string instance;  ///< the program expected to create it (for the message)
   SourceMark mark;
 };
 
@@ -123,7 +128,7 @@ using Step = std::variant<StartStep, WaitForSysvStep, WaitExitStep, SignalStep, 
 /// How an instance ended: an exit code, or a terminating signal.
 struct ExitCheck {
   std::string instance;
-  std::optional<int> exit_code;   ///< exactly one of these is set
+  std::optional<int> exit_code;  ///< exactly one of these is set
   std::optional<int> signal;
   SourceMark mark;
 };
@@ -132,14 +137,14 @@ enum class StreamName { kStdout, kStderr };
 
 /// How to compare a captured stream.
 enum class MatchKind {
-  kEquals,              ///< same bytes as `text`
-  kSameAsFile,          ///< same bytes as a lab file (`text` holds its path)
-  kSameAsStdinOf,       ///< same bytes as what instance `text` was fed
-  kContains,            ///< contains `text`
-  kRegex,               ///< ECMAScript regex `text` matches somewhere
-  kEqualsNormalized,    ///< equal after collapsing runs of white space and trimming
-  kEmpty,               ///< nothing at all
-  kNotEmpty,            ///< at least one byte
+  kEquals,            ///< same bytes as `text`
+  kSameAsFile,        ///< same bytes as a lab file (`text` holds its path)
+  kSameAsStdinOf,     ///< same bytes as what instance `text` was fed
+  kContains,          ///< contains `text`
+  kRegex,             ///< ECMAScript regex `text` matches somewhere
+  kEqualsNormalized,  ///< equal after collapsing runs of white space and trimming
+  kEmpty,             ///< nothing at all
+  kNotEmpty,          ///< at least one byte
 };
 
 struct OutputCheck {
@@ -180,17 +185,17 @@ struct TestSpec {
   std::string description;  ///< one line a student reads
   int points = 0;
   Visibility visibility = Visibility::kVisible;
-  std::string hint;         ///< shown to the student when the test fails
+  std::string hint;  ///< shown to the student when the test fails
   std::vector<Step> steps;
   std::vector<Check> checks;
   SourceMark mark;
 };
 
 struct LabSpec {
-  std::string name;                     ///< e.g. "shm-xfer"
+  std::string name;  ///< e.g. "shm-xfer"
   std::string title;
-  std::filesystem::path lab_dir;        ///< folder that holds lab.yaml
-  std::filesystem::path reference_dir;  ///< reference sources, absolute
+  std::filesystem::path lab_dir;            ///< folder that holds lab.yaml
+  std::filesystem::path reference_dir;      ///< reference sources, absolute
   std::vector<std::string> required_files;  ///< must be in the submission
   std::vector<std::string> provided_files;  ///< lab files (relative to lab_dir) copied over
                                             ///< the submission's, e.g. starter/xfr.h

@@ -22,11 +22,14 @@ bool Scan(const std::string& text, OnText on_text, OnPlaceholder on_placeholder)
   return true;
 }
 
-bool IsKeyFile(const std::string& name) { return name == "keyfile" || name.rfind("keyfile:", 0) == 0; }
+bool IsKeyFile(const std::string& name) {
+  return name == "keyfile" || name.rfind("keyfile:", 0) == 0;
+}
 
 }  // namespace
 
-std::filesystem::path KeyFilePath(const std::filesystem::path& test_dir, const std::string& key_file) {
+std::filesystem::path KeyFilePath(const std::filesystem::path& test_dir,
+                                  const std::string& key_file) {
   if (key_file == "keyfile") return test_dir / "keyfile";
   return test_dir / ("keyfile-" + key_file.substr(key_file.find(':') + 1));
 }

@@ -18,7 +18,8 @@ struct PlaceholderValues {
 };
 
 /// The key file a `key_file` value ("keyfile" or "keyfile:NAME") names.
-std::filesystem::path KeyFilePath(const std::filesystem::path& test_dir, const std::string& key_file);
+std::filesystem::path KeyFilePath(const std::filesystem::path& test_dir,
+                                  const std::string& key_file);
 
 /// `argument` with every placeholder replaced; null (and `*error` set) for an unknown one.
 std::optional<std::string> ExpandPlaceholders(const std::string& argument,

@@ -46,9 +46,12 @@ std::string Seconds(int ms) {
 
 const char* KindWords(SysvKind kind) {
   switch (kind) {
-    case SysvKind::kSemaphoreSet: return "semaphore set";
-    case SysvKind::kSharedMemory: return "shared memory segment";
-    case SysvKind::kMessageQueue: return "message queue";
+    case SysvKind::kSemaphoreSet:
+      return "semaphore set";
+    case SysvKind::kSharedMemory:
+      return "shared memory segment";
+    case SysvKind::kMessageQueue:
+      return "message queue";
   }
   return "IPC object";
 }
@@ -58,9 +61,15 @@ bool SysvObjectExists(SysvKind kind, std::uint32_t key) {
   key_t k = static_cast<key_t>(key);
   int id = -1;
   switch (kind) {
-    case SysvKind::kSemaphoreSet: id = ::semget(k, 0, 0); break;
-    case SysvKind::kSharedMemory: id = ::shmget(k, 0, 0); break;
-    case SysvKind::kMessageQueue: id = ::msgget(k, 0); break;
+    case SysvKind::kSemaphoreSet:
+      id = ::semget(k, 0, 0);
+      break;
+    case SysvKind::kSharedMemory:
+      id = ::shmget(k, 0, 0);
+      break;
+    case SysvKind::kMessageQueue:
+      id = ::msgget(k, 0);
+      break;
   }
   // EACCES: it exists, but its mode keeps us out (we are not always root in there).
   return id >= 0 || errno == EACCES;
@@ -79,7 +88,8 @@ std::string FirstLines(const std::string& text, int lines, std::size_t max_bytes
   for (int i = 0; i < lines && at != std::string::npos; ++i) {
     at = text.find('\n', at == 0 && i == 0 ? 0 : at + 1);
   }
-  std::string excerpt = text.substr(0, std::min(at == std::string::npos ? text.size() : at, max_bytes));
+  std::string excerpt =
+      text.substr(0, std::min(at == std::string::npos ? text.size() : at, max_bytes));
   return excerpt;
 }
 
@@ -122,14 +132,16 @@ class Scenario {
   bool Prepare() {
     std::error_code ec;
     std::filesystem::create_directories(env_.test_dir, ec);
-    if (ec) return GraderError(fmt::format("cannot create {}: {}", env_.test_dir.string(), ec.message()));
+    if (ec)
+      return GraderError(fmt::format("cannot create {}: {}", env_.test_dir.string(), ec.message()));
     for (const std::string& key_file : KeyFilesOfTest()) {
       std::ofstream(KeyFilePath(env_.test_dir, key_file));
     }
     if (env_.identity.uid) {
       // The programs run as the sandbox user and work in this directory.
       if (::chown(env_.test_dir.c_str(), *env_.identity.uid, env_.identity.gid.value_or(0)) != 0)
-        return GraderError(fmt::format("chown({}): {}", env_.test_dir.string(), std::strerror(errno)));
+        return GraderError(
+            fmt::format("chown({}): {}", env_.test_dir.string(), std::strerror(errno)));
     }
     if (env_.host != nullptr) {
       auto entered = Cell::Enter(*env_.host, env_.cell_init);
@@ -195,7 +207,8 @@ class Scenario {
                                     step.program, program.executable));
     }
     auto started = ProgramRun::Start(
-        spec, *stdin_bytes, RunLimits{program.limits.wall_ms, program.limits.output_bytes, kKillGraceMs});
+        spec, *stdin_bytes,
+        RunLimits{program.limits.wall_ms, program.limits.output_bytes, kKillGraceMs});
     if (auto* error = std::get_if<LaunchError>(&started))
       return GraderError(fmt::format("cannot start {}: {}", step.instance, error->message));
     Instance& instance = instances_[step.instance];
@@ -210,14 +223,16 @@ class Scenario {
 
   std::optional<std::shared_ptr<const std::string>> StdinBytes(const StdinSource& source) {
     if (std::holds_alternative<StdinNone>(source)) return std::shared_ptr<const std::string>();
-    if (auto* text = std::get_if<StdinText>(&source)) return std::make_shared<const std::string>(text->text);
+    if (auto* text = std::get_if<StdinText>(&source))
+      return std::make_shared<const std::string>(text->text);
     if (auto* random = std::get_if<StdinRandom>(&source))
       return std::make_shared<const std::string>(RandomBytes(random->size_bytes, random->seed));
     const auto& file = std::get<StdinFile>(source);
     bool ok = false;
     std::string bytes = ReadWholeFile(env_.lab->lab_dir / file.path, &ok);
     if (!ok) {
-      GraderError(fmt::format("cannot read the lab's input file {}", (env_.lab->lab_dir / file.path).string()));
+      GraderError(fmt::format("cannot read the lab's input file {}",
+                              (env_.lab->lab_dir / file.path).string()));
       return std::nullopt;
     }
     return std::make_shared<const std::string>(std::move(bytes));
@@ -227,19 +242,23 @@ class Scenario {
     auto key = FtokKeyOf(KeyFilePath(env_.test_dir, step.key_file), step.proj_id);
     if (!key) return GraderError(fmt::format("cannot compute the key of {}", step.key_file));
     std::string creator = step.instance.empty() ? "the program" : step.instance;
-    std::string what = fmt::format("{} creates a {} for key 0x{:08x}", creator, KindWords(step.kind), *key);
+    std::string what =
+        fmt::format("{} creates a {} for key 0x{:08x}", creator, KindWords(step.kind), *key);
     ProgramRun* run = FindRun(step.instance);
     const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
     auto pause = std::chrono::milliseconds(1);
     for (;;) {
       if (SysvObjectExists(step.kind, *key)) return true;
       if (run != nullptr && run->Exited()) {
-        return StepFailed(what, fmt::format("{} ended before creating it: it {}", creator,
-                                            DescribeProgramEnd(run->end(), instances_[step.instance].wall_limit_ms)));
+        return StepFailed(
+            what,
+            fmt::format("{} ended before creating it: it {}", creator,
+                        DescribeProgramEnd(run->end(), instances_[step.instance].wall_limit_ms)));
       }
       if (Clock::now() >= deadline) {
-        return StepFailed(what, fmt::format("no {} with the key ftok(keyfile, {}) = 0x{:08x} appeared within {}",
-                                            KindWords(step.kind), step.proj_id, *key, Seconds(step.timeout_ms)));
+        return StepFailed(
+            what, fmt::format("no {} with the key ftok(keyfile, {}) = 0x{:08x} appeared within {}",
+                              KindWords(step.kind), step.proj_id, *key, Seconds(step.timeout_ms)));
       }
       // There is no notification for a new IPC object: look again soon, but wake at once if
       // the creator exits meanwhile.
@@ -256,18 +275,22 @@ class Scenario {
 
   bool Execute(const WaitExitStep& step) {
     ProgramRun* run = FindRun(step.instance);
-    if (run == nullptr) return GraderError(fmt::format("wait_exit names {}, which was not started", step.instance));
-    if (run->WaitUntilExited(Clock::now() + std::chrono::milliseconds(step.timeout_ms))) return true;
+    if (run == nullptr)
+      return GraderError(fmt::format("wait_exit names {}, which was not started", step.instance));
+    if (run->WaitUntilExited(Clock::now() + std::chrono::milliseconds(step.timeout_ms)))
+      return true;
     std::string after = last_signal_.count(step.instance)
                             ? fmt::format(" after {}", SignalName(last_signal_[step.instance]))
                             : "";
-    return StepFailed(fmt::format("{} exits within {}{}", step.instance, Seconds(step.timeout_ms), after),
-                      fmt::format("{} was still running {}{}", step.instance, Seconds(step.timeout_ms), after));
+    return StepFailed(
+        fmt::format("{} exits within {}{}", step.instance, Seconds(step.timeout_ms), after),
+        fmt::format("{} was still running {}{}", step.instance, Seconds(step.timeout_ms), after));
   }
 
   bool Execute(const SignalStep& step) {
     ProgramRun* run = FindRun(step.instance);
-    if (run == nullptr) return GraderError(fmt::format("signal names {}, which was not started", step.instance));
+    if (run == nullptr)
+      return GraderError(fmt::format("signal names {}, which was not started", step.instance));
     run->SignalGroup(step.signal);
     last_signal_[step.instance] = step.signal;
     return true;
@@ -313,16 +336,18 @@ class Scenario {
       }
     }
     if (id < 0 || !owned)
-      return GraderError(fmt::format("cannot create a stale {} for key 0x{:08x}: {}", KindWords(step.kind), *key,
-                                     std::strerror(errno)));
+      return GraderError(fmt::format("cannot create a stale {} for key 0x{:08x}: {}",
+                                     KindWords(step.kind), *key, std::strerror(errno)));
     harness_created_.insert({step.kind, *key});
     return true;
   }
 
   bool Execute(const ExpectIdleStep& step) {
     ProgramRun* run = FindRun(step.instance);
-    if (run == nullptr) return GraderError(fmt::format("expect_idle names {}, which was not started", step.instance));
-    std::string what = fmt::format("{} uses at most {}% CPU while it waits", step.instance, step.max_cpu_percent);
+    if (run == nullptr)
+      return GraderError(fmt::format("expect_idle names {}, which was not started", step.instance));
+    std::string what =
+        fmt::format("{} uses at most {}% CPU while it waits", step.instance, step.max_cpu_percent);
     auto before = ReadProcStat(run->pid());
     const Clock::time_point from = Clock::now();
     // A measurement window, not a pause for synchronisation: it ends early if the program exits.
@@ -330,8 +355,10 @@ class Scenario {
     auto after = exited ? std::nullopt : ReadProcStat(run->pid());
     std::int64_t elapsed_ms = std::max<std::int64_t>(1, MsSince(from));
     if (exited || !before || !after) {
-      return StepFailed(what, fmt::format("{} ended while it should have been waiting: it {}", step.instance,
-                                          DescribeProgramEnd(run->end(), instances_[step.instance].wall_limit_ms)));
+      return StepFailed(
+          what,
+          fmt::format("{} ended while it should have been waiting: it {}", step.instance,
+                      DescribeProgramEnd(run->end(), instances_[step.instance].wall_limit_ms)));
     }
     std::int64_t cpu_ms = TicksToMs((after->utime_ticks + after->stime_ticks) -
                                     (before->utime_ticks + before->stime_ticks));
@@ -341,7 +368,8 @@ class Scenario {
     if (percent > step.max_cpu_percent) {
       check.outcome = Outcome::kFail;
       check.rationale = fmt::format(
-          "{} used {} ms of CPU time in {} ms while it had nothing to do: it is busy-waiting instead of "
+          "{} used {} ms of CPU time in {} ms while it had nothing to do: it is busy-waiting "
+          "instead of "
           "blocking",
           step.instance, cpu_ms, elapsed_ms);
       check.expected = fmt::format("at most {}% CPU", step.max_cpu_percent);
@@ -355,7 +383,8 @@ class Scenario {
 
   void Teardown() {
     for (auto& [name, instance] : instances_) instance.run->RequestTermination();
-    for (auto& [name, instance] : instances_) instance.run->WaitUntilExited(Clock::time_point::max());
+    for (auto& [name, instance] : instances_)
+      instance.run->WaitUntilExited(Clock::time_point::max());
     if (cell_) {
       if (grader_error_.empty()) {
         if (auto snapshot = TakeIpcsSnapshot()) leftovers_ = std::move(snapshot->objects);
@@ -365,7 +394,8 @@ class Scenario {
       KillStrayChildren();
       if (auto after = TakeIpcsSnapshot()) leftovers_ = NewObjects(host_objects_before_, *after);
     }
-    for (auto& [name, instance] : instances_) instance.run->WaitUntilFinished(Clock::time_point::max());
+    for (auto& [name, instance] : instances_)
+      instance.run->WaitUntilFinished(Clock::time_point::max());
     DescribeLeftovers();
     if (cell_) {
       cell_->Leave();  // the kernel frees what was left in the cell's IPC namespace
@@ -410,26 +440,33 @@ class Scenario {
         ::kill(stray, SIGKILL);
         ::waitpid(stray, nullptr, 0);
       }
-      result_.cleanup.push_back(fmt::format("{} background process{} still running after the test, and {} stopped",
-                                            strays.size(), strays.size() == 1 ? " was" : "es were",
-                                            strays.size() == 1 ? "it was" : "they were"));
+      result_.cleanup.push_back(fmt::format(
+          "{} background process{} still running after the test, and {} stopped", strays.size(),
+          strays.size() == 1 ? " was" : "es were", strays.size() == 1 ? "it was" : "they were"));
     }
   }
 
   void DescribeLeftovers() {
     for (const IpcObject& object : leftovers_) {
       if (harness_created_.count({object.kind, object.key})) continue;
-      result_.cleanup.push_back(DescribeLeak(object) + (cell_ ? " (removed with the test's IPC namespace)"
-                                                              : " (removed by the grader)"));
+      result_.cleanup.push_back(
+          DescribeLeak(object) +
+          (cell_ ? " (removed with the test's IPC namespace)" : " (removed by the grader)"));
     }
   }
 
   void RemoveHostLeftovers() {
     for (const IpcObject& object : leftovers_) {
       switch (object.kind) {
-        case SysvKind::kSemaphoreSet: ::semctl(object.id, 0, IPC_RMID); break;
-        case SysvKind::kSharedMemory: ::shmctl(object.id, IPC_RMID, nullptr); break;
-        case SysvKind::kMessageQueue: ::msgctl(object.id, IPC_RMID, nullptr); break;
+        case SysvKind::kSemaphoreSet:
+          ::semctl(object.id, 0, IPC_RMID);
+          break;
+        case SysvKind::kSharedMemory:
+          ::shmctl(object.id, IPC_RMID, nullptr);
+          break;
+        case SysvKind::kMessageQueue:
+          ::msgctl(object.id, IPC_RMID, nullptr);
+          break;
       }
     }
   }
@@ -438,15 +475,17 @@ class Scenario {
 
   CheckResult Evaluate(const ExitCheck& check) {
     CheckResult result;
-    result.what = check.exit_code ? fmt::format("{} exits with status {}", check.instance, *check.exit_code)
-                                  : fmt::format("{} is ended by {}", check.instance, SignalName(*check.signal));
+    result.what = check.exit_code
+                      ? fmt::format("{} exits with status {}", check.instance, *check.exit_code)
+                      : fmt::format("{} is ended by {}", check.instance, SignalName(*check.signal));
     result.expected = check.exit_code ? fmt::format("exited with {}", *check.exit_code)
                                       : fmt::format("killed by {}", SignalName(*check.signal));
     const Instance* instance = FindInstance(check.instance);
     if (instance == nullptr) return NeverRan(std::move(result), check.instance);
     const ProgramEnd& end = instance->run->end();
-    bool ok = check.exit_code ? (end.exited && end.exit_code == *check.exit_code && !end.killed_by_harness)
-                              : (!end.exited && end.term_signal == *check.signal);
+    bool ok = check.exit_code
+                  ? (end.exited && end.exit_code == *check.exit_code && !end.killed_by_harness)
+                  : (!end.exited && end.term_signal == *check.signal);
     if (!ok) {
       result.outcome = Outcome::kFail;
       result.actual = DescribeProgramEnd(end, instance->wall_limit_ms);
@@ -474,8 +513,10 @@ class Scenario {
       if (!ok) return Error(what, fmt::format("cannot read the lab's file {}", check.text));
     } else if (check.match == MatchKind::kSameAsStdinOf) {
       const Instance* source = FindInstance(check.text);
-      if (source == nullptr || !source->run->stdin_bytes()) expected.clear();
-      else expected = *source->run->stdin_bytes();
+      if (source == nullptr || !source->run->stdin_bytes())
+        expected.clear();
+      else
+        expected = *source->run->stdin_bytes();
     }
     MatchContext context{what, captured.truncated, captured.total_bytes};
     return MatchOutput(check.match, expected, captured.bytes, context);
@@ -483,14 +524,22 @@ class Scenario {
 
   static std::string MatcherWords(const OutputCheck& check) {
     switch (check.match) {
-      case MatchKind::kEquals: return "is exactly the expected text";
-      case MatchKind::kSameAsFile: return fmt::format("is the same as {}", check.text);
-      case MatchKind::kSameAsStdinOf: return fmt::format("is the same as {}'s input", check.text);
-      case MatchKind::kContains: return fmt::format("contains \"{}\"", check.text);
-      case MatchKind::kRegex: return fmt::format("matches /{}/", check.text);
-      case MatchKind::kEqualsNormalized: return "is the expected text (ignoring white space)";
-      case MatchKind::kEmpty: return "is empty";
-      case MatchKind::kNotEmpty: return "is not empty";
+      case MatchKind::kEquals:
+        return "is exactly the expected text";
+      case MatchKind::kSameAsFile:
+        return fmt::format("is the same as {}", check.text);
+      case MatchKind::kSameAsStdinOf:
+        return fmt::format("is the same as {}'s input", check.text);
+      case MatchKind::kContains:
+        return fmt::format("contains \"{}\"", check.text);
+      case MatchKind::kRegex:
+        return fmt::format("matches /{}/", check.text);
+      case MatchKind::kEqualsNormalized:
+        return "is the expected text (ignoring white space)";
+      case MatchKind::kEmpty:
+        return "is empty";
+      case MatchKind::kNotEmpty:
+        return "is not empty";
     }
     return "";
   }
@@ -504,8 +553,9 @@ class Scenario {
     }
     if (!leaks.empty()) {
       result.outcome = Outcome::kFail;
-      result.rationale = fmt::format("{}; every object a program creates must be removed (IPC_RMID) before it exits",
-                                     fmt::join(leaks, "; "));
+      result.rationale = fmt::format(
+          "{}; every object a program creates must be removed (IPC_RMID) before it exits",
+          fmt::join(leaks, "; "));
       result.expected = "nothing left in ipcs";
       result.actual = fmt::format("{} object{} left", leaks.size(), leaks.size() == 1 ? "" : "s");
     }
@@ -516,16 +566,18 @@ class Scenario {
     CheckResult result;
     auto key = FtokKeyOf(KeyFilePath(env_.test_dir, check.key_file), check.proj_id);
     result.what = fmt::format("the existing {} is left untouched", KindWords(check.kind));
-    if (!key) return Error(result.what, fmt::format("cannot compute the key of {}", check.key_file));
+    if (!key)
+      return Error(result.what, fmt::format("cannot compute the key of {}", check.key_file));
     bool found = std::any_of(leftovers_.begin(), leftovers_.end(), [&](const IpcObject& object) {
       return object.kind == check.kind && object.key == *key;
     });
     if (!found && !cell_) found = SysvObjectExists(check.kind, *key);
     if (!found) {
       result.outcome = Outcome::kFail;
-      result.rationale = fmt::format("the {} with key 0x{:08x} that existed before was removed; a program must not "
-                                     "remove objects it did not create",
-                                     KindWords(check.kind), *key);
+      result.rationale = fmt::format(
+          "the {} with key 0x{:08x} that existed before was removed; a program must not "
+          "remove objects it did not create",
+          KindWords(check.kind), *key);
     }
     return result;
   }
@@ -639,10 +691,13 @@ class Scenario {
 
 std::string DescribeProgramEnd(const ProgramEnd& end, int wall_limit_ms) {
   if (end.hit_wall_limit)
-    return fmt::format("was stopped by the grader after running for {} (its time limit)", Seconds(wall_limit_ms));
-  if (end.killed_by_harness) return "was still running at the end of the test and was stopped by the grader";
+    return fmt::format("was stopped by the grader after running for {} (its time limit)",
+                       Seconds(wall_limit_ms));
+  if (end.killed_by_harness)
+    return "was still running at the end of the test and was stopped by the grader";
   if (end.exited) return fmt::format("exited with {}", end.exit_code);
-  return fmt::format("was killed by {} ({})", SignalName(end.term_signal), SignalDescription(end.term_signal));
+  return fmt::format("was killed by {} ({})", SignalName(end.term_signal),
+                     SignalDescription(end.term_signal));
 }
 
 TestResult RunScenario(const TestSpec& test, const ScenarioEnvironment& environment) {

@@ -16,8 +16,8 @@ constexpr std::int64_t kBuildLogBytes = 256 * 1024;
 /// Copies the submission's files (not its .git or build products' folders) into `to`.
 bool CopySubmission(const fs::path& from, const fs::path& to, std::string* error) {
   std::error_code ec;
-  for (auto entry = fs::recursive_directory_iterator(from, ec); !ec && entry != fs::recursive_directory_iterator();
-       entry.increment(ec)) {
+  for (auto entry = fs::recursive_directory_iterator(from, ec);
+       !ec && entry != fs::recursive_directory_iterator(); entry.increment(ec)) {
     const fs::path relative = fs::relative(entry->path(), from, ec);
     if (relative.filename() == ".git") {
       entry.disable_recursion_pending();
@@ -57,8 +57,8 @@ BuildResult BuildSubmission(const LabSpec& lab, const BuildRequest& request) {
     result.command = "(checking the submission's files)";
     result.log = fmt::format(
         "The submission in {} is missing {}: {}.\nA submission for {} must contain: {}.\n",
-        request.source_dir.string(), missing.size() == 1 ? "a file" : "files", fmt::join(missing, ", "), lab.name,
-        fmt::join(lab.required_files, ", "));
+        request.source_dir.string(), missing.size() == 1 ? "a file" : "files",
+        fmt::join(missing, ", "), lab.name, fmt::join(lab.required_files, ", "));
     return result;
   }
   std::error_code ec;
@@ -87,8 +87,9 @@ BuildResult BuildSubmission(const LabSpec& lab, const BuildRequest& request) {
     spec.args = {"-c", command};
     spec.working_dir = request.build_dir;
     // GCC_COLORS empty: no colour codes in a log that is shown in reports.
-    spec.environment = {"PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C", "GCC_COLORS=",
-                        "HOME=" + request.build_dir.string(), "TMPDIR=" + request.build_dir.string()};
+    spec.environment = {"PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C",
+                        "GCC_COLORS=", "HOME=" + request.build_dir.string(),
+                        "TMPDIR=" + request.build_dir.string()};
     ProgramLimits limits;
     limits.wall_ms = lab.build_timeout_ms;
     limits.cpu_ms = lab.build_timeout_ms;
@@ -99,7 +100,8 @@ BuildResult BuildSubmission(const LabSpec& lab, const BuildRequest& request) {
     spec.sandbox.limits = limits;
     spec.sandbox.uid = request.identity.uid;
     spec.sandbox.gid = request.identity.gid;
-    auto started = ProgramRun::Start(spec, nullptr, RunLimits{lab.build_timeout_ms, kBuildLogBytes, 1'000});
+    auto started =
+        ProgramRun::Start(spec, nullptr, RunLimits{lab.build_timeout_ms, kBuildLogBytes, 1'000});
     if (auto* failure = std::get_if<LaunchError>(&started)) {
       result.grader_error = fmt::format("cannot run the build command: {}", failure->message);
       return result;
@@ -109,7 +111,8 @@ BuildResult BuildSubmission(const LabSpec& lab, const BuildRequest& request) {
     const ProgramEnd& end = run->end();
     result.log += end.out.bytes + end.err.bytes;
     if (end.hit_wall_limit) {
-      result.log += fmt::format("\nThe build took longer than {} s and was stopped.\n", lab.build_timeout_ms / 1000);
+      result.log += fmt::format("\nThe build took longer than {} s and was stopped.\n",
+                                lab.build_timeout_ms / 1000);
       return result;
     }
     if (!end.exited || end.exit_code != 0) {

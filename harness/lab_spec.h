@@ -120,8 +120,59 @@ struct ExpectIdleStep {
   SourceMark mark;
 };
 
+/// Makes a file in the test directory before programs use it (`make_file:`). The file is owned
+/// by the sandbox identity, like the test directory, and gets `mode` last.
+struct MakeFileStep {
+  std::string path;  ///< relative to the test directory, never leaving it
+  /// The same sources as stdin: literal text, a lab file (copied), or random bytes. Never
+  /// StdinNone.
+  StdinSource content;
+  unsigned mode = 0644;  ///< permission bits
+  SourceMark mark;
+};
+
+/// Makes a folder in the test directory (`make_dir:`), owned like MakeFileStep's files.
+struct MakeDirStep {
+  std::string path;  ///< relative to the test directory, never leaving it
+  unsigned mode = 0755;
+  SourceMark mark;
+};
+
+/// Waits until an instance's process is blocked (state S or D in /proc/PID/stat), then stops it
+/// with SIGSTOP (the process only, not its group) so it can be inspected
+/// (`pause_when_blocked:`). Fails if it exits first or `timeout_ms` passes.
+struct PauseWhenBlockedStep {
+  std::string instance;
+  int timeout_ms = 5'000;
+  SourceMark mark;
+};
+
+/// Sends SIGCONT to an instance's process (`resume:`), undoing PauseWhenBlockedStep.
+struct ResumeStep {
+  std::string instance;
+  SourceMark mark;
+};
+
+/// What kind of mapping ExpectMappingStep looks for.
+enum class MappingKind {
+  kSharedAnonymous,  ///< MAP_SHARED | MAP_ANONYMOUS ("/dev/zero (deleted)")
+  kSysvSegment,      ///< an attached System V segment ("/SYSV0000002a (deleted)")
+  kFile,             ///< a file of the test directory
+};
+
+/// Looks in /proc/PID/maps of an instance (best paused or blocked) for a mapping and records
+/// a check result (`expect_mapping:`).
+struct ExpectMappingStep {
+  std::string instance;
+  MappingKind kind = MappingKind::kSharedAnonymous;
+  std::string file;   ///< kFile: the path relative to the test directory
+  std::string perms;  ///< a prefix of the perms column ("r--", "rw-s"); empty: any
+  SourceMark mark;
+};
+
 using Step = std::variant<StartStep, WaitForSysvStep, WaitExitStep, SignalStep, CreateSysvStep,
-                          ExpectIdleStep>;
+                          ExpectIdleStep, MakeFileStep, MakeDirStep, PauseWhenBlockedStep,
+                          ResumeStep, ExpectMappingStep>;
 
 // ---- Checks: what must hold once the steps are done. ---------------------------------------
 
@@ -176,7 +227,38 @@ struct DurationCheck {
   SourceMark mark;
 };
 
-using Check = std::variant<ExitCheck, OutputCheck, NoSysvLeftCheck, SysvExistsCheck, DurationCheck>;
+/// What a FileCheck asserts about a file of the test directory.
+enum class FileProperty {
+  kSameAsFile,     ///< same bytes as another test-directory file (`other`)
+  kSameAsLabFile,  ///< same bytes as a lab file (`other`, relative to the lab folder)
+  kSize,           ///< exactly `size_bytes` long
+  kMode,           ///< permission bits are `mode`
+  kExists,         ///< exists (`exists` true) or not (false)
+};
+
+/// A file the programs left in the test directory (`file:`), checked after teardown.
+struct FileCheck {
+  std::string path;  ///< relative to the test directory
+  FileProperty property = FileProperty::kExists;
+  std::string other;  ///< kSameAsFile, kSameAsLabFile
+  std::int64_t size_bytes = 0;
+  unsigned mode = 0;
+  bool exists = true;
+  SourceMark mark;
+};
+
+/// The dynamic symbols a built executable imports (`imports:`): the undefined symbols of
+/// `nm -D`, without version suffixes.
+struct ImportsCheck {
+  std::string program;  ///< key in LabSpec::programs
+  Role role = Role::kStudent;
+  std::vector<std::string> required;   ///< each must be imported
+  std::vector<std::string> forbidden;  ///< none may be imported
+  SourceMark mark;
+};
+
+using Check = std::variant<ExitCheck, OutputCheck, NoSysvLeftCheck, SysvExistsCheck, DurationCheck,
+                           FileCheck, ImportsCheck>;
 
 enum class Visibility { kVisible, kHidden };
 

@@ -4,11 +4,14 @@
 #include "harness/scenario.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,13 +25,16 @@
 
 #include <fmt/format.h>
 
+#include "harness/elf_imports.h"
 #include "harness/ipcs_probe.h"
 #include "harness/output_match.h"
 #include "harness/placeholders.h"
+#include "harness/proc_maps.h"
 #include "harness/proc_stat.h"
 #include "harness/program_run.h"
 #include "harness/random_bytes.h"
 #include "harness/signal_names.h"
+#include "harness/test_dir_files.h"
 
 namespace labgrade {
 namespace {
@@ -91,6 +97,29 @@ std::string FirstLines(const std::string& text, int lines, std::size_t max_bytes
   std::string excerpt =
       text.substr(0, std::min(at == std::string::npos ? text.size() : at, max_bytes));
   return excerpt;
+}
+
+/// Sends `signal` to `run`'s process alone (not its group), through a pidfd so that a pid
+/// reused after reaping is never hit. False when the process has exited.
+bool SignalProcess(ProgramRun& run, int signal) {
+  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, run.pid(), 0)));
+  // Opened before the check: if the process was not reaped yet, the pidfd is its own.
+  if (!pidfd.valid() || run.Exited()) return false;
+  return ::syscall(SYS_pidfd_send_signal, pidfd.get(), signal, nullptr, 0) == 0;
+}
+
+/// "read(), fread() and fgets()", or with "or".
+std::string CallList(const std::vector<std::string>& names, std::string_view last_joint = "and") {
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) text += i + 1 == names.size() ? fmt::format(" {} ", last_joint) : ", ";
+    text += names[i] + "()";
+  }
+  return text;
+}
+
+std::string Bytes(std::int64_t count) {
+  return fmt::format("{} byte{}", count, count == 1 ? "" : "s");
 }
 
 struct Instance {
@@ -379,9 +408,227 @@ class Scenario {
     return true;
   }
 
+  // ---- Files the harness makes in the test directory --------------------------------------
+
+  /// Gives a file or folder the harness made to the sandbox identity, then its mode (after the
+  /// chown, which may clear set-id bits).
+  bool Own(int fd, const std::string& path, unsigned mode) {
+    if (env_.identity.uid && ::fchown(fd, *env_.identity.uid, env_.identity.gid.value_or(0)) != 0) {
+      return GraderError(fmt::format("chown({}): {}", path, std::strerror(errno)));
+    }
+    if (::fchmod(fd, mode) != 0)
+      return GraderError(fmt::format("chmod({}, {:04o}): {}", path, mode, std::strerror(errno)));
+    return true;
+  }
+
+  /// The bytes of `content` into `fd`: a lab file is copied, anything else written.
+  bool FillFile(int fd, const MakeFileStep& step) {
+    if (const auto* file = std::get_if<StdinFile>(&step.content)) {
+      const std::filesystem::path from = env_.lab->lab_dir / file->path;
+      UniqueFd source(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
+      if (!source.valid() || !CopyAll(source.get(), fd))
+        return GraderError(fmt::format("cannot copy {} to {}: {}", from.string(), step.path,
+                                       std::strerror(errno)));
+      return true;
+    }
+    auto bytes = StdinBytes(step.content);
+    if (!bytes) return false;
+    if (*bytes && !WriteAll(fd, **bytes))
+      return GraderError(fmt::format("cannot write {}: {}", step.path, std::strerror(errno)));
+    return true;
+  }
+
+  /// The folder `relative` is in, opened beneath the test directory, and its last component.
+  std::pair<OpenedFile, std::string> OpenParent(const std::string& relative) {
+    const std::filesystem::path path(relative);
+    const std::string parent = path.parent_path().empty() ? "." : path.parent_path().string();
+    return {OpenBeneath(env_.test_dir, parent, O_PATH | O_DIRECTORY), path.filename().string()};
+  }
+
+  bool Execute(const MakeFileStep& step) {
+    auto [parent, name] = OpenParent(step.path);
+    if (!parent.fd.valid())
+      return GraderError(fmt::format("cannot make {}: its folder cannot be opened: {}", step.path,
+                                     std::strerror(parent.error)));
+    // A program may have left something there already, a symbolic link even: replace it.
+    ::unlinkat(parent.fd.get(), name.c_str(), 0);
+    UniqueFd file(::openat(parent.fd.get(), name.c_str(),
+                           O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!file.valid())
+      return GraderError(
+          fmt::format("cannot create {} in the test folder: {}", step.path, std::strerror(errno)));
+    made_files_.insert(step.path);
+    return FillFile(file.get(), step) && Own(file.get(), step.path, step.mode);
+  }
+
+  bool Execute(const MakeDirStep& step) {
+    auto [parent, name] = OpenParent(step.path);
+    if (!parent.fd.valid() || ::mkdirat(parent.fd.get(), name.c_str(), 0700) != 0)
+      return GraderError(fmt::format("cannot make the folder {} in the test folder: {}", step.path,
+                                     std::strerror(parent.fd.valid() ? errno : parent.error)));
+    UniqueFd folder(
+        ::openat(parent.fd.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!folder.valid())
+      return GraderError(fmt::format("cannot open {}: {}", step.path, std::strerror(errno)));
+    return Own(folder.get(), step.path, step.mode);
+  }
+
+  // ---- Pausing and inspecting a program ---------------------------------------------------
+
+  enum class StateWait { kReached, kExited, kTimedOut };
+
+  /// Polls /proc/PID/stat until the process's state is one of `states`. There is no
+  /// notification for a state change: look again soon, but wake at once if it exits.
+  StateWait WaitForState(ProgramRun& run, std::string_view states, Clock::time_point deadline,
+                         char* last_state) {
+    auto pause = std::chrono::milliseconds(1);
+    for (;;) {
+      if (run.Exited()) return StateWait::kExited;
+      const std::optional<ProcStat> stat = ReadProcStat(run.pid());
+      if (stat) *last_state = stat->state;
+      if (stat && states.find(stat->state) != std::string_view::npos) return StateWait::kReached;
+      if (Clock::now() >= deadline) return StateWait::kTimedOut;
+      run.WaitUntilExited(std::min(deadline, Clock::now() + pause));
+      pause = std::min(pause * 2, std::chrono::milliseconds(20));
+    }
+  }
+
+  std::string EndedWords(const std::string& instance) {
+    ProgramRun* run = FindRun(instance);
+    run->WaitUntilExited(Clock::time_point::max());
+    return DescribeProgramEnd(run->end(), instances_[instance].wall_limit_ms);
+  }
+
+  bool Execute(const PauseWhenBlockedStep& step) {
+    ProgramRun* run = FindRun(step.instance);
+    if (run == nullptr)
+      return GraderError(
+          fmt::format("pause_when_blocked names {}, which was not started", step.instance));
+    const std::string what =
+        fmt::format("{} blocks (waits) within {}", step.instance, Seconds(step.timeout_ms));
+    char state = '?';
+    const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
+    const StateWait blocked = WaitForState(*run, "SD", deadline, &state);
+    if (blocked == StateWait::kExited)
+      return StepFailed(what, fmt::format("{} ended before it blocked: it {}", step.instance,
+                                          EndedWords(step.instance)));
+    if (blocked == StateWait::kTimedOut)
+      return StepFailed(what, fmt::format("{} was still running (state {}) after {}: it never "
+                                          "waited for anything",
+                                          step.instance, state, Seconds(step.timeout_ms)));
+    return StopProcess(*run, step.instance, what);
+  }
+
+  /// SIGSTOP to a blocked instance, and the wait until it shows as stopped.
+  bool StopProcess(ProgramRun& run, const std::string& instance, const std::string& what) {
+    char state = '?';
+    const bool sent = SignalProcess(run, SIGSTOP);
+    if (!sent && !run.Exited())
+      return GraderError(
+          fmt::format("cannot send SIGSTOP to {}: {}", instance, std::strerror(errno)));
+    if (!sent || WaitForState(run, "T", Clock::now() + std::chrono::seconds(5), &state) ==
+                     StateWait::kExited) {
+      return StepFailed(what, fmt::format("{} ended before it could be paused: it {}", instance,
+                                          EndedWords(instance)));
+    }
+    if (state != 'T')
+      return GraderError(fmt::format("{} did not stop after SIGSTOP (state {})", instance, state));
+    paused_.insert(instance);
+    return true;
+  }
+
+  bool Execute(const ResumeStep& step) {
+    ProgramRun* run = FindRun(step.instance);
+    if (run == nullptr)
+      return GraderError(fmt::format("resume names {}, which was not started", step.instance));
+    SignalProcess(*run, SIGCONT);  // nothing to resume once it has ended
+    paused_.erase(step.instance);
+    return true;
+  }
+
+  static std::string MappingWords(const ExpectMappingStep& step) {
+    std::string words;
+    switch (step.kind) {
+      case MappingKind::kSharedAnonymous:
+        words = "a shared anonymous mapping (MAP_SHARED | MAP_ANONYMOUS)";
+        break;
+      case MappingKind::kSysvSegment:
+        words = "a System V shared memory segment attached";
+        break;
+      case MappingKind::kFile:
+        words = fmt::format("{} mapped in memory", step.file);
+        break;
+    }
+    if (!step.perms.empty()) words += fmt::format(" with permissions {}", step.perms);
+    return words;
+  }
+
+  /// The mappings of the kind `step` looks for, whatever their permissions.
+  std::vector<Mapping> MappingsOfKind(const std::vector<Mapping>& all,
+                                      const ExpectMappingStep& step) {
+    struct stat file {};
+    if (step.kind == MappingKind::kFile &&
+        ::lstat((env_.test_dir / step.file).c_str(), &file) != 0) {
+      file = {};  // only the path can tell it then
+    }
+    std::vector<Mapping> found;
+    for (const Mapping& mapping : all) {
+      const bool kind_matches = step.kind == MappingKind::kSharedAnonymous
+                                    ? IsSharedAnonymous(mapping)
+                                : step.kind == MappingKind::kSysvSegment
+                                    ? IsSysvSegment(mapping)
+                                    : MapsFile(mapping, file.st_dev, file.st_ino, step.file);
+      if (kind_matches) found.push_back(mapping);
+    }
+    return found;
+  }
+
+  bool Execute(const ExpectMappingStep& step) {
+    ProgramRun* run = FindRun(step.instance);
+    if (run == nullptr)
+      return GraderError(
+          fmt::format("expect_mapping names {}, which was not started", step.instance));
+    const std::string what = fmt::format("{} has {}", step.instance, MappingWords(step));
+    const std::optional<std::string> maps =
+        ProcReader().ReadFile(fmt::format("/proc/{}/maps", run->pid()));
+    if (run->Exited())
+      return StepFailed(what,
+                        fmt::format("{} had ended before its memory could be looked at: it {}",
+                                    step.instance, EndedWords(step.instance)));
+    if (!maps) return GraderError(fmt::format("cannot read /proc/{}/maps", run->pid()));
+    const std::vector<Mapping> of_kind = MappingsOfKind(ParseProcMaps(*maps), step);
+    const bool found = std::any_of(of_kind.begin(), of_kind.end(),
+                                   [&](const Mapping& m) { return PermsMatch(m, step.perms); });
+    result_.checks.push_back(MappingCheck(what, step, of_kind, found));
+    return true;
+  }
+
+  static CheckResult MappingCheck(const std::string& what, const ExpectMappingStep& step,
+                                  const std::vector<Mapping>& of_kind, bool found) {
+    CheckResult check;
+    check.what = what;
+    if (found) return check;
+    check.outcome = Outcome::kFail;
+    check.expected = MappingWords(step);
+    if (of_kind.empty()) {
+      check.rationale =
+          fmt::format("{} has no such mapping (its /proc/PID/maps lists none)", step.instance);
+      check.actual = "no such mapping";
+      return check;
+    }
+    std::vector<std::string> perms;
+    for (const Mapping& mapping : of_kind) perms.push_back(mapping.perms);
+    check.actual = fmt::format("mapped with permissions {}", fmt::join(perms, ", "));
+    check.rationale = fmt::format("{} has it mapped, but with permissions {} instead of {}",
+                                  step.instance, fmt::join(perms, ", "), step.perms);
+    return check;
+  }
+
   // ---- Teardown --------------------------------------------------------------------------
 
   void Teardown() {
+    // A paused program that handles SIGTERM would sit out the grace time stopped.
+    for (const std::string& name : paused_) SignalProcess(*instances_.at(name).run, SIGCONT);
     for (auto& [name, instance] : instances_) instance.run->RequestTermination();
     for (auto& [name, instance] : instances_)
       instance.run->WaitUntilExited(Clock::time_point::max());
@@ -597,6 +844,227 @@ class Scenario {
     return result;
   }
 
+  // ---- File checks -------------------------------------------------------------------------
+
+  static std::string FileCheckWords(const FileCheck& check) {
+    switch (check.property) {
+      case FileProperty::kSameAsFile:
+      case FileProperty::kSameAsLabFile:
+        return fmt::format("{} has the same bytes as {}", check.path, check.other);
+      case FileProperty::kSize:
+        return fmt::format("{} is {} long", check.path, Bytes(check.size_bytes));
+      case FileProperty::kMode:
+        return fmt::format("{} has permissions {:04o}", check.path, check.mode);
+      case FileProperty::kExists:
+        return check.exists ? fmt::format("{} exists", check.path)
+                            : fmt::format("there is no {}", check.path);
+    }
+    return "";
+  }
+
+  static CheckResult Failed(const std::string& what, std::string rationale,
+                            std::string expected = "", std::string actual = "") {
+    CheckResult result;
+    result.what = what;
+    result.outcome = Outcome::kFail;
+    result.rationale = std::move(rationale);
+    result.expected = std::move(expected);
+    result.actual = std::move(actual);
+    return result;
+  }
+
+  /// Opens a regular file of the test directory for reading, or says why it cannot be checked.
+  std::variant<UniqueFd, CheckResult> OpenTestFile(const std::string& what,
+                                                   const std::string& path) {
+    // O_NONBLOCK: a FIFO left where a file should be must not hang the grader.
+    OpenedFile file = OpenBeneath(env_.test_dir, path, O_RDONLY | O_NONBLOCK);
+    struct stat st {};
+    if (!file.fd.valid() && file.error == ENOENT)
+      return Failed(what, fmt::format("there is no file {} in the test folder", path));
+    if (!file.fd.valid() && (file.error == ELOOP || file.error == EXDEV))
+      return Failed(what, fmt::format("{} is a symbolic link, not a file", path));
+    if (!file.fd.valid())
+      return Error(what, fmt::format("cannot open {}: {}", path, std::strerror(file.error)));
+    if (::fstat(file.fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+      return Failed(what, fmt::format("{} is not a regular file", path));
+    return std::move(file.fd);
+  }
+
+  CheckResult Evaluate(const FileCheck& check) {
+    const std::string what = FileCheckWords(check);
+    if (check.property == FileProperty::kExists) return EvaluateExists(what, check);
+    auto opened = OpenTestFile(what, check.path);
+    if (auto* result = std::get_if<CheckResult>(&opened)) return std::move(*result);
+    const UniqueFd& fd = std::get<UniqueFd>(opened);
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0)
+      return Error(what, fmt::format("fstat({}): {}", check.path, std::strerror(errno)));
+    if (check.property == FileProperty::kSize && st.st_size != check.size_bytes)
+      return Failed(what, fmt::format("{} is {} long", check.path, Bytes(st.st_size)),
+                    Bytes(check.size_bytes), Bytes(st.st_size));
+    const unsigned mode = st.st_mode & 07777;
+    if (check.property == FileProperty::kMode && mode != check.mode)
+      return Failed(what, fmt::format("{} has permissions {:04o}", check.path, mode),
+                    fmt::format("{:04o}", check.mode), fmt::format("{:04o}", mode));
+    if (check.property == FileProperty::kSameAsFile ||
+        check.property == FileProperty::kSameAsLabFile)
+      return EvaluateSameBytes(what, check, fd.get());
+    CheckResult passed;
+    passed.what = what;
+    return passed;
+  }
+
+  CheckResult EvaluateExists(const std::string& what, const FileCheck& check) {
+    OpenedFile file = OpenBeneath(env_.test_dir, check.path, O_PATH);
+    const bool exists = file.fd.valid() || file.error == ELOOP;  // a symbolic link is something
+    CheckResult result;
+    result.what = what;
+    if (exists != check.exists) {
+      result =
+          Failed(what, check.exists ? fmt::format("there is no {} in the test folder", check.path)
+                                    : fmt::format("{} exists, but should not", check.path));
+    }
+    return result;
+  }
+
+  CheckResult EvaluateSameBytes(const std::string& what, const FileCheck& check, int fd) {
+    UniqueFd other;
+    if (check.property == FileProperty::kSameAsLabFile) {
+      const std::filesystem::path path = env_.lab->lab_dir / check.other;
+      other.Reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+      if (!other.valid())
+        return Error(what, fmt::format("cannot read the lab's file {}", check.other));
+    } else {
+      auto opened = OpenTestFile(what, check.other);
+      if (auto* result = std::get_if<CheckResult>(&opened)) return std::move(*result);
+      other = std::move(std::get<UniqueFd>(opened));
+    }
+    const std::optional<FileComparison> compared = CompareFiles(fd, other.get());
+    if (!compared)
+      return Error(what, fmt::format("cannot compare {} with {}: {}", check.path, check.other,
+                                     std::strerror(errno)));
+    return SameBytesResult(what, check, *compared);
+  }
+
+  /// The verdict of a comparison of check.path (a) with check.other (b).
+  CheckResult SameBytesResult(const std::string& what, const FileCheck& check,
+                              const FileComparison& c) {
+    CheckResult result;
+    result.what = what;
+    if (c.equal()) return result;
+    const std::string& path = check.path;
+    const std::string& other = check.other;
+    if (c.first_difference >= 0) {
+      result = Failed(
+          what, fmt::format("{} differs from {} at byte {} ({} has 0x{:02x}, {} has "
+                            "0x{:02x})",
+                            path, other, c.first_difference, other, c.byte_b, path, c.byte_a));
+    } else if (c.size_a > c.size_b && made_files_.count(path)) {
+      result =
+          Failed(what, fmt::format("{} is {} long but {} is {}: the first {} match, the old "
+                                   "tail was left — truncate {} (O_TRUNC or ftruncate)",
+                                   path, Bytes(c.size_a), other, c.size_b, Bytes(c.size_b), path));
+    } else if (c.size_a > c.size_b) {
+      result =
+          Failed(what, fmt::format("{} is {} long but {} is {}: the first {} match, then "
+                                   "{} goes on",
+                                   path, Bytes(c.size_a), other, c.size_b, Bytes(c.size_b), path));
+    } else {
+      result =
+          Failed(what, fmt::format("{} is only {} long but {} is {}: the first {} match, "
+                                   "then {} stops",
+                                   path, Bytes(c.size_a), other, c.size_b, Bytes(c.size_a), path));
+    }
+    if (c.size_a != c.size_b) {
+      result.expected = Bytes(c.size_b);
+      result.actual = Bytes(c.size_a);
+    }
+    result.difference = Difference{
+        true, c.first_difference >= 0 ? c.first_difference : std::min(c.size_a, c.size_b), c.size_b,
+        c.size_a, ""};
+    return result;
+  }
+
+  // ---- Imports -----------------------------------------------------------------------------
+
+  static std::string ImportsWords(const ImportsCheck& check) {
+    std::vector<std::string> parts;
+    if (!check.required.empty()) parts.push_back("calls " + CallList(check.required));
+    if (!check.forbidden.empty()) {
+      parts.push_back("never calls " + CallList(check.forbidden, "or"));
+    }
+    return fmt::format("{} {}", check.program, fmt::join(parts, " and "));
+  }
+
+  /// The symbols the built executable imports, or null after reporting why not.
+  std::optional<std::vector<std::string>> ImportsOf(const std::filesystem::path& executable,
+                                                    std::string* error) {
+    LaunchSpec spec;
+    spec.executable = "/usr/bin/nm";
+    spec.args = {"-D", "--undefined-only", executable.string()};
+    spec.working_dir = "/";
+    spec.environment = {"LC_ALL=C", "PATH=/usr/bin:/bin"};
+    auto started = ProgramRun::Start(spec, nullptr, RunLimits{30'000, 4 << 20, kKillGraceMs});
+    if (auto* launch = std::get_if<LaunchError>(&started)) {
+      *error = fmt::format("cannot run nm (from binutils): {}", launch->message);
+      return std::nullopt;
+    }
+    auto& run = std::get<std::unique_ptr<ProgramRun>>(started);
+    run->WaitUntilFinished(Clock::time_point::max());
+    const ProgramEnd& end = run->end();
+    if (!end.exited || end.exit_code != 0) {
+      *error = fmt::format("nm -D {} {}: {}", executable.string(), DescribeProgramEnd(end, 30'000),
+                           FirstLines(end.err.bytes, 3, 400));
+      return std::nullopt;
+    }
+    return ParseNmUndefinedSymbols(end.out.bytes);
+  }
+
+  CheckResult Evaluate(const ImportsCheck& check) {
+    const std::string what = ImportsWords(check);
+    const ProgramSpec& program = env_.lab->programs.at(check.program);
+    const std::filesystem::path executable =
+        (check.role == Role::kStudent ? env_.student_build_dir : env_.reference_build_dir) /
+        program.executable;
+    std::error_code ignored;
+    if (!std::filesystem::exists(executable, ignored))
+      return Failed(what, fmt::format("the program {} was not built (no {} after the build)",
+                                      check.program, program.executable));
+    std::string error;
+    const std::optional<std::vector<std::string>> imports = ImportsOf(executable, &error);
+    if (!imports) return Error(what, error);
+    return ImportsResult(what, check, *imports);
+  }
+
+  static CheckResult ImportsResult(const std::string& what, const ImportsCheck& check,
+                                   const std::vector<std::string>& imports) {
+    auto imported = [&](const std::string& name) {
+      return std::binary_search(imports.begin(), imports.end(), name);
+    };
+    std::vector<std::string> missing;
+    std::vector<std::string> used;
+    for (const std::string& name : check.required)
+      if (!imported(name)) missing.push_back(name);
+    for (const std::string& name : check.forbidden)
+      if (imported(name)) used.push_back(name);
+    CheckResult result;
+    result.what = what;
+    if (missing.empty() && used.empty()) return result;
+    std::vector<std::string> reasons;
+    if (!used.empty())
+      reasons.push_back(
+          fmt::format("{} calls {}, which this lab forbids", check.program, CallList(used)));
+    if (!missing.empty())
+      reasons.push_back(fmt::format("{} never calls {}, which this lab requires", check.program,
+                                    CallList(missing, "or")));
+    result = Failed(what, fmt::format("{}", fmt::join(reasons, "; ")));
+    std::vector<std::string> actual;
+    if (!used.empty()) actual.push_back("calls " + CallList(used));
+    if (!missing.empty()) actual.push_back("no call to " + CallList(missing, "or"));
+    result.actual = fmt::format("{}", fmt::join(actual, "; "));
+    return result;
+  }
+
   // ---- Bookkeeping -----------------------------------------------------------------------
 
   ProgramRun* FindRun(const std::string& name) {
@@ -681,6 +1149,8 @@ class Scenario {
   std::vector<std::string> order_;
   std::map<std::string, int> last_signal_;
   std::set<std::pair<SysvKind, std::uint32_t>> harness_created_;
+  std::set<std::string> made_files_;  ///< test-directory paths make_file made
+  std::set<std::string> paused_;      ///< instances stopped by pause_when_blocked, not resumed
   IpcsSnapshot host_objects_before_;
   std::vector<IpcObject> leftovers_;
   std::mutex idle_mutex_;

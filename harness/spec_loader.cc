@@ -108,6 +108,45 @@ std::optional<std::string> ReadLabFile(const SpecNode& node, const fs::path& lab
   return text;
 }
 
+/// A path in the test directory, e.g. "dst" or "out/dst": relative, never climbing out of it.
+std::optional<std::string> ReadTestDirPath(const SpecNode& node) {
+  std::optional<std::string> text = node.AsString();
+  if (!text) return std::nullopt;
+  const fs::path normal = fs::path(*text).lexically_normal();
+  if (!StaysInside(*text) || normal == "." || normal.empty()) {
+    node.Error(fmt::format(
+        "'{}' must be a path inside the test folder (no absolute paths, no '..')", *text));
+    return std::nullopt;
+  }
+  return text;
+}
+
+/// Permission bits written as four octal digits, e.g. "0644" (quoted or not).
+std::optional<unsigned> ReadMode(const SpecNode& node) {
+  const std::optional<std::string> text = node.AsString();
+  if (!text) return std::nullopt;
+  const bool octal = text->size() == 4 && std::all_of(text->begin(), text->end(),
+                                                      [](char c) { return c >= '0' && c <= '7'; });
+  if (!octal) {
+    node.Error(fmt::format("expected a mode of four octal digits like \"0644\", got '{}'", *text));
+    return std::nullopt;
+  }
+  return static_cast<unsigned>(std::stoul(*text, nullptr, 8));
+}
+
+/// The mode `key` gives, or `mode` unchanged when absent or wrong.
+void ReadModeInto(const SpecMap& map, std::string_view key, unsigned& mode) {
+  if (const std::optional<SpecNode> node = map.Get(key)) mode = ReadMode(*node).value_or(mode);
+}
+
+/// A C identifier, as a symbol name: letters, digits and '_', not starting with a digit.
+bool IsSymbolName(std::string_view text) {
+  if (text.empty() || (text.front() >= '0' && text.front() <= '9')) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
 /// "keyfile" or "keyfile:NAME": the per-test key files a lab can use.
 bool IsKeyFileName(std::string_view text) {
   constexpr std::string_view kPrefix = "keyfile:";
@@ -356,6 +395,19 @@ std::vector<std::string> InstanceNames(const InstanceTable& instances) {
   return names;
 }
 
+/// An instance name, which must be in `instances`; `when` as for ReadInstance.
+std::optional<std::string> ReadInstanceName(const SpecNode& node, const InstanceTable& instances,
+                                            std::string_view when) {
+  std::optional<std::string> name = node.AsString();
+  if (name && !instances.contains(*name)) {
+    const std::vector<std::string> started = InstanceNames(instances);
+    node.Error(fmt::format("no instance '{}' was started {} ({})", *name, when,
+                           NameHint(*name, Views(started), "started")));
+    return std::nullopt;
+  }
+  return name;
+}
+
 /// The instance `key` names, which must be in `instances`. `when` says which instances count:
 /// "before this step" or "in this test".
 std::optional<std::string> ReadInstance(const SpecMap& map, std::string_view key,
@@ -363,44 +415,44 @@ std::optional<std::string> ReadInstance(const SpecMap& map, std::string_view key
                                         Presence presence = Presence::kRequired) {
   const std::optional<SpecNode> node = map.Get(key, presence);
   if (!node) return std::nullopt;
-  std::optional<std::string> name = node->AsString();
-  if (name && !instances.contains(*name)) {
-    const std::vector<std::string> started = InstanceNames(instances);
-    node->Error(fmt::format("no instance '{}' was started {} ({})", *name, when,
-                            NameHint(*name, Views(started), "started")));
-    return std::nullopt;
-  }
-  return name;
+  return ReadInstanceName(*node, instances, when);
 }
 
 // ---- Steps ---------------------------------------------------------------------------------
 
 constexpr std::string_view kBeforeThisStep = "before this step";
 
-std::optional<StdinSource> ReadStdin(const SpecNode& node, const fs::path& lab_dir) {
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"text", "file", "random_bytes", "seed"});
-  if (!map) return std::nullopt;
-  const std::optional<std::string> kind = map->OneOf({"text", "file", "random_bytes"});
+/// Bytes from one of `text`, `file_key` (a lab file) or `random_bytes` (with `seed`): the
+/// sources of `stdin:` (file_key "file") and of `make_file:` (file_key "from_lab_file").
+std::optional<StdinSource> ReadByteSource(const SpecMap& map, std::string_view file_key,
+                                          const fs::path& lab_dir) {
+  const std::optional<std::string> kind = map.OneOf({"text", file_key, "random_bytes"});
   if (!kind) return std::nullopt;
-  if (*kind != "random_bytes" && map->Has("seed")) {
-    map->node().ErrorAt(map->KeyMark("seed"), "'seed' goes only with 'random_bytes'");
+  if (*kind != "random_bytes" && map.Has("seed")) {
+    map.node().ErrorAt(map.KeyMark("seed"), "'seed' goes only with 'random_bytes'");
     return std::nullopt;
   }
   if (*kind == "text") {
-    const std::optional<std::string> text = map->String("text");
+    const std::optional<std::string> text = map.String("text");
     if (text) return StdinText{*text};
-  } else if (*kind == "file") {
-    const std::optional<std::string> path = ReadLabFile(*map->Get("file"), lab_dir);
+  } else if (*kind == file_key) {
+    const std::optional<std::string> path = ReadLabFile(*map.Get(file_key), lab_dir);
     if (path) return StdinFile{*path};
   } else {
     const std::optional<std::int64_t> size =
-        map->Integer("random_bytes", 0, std::numeric_limits<std::int64_t>::max());
-    const std::optional<SpecNode> seed_node = map->Get("seed");
+        map.Integer("random_bytes", 0, std::numeric_limits<std::int64_t>::max());
+    const std::optional<SpecNode> seed_node = map.Get("seed");
     const std::optional<std::uint64_t> seed =
         seed_node ? seed_node->AsUnsigned() : std::optional<std::uint64_t>(0);
     if (size && seed) return StdinRandom{*size, *seed};
   }
   return std::nullopt;
+}
+
+std::optional<StdinSource> ReadStdin(const SpecNode& node, const fs::path& lab_dir) {
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"text", "file", "random_bytes", "seed"});
+  if (!map) return std::nullopt;
+  return ReadByteSource(*map, "file", lab_dir);
 }
 
 /// `start: PROGRAM` or `run: PROGRAM`, with `as`, `from`, `args` and `stdin`.
@@ -525,16 +577,116 @@ std::optional<Step> ReadExpectIdleStep(const SpecNode& node, const InstanceTable
   return step;
 }
 
+std::optional<Step> ReadMakeFileStep(const SpecNode& node, const LabContext& lab) {
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"path", "text", "from_lab_file", "random_bytes", "seed", "mode"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  MakeFileStep step;
+  step.mark = node.mark();
+  if (const std::optional<SpecNode> path = map->Get("path", Presence::kRequired)) {
+    step.path = ReadTestDirPath(*path).value_or("");
+  }
+  step.content = ReadByteSource(*map, "from_lab_file", lab.lab_dir).value_or(StdinNone{});
+  ReadModeInto(*map, "mode", step.mode);
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
+std::optional<Step> ReadMakeDirStep(const SpecNode& node) {
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"path", "mode"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  MakeDirStep step;
+  step.mark = node.mark();
+  if (const std::optional<SpecNode> path = map->Get("path", Presence::kRequired)) {
+    step.path = ReadTestDirPath(*path).value_or("");
+  }
+  ReadModeInto(*map, "mode", step.mode);
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
+std::optional<Step> ReadPauseWhenBlockedStep(const SpecNode& node, const InstanceTable& instances) {
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "timeout_ms"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  PauseWhenBlockedStep step;
+  step.mark = node.mark();
+  step.instance = ReadInstance(*map, "instance", instances, kBeforeThisStep).value_or("");
+  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
+/// `resume: INSTANCE`.
+std::optional<Step> ReadResumeStep(const SpecNode& node, const InstanceTable& instances) {
+  const std::optional<std::string> instance = ReadInstanceName(node, instances, kBeforeThisStep);
+  if (!instance) return std::nullopt;
+  return ResumeStep{*instance, node.mark()};
+}
+
+/// `perms:` of expect_mapping: a prefix of the maps perms column, "r--" or "rw-s".
+std::optional<std::string> ReadPerms(const SpecNode& node) {
+  std::optional<std::string> text = node.AsString();
+  if (!text) return std::nullopt;
+  constexpr std::string_view kAllowed[] = {"r-", "w-", "x-", "sp"};
+  bool valid = text->size() == 3 || text->size() == 4;
+  for (std::size_t i = 0; valid && i < text->size(); ++i) {
+    valid = kAllowed[i].find((*text)[i]) != std::string_view::npos;
+  }
+  if (!valid) {
+    node.Error(fmt::format(
+        "expected permissions like 'r--' or 'rw-s' (r or -, w or -, x or -, then optionally s "
+        "for shared or p for private), got '{}'",
+        *text));
+    return std::nullopt;
+  }
+  return text;
+}
+
+/// The kind of mapping expect_mapping looks for, and its file.
+void ReadMappingKind(const SpecMap& map, ExpectMappingStep& step) {
+  const std::optional<std::string> kind = map.OneOf({"shared_anonymous", "sysv_segment", "file"});
+  if (!kind) return;
+  const SpecNode value = *map.Get(*kind);
+  if (*kind == "file") {
+    step.kind = MappingKind::kFile;
+    step.file = ReadTestDirPath(value).value_or("");
+    return;
+  }
+  step.kind = *kind == "sysv_segment" ? MappingKind::kSysvSegment : MappingKind::kSharedAnonymous;
+  if (value.AsBool() == false) value.Error("must be true, got false");
+}
+
+std::optional<Step> ReadExpectMappingStep(const SpecNode& node, const InstanceTable& instances) {
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"instance", "shared_anonymous", "sysv_segment", "file", "perms"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  ExpectMappingStep step;
+  step.mark = node.mark();
+  step.instance = ReadInstance(*map, "instance", instances, kBeforeThisStep).value_or("");
+  ReadMappingKind(*map, step);
+  if (const std::optional<SpecNode> perms = map->Get("perms")) {
+    step.perms = ReadPerms(*perms).value_or("");
+  }
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
 std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab,
                              InstanceTable& instances) {
   ErrorWatch watch(node.sink());
   const std::optional<SpecMap> map =
       SpecMap::Read(node, {"start", "run", "wait_for_sysv", "wait_exit", "signal", "create_sysv",
-                           "expect_idle", "as", "from", "args", "stdin"});
+                           "expect_idle", "make_file", "make_dir", "pause_when_blocked", "resume",
+                           "expect_mapping", "as", "from", "args", "stdin"});
   // An unknown key is most likely the action misspelt: "needs one of" would say it twice.
   if (!map || !watch.clean()) return std::nullopt;
   const std::optional<std::string> action = map->OneOf(
-      {"start", "run", "wait_for_sysv", "wait_exit", "signal", "create_sysv", "expect_idle"});
+      {"start", "run", "wait_for_sysv", "wait_exit", "signal", "create_sysv", "expect_idle",
+       "make_file", "make_dir", "pause_when_blocked", "resume", "expect_mapping"});
   if (!action) return std::nullopt;
   if (*action == "start" || *action == "run") return ReadStartStep(*map, *action, lab, instances);
   for (std::string_view key : {"as", "from", "args", "stdin"}) {
@@ -548,7 +700,12 @@ std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab,
   if (*action == "wait_exit") return ReadWaitExitStep(body, instances);
   if (*action == "signal") return ReadSignalStep(body, instances);
   if (*action == "create_sysv") return ReadCreateSysvStep(body);
-  return ReadExpectIdleStep(body, instances);
+  if (*action == "expect_idle") return ReadExpectIdleStep(body, instances);
+  if (*action == "make_file") return ReadMakeFileStep(body, lab);
+  if (*action == "make_dir") return ReadMakeDirStep(body);
+  if (*action == "pause_when_blocked") return ReadPauseWhenBlockedStep(body, instances);
+  if (*action == "resume") return ReadResumeStep(body, instances);
+  return ReadExpectMappingStep(body, instances);
 }
 
 // ---- Checks --------------------------------------------------------------------------------
@@ -664,14 +821,106 @@ std::optional<Check> ReadDurationCheck(const SpecNode& node, const InstanceTable
   return check;
 }
 
+/// The property a file check asserts, into `check`.
+void ReadFileProperty(const SpecMap& map, const LabContext& lab, FileCheck& check) {
+  const std::optional<std::string> which =
+      map.OneOf({"same_as_file", "same_as_lab_file", "size", "mode", "exists"});
+  if (!which) return;
+  const SpecNode value = *map.Get(*which);
+  if (*which == "same_as_file") {
+    check.property = FileProperty::kSameAsFile;
+    check.other = ReadTestDirPath(value).value_or("");
+  } else if (*which == "same_as_lab_file") {
+    check.property = FileProperty::kSameAsLabFile;
+    check.other = ReadLabFile(value, lab.lab_dir).value_or("");
+  } else if (*which == "size") {
+    check.property = FileProperty::kSize;
+    check.size_bytes = value.AsInteger(0, std::numeric_limits<std::int64_t>::max()).value_or(0);
+  } else if (*which == "mode") {
+    check.property = FileProperty::kMode;
+    check.mode = ReadMode(value).value_or(0);
+  } else {
+    check.property = FileProperty::kExists;
+    check.exists = value.AsBool().value_or(true);
+  }
+}
+
+std::optional<Check> ReadFileCheck(const SpecNode& node, const LabContext& lab) {
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"path", "same_as_file", "same_as_lab_file", "size", "mode", "exists"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  FileCheck check;
+  check.mark = node.mark();
+  if (const std::optional<SpecNode> path = map->Get("path", Presence::kRequired)) {
+    check.path = ReadTestDirPath(*path).value_or("");
+  }
+  ReadFileProperty(*map, lab, check);
+  if (!watch.clean()) return std::nullopt;
+  return check;
+}
+
+/// A list of C symbol names under `key`; empty when absent.
+std::vector<std::string> ReadSymbolNames(const SpecMap& map, std::string_view key) {
+  std::vector<std::string> names;
+  const std::optional<SpecNode> node = map.Get(key);
+  if (!node) return names;
+  for (const SpecNode& element : node->AsList().value_or(std::vector<SpecNode>{})) {
+    const std::optional<std::string> name = element.AsString();
+    if (name && !IsSymbolName(*name)) {
+      element.Error(fmt::format("'{}' is not a C function name", *name));
+    } else if (name) {
+      names.push_back(*name);
+    }
+  }
+  return names;
+}
+
+/// `required:` and `forbidden:` of an imports check: at least one name, none in both.
+void ReadImportLists(const SpecMap& map, ImportsCheck& check) {
+  check.required = ReadSymbolNames(map, "required");
+  check.forbidden = ReadSymbolNames(map, "forbidden");
+  if (!map.Has("required") && !map.Has("forbidden")) {
+    map.node().Error("needs 'required' or 'forbidden' (or both)");
+  }
+  for (const std::string& name : check.required) {
+    if (std::find(check.forbidden.begin(), check.forbidden.end(), name) != check.forbidden.end()) {
+      map.node().ErrorAt(map.KeyMark("forbidden"),
+                         fmt::format("'{}' is both required and forbidden", name));
+    }
+  }
+}
+
+std::optional<Check> ReadImportsCheck(const SpecNode& node, const LabContext& lab) {
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"program", "from", "required", "forbidden"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  ImportsCheck check;
+  check.mark = node.mark();
+  if (const std::optional<SpecNode> program = map->Get("program", Presence::kRequired)) {
+    check.program = ReadProgramName(*program, lab).value_or("");
+  }
+  if (const std::optional<SpecNode> from = map->Get("from")) {
+    check.role =
+        from->AsChoice<Role>({{"student", Role::kStudent}, {"reference", Role::kReference}})
+            .value_or(Role::kStudent);
+  }
+  ReadImportLists(*map, check);
+  if (!watch.clean()) return std::nullopt;
+  return check;
+}
+
 std::optional<Check> ReadCheck(const SpecNode& node, const LabContext& lab,
                                const InstanceTable& instances) {
   ErrorWatch watch(node.sink());
-  const std::optional<SpecMap> map = SpecMap::Read(
-      node, {"exit", "stdout", "stderr", "no_sysv_left", "sysv_exists", "finished_within"});
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"exit", "stdout", "stderr", "no_sysv_left", "sysv_exists",
+                           "finished_within", "file", "imports"});
   if (!map || !watch.clean()) return std::nullopt;
   const std::optional<std::string> kind =
-      map->OneOf({"exit", "stdout", "stderr", "no_sysv_left", "sysv_exists", "finished_within"});
+      map->OneOf({"exit", "stdout", "stderr", "no_sysv_left", "sysv_exists", "finished_within",
+                  "file", "imports"});
   if (!kind) return std::nullopt;
   const SpecNode body = *map->Get(*kind);
   if (*kind == "exit") return ReadExitCheck(body, instances);
@@ -679,6 +928,8 @@ std::optional<Check> ReadCheck(const SpecNode& node, const LabContext& lab,
   if (*kind == "stderr") return ReadOutputCheck(body, StreamName::kStderr, lab, instances);
   if (*kind == "no_sysv_left") return ReadNoSysvLeftCheck(body);
   if (*kind == "sysv_exists") return ReadSysvExistsCheck(body);
+  if (*kind == "file") return ReadFileCheck(body, lab);
+  if (*kind == "imports") return ReadImportsCheck(body, lab);
   return ReadDurationCheck(body, instances);
 }
 

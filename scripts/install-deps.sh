@@ -10,6 +10,7 @@ packages=(
   libgtest-dev                               # GoogleTest
   util-linux                                 # ipcs, which the IPC probe runs
   iproute2 procps                            # ip, tc, ps: network labs and debugging
+  binutils                                   # nm: the imports check reads what a program calls
 )
 
 missing=()

@@ -941,8 +941,8 @@ TEST_F(SpecLoaderTest, ReportsStepWithTwoActions) {
         start: reader
 )")),
             "labs/demo/lab.yaml:16:9: error: tests[0].steps[0]: give only one of: start, run, "
-            "wait_for_sysv, wait_exit, signal, create_sysv, expect_idle (found 'run' and "
-            "'start')\n"
+            "wait_for_sysv, wait_exit, signal, create_sysv, expect_idle, make_file, make_dir, "
+            "pause_when_blocked, resume, expect_mapping (found 'run' and 'start')\n"
             "          start: reader\n"
             "          ^\n");
 }
@@ -1107,9 +1107,263 @@ TEST_F(SpecLoaderTest, ReportsUnknownCheckKind) {
 )")),
             "labs/demo/lab.yaml:17:9: error: tests[0].checks[0]: unknown key 'no_sysv_leftover' "
             "(expected one of: exit, stdout, stderr, no_sysv_left, sysv_exists, "
-            "finished_within)\n"
+            "finished_within, file, imports)\n"
             "        - no_sysv_leftover: true\n"
             "          ^\n");
+}
+
+// ---- Files, mappings and imports (the mmap lab's keys) -----------------------------------
+
+// A test using every step and check of the mmap lab; its own YAML begins on line 11.
+constexpr std::string_view kMmapTest = R"(  - name: copy
+    description: Copies through mappings
+    points: 100
+    steps:
+      - make_file: { path: src, from_lab_file: data/short.txt }
+      - make_file: { path: big, random_bytes: 4096, seed: 3, mode: "0600" }
+      - make_file: { path: empty, text: "" }
+      - make_dir: { path: locked, mode: 0555 }
+      - make_dir: { path: out }
+      - start: reader
+      - pause_when_blocked: { instance: reader, timeout_ms: 2000 }
+      - expect_mapping: { instance: reader, shared_anonymous: true }
+      - expect_mapping: { instance: reader, file: src, perms: "r--" }
+      - expect_mapping: { instance: reader, sysv_segment: true, perms: rw-s }
+      - resume: reader
+    checks:
+      - file: { path: out/dst, same_as_file: src }
+      - file: { path: dst, same_as_lab_file: data/short.txt }
+      - file: { path: dst, size: 0 }
+      - file: { path: dst, mode: "0644" }
+      - file: { path: dst, exists: false }
+      - imports: { program: writer, from: reference, required: [mmap, munmap], forbidden: [read] }
+      - imports: { program: reader, forbidden: [fread] }
+)";
+
+class MmapSpecTest : public SpecLoaderTest {
+ protected:
+  void SetUp() override {
+    SpecLoaderTest::SetUp();
+    const SpecLoad load = LoadTests(kMmapTest);
+    ASSERT_EQ(Report(load), "");
+    test_ = load.spec->tests.at(0);
+    ASSERT_EQ(test_.steps.size(), 11u);
+    ASSERT_EQ(test_.checks.size(), 7u);
+  }
+
+  template <typename T>
+  const T& StepOf(std::size_t index) const {
+    const T* step = std::get_if<T>(&test_.steps.at(index));
+    EXPECT_NE(step, nullptr) << "step " << index << " has another kind";
+    return *step;
+  }
+
+  template <typename T>
+  const T& CheckOf(std::size_t index) const {
+    const T* check = std::get_if<T>(&test_.checks.at(index));
+    EXPECT_NE(check, nullptr) << "check " << index << " has another kind";
+    return *check;
+  }
+
+  TestSpec test_;
+};
+
+// make_file takes each source, and its mode as four octal digits (0644 by default).
+TEST_F(MmapSpecTest, ReadsMakeFileSteps) {
+  const MakeFileStep& copied = StepOf<MakeFileStep>(0);
+  EXPECT_EQ(copied.path, "src");
+  ASSERT_TRUE(std::holds_alternative<StdinFile>(copied.content));
+  EXPECT_EQ(std::get<StdinFile>(copied.content).path, "data/short.txt");
+  EXPECT_EQ(copied.mode, 0644u);
+  EXPECT_EQ(copied.mark.line, 15);
+  const MakeFileStep& random = StepOf<MakeFileStep>(1);
+  ASSERT_TRUE(std::holds_alternative<StdinRandom>(random.content));
+  EXPECT_EQ(std::get<StdinRandom>(random.content).size_bytes, 4096);
+  EXPECT_EQ(std::get<StdinRandom>(random.content).seed, 3u);
+  EXPECT_EQ(random.mode, 0600u);
+  ASSERT_TRUE(std::holds_alternative<StdinText>(StepOf<MakeFileStep>(2).content));
+  EXPECT_EQ(std::get<StdinText>(StepOf<MakeFileStep>(2).content).text, "");
+}
+
+// make_dir takes a mode, quoted or not, and defaults to 0755.
+TEST_F(MmapSpecTest, ReadsMakeDirSteps) {
+  EXPECT_EQ(StepOf<MakeDirStep>(3).path, "locked");
+  EXPECT_EQ(StepOf<MakeDirStep>(3).mode, 0555u);
+  EXPECT_EQ(StepOf<MakeDirStep>(4).mode, 0755u);
+}
+
+// Pausing, resuming and the three kinds of mapping.
+TEST_F(MmapSpecTest, ReadsPauseResumeAndMappingSteps) {
+  EXPECT_EQ(StepOf<PauseWhenBlockedStep>(6).instance, "reader");
+  EXPECT_EQ(StepOf<PauseWhenBlockedStep>(6).timeout_ms, 2000);
+  EXPECT_EQ(StepOf<ExpectMappingStep>(7).kind, MappingKind::kSharedAnonymous);
+  EXPECT_EQ(StepOf<ExpectMappingStep>(7).perms, "");
+  EXPECT_EQ(StepOf<ExpectMappingStep>(8).kind, MappingKind::kFile);
+  EXPECT_EQ(StepOf<ExpectMappingStep>(8).file, "src");
+  EXPECT_EQ(StepOf<ExpectMappingStep>(8).perms, "r--");
+  EXPECT_EQ(StepOf<ExpectMappingStep>(9).kind, MappingKind::kSysvSegment);
+  EXPECT_EQ(StepOf<ExpectMappingStep>(9).perms, "rw-s");
+  EXPECT_EQ(StepOf<ResumeStep>(10).instance, "reader");
+  EXPECT_EQ(StepOf<ResumeStep>(10).mark.line, 25);
+}
+
+// Each file property lands in FileCheck.
+TEST_F(MmapSpecTest, ReadsFileChecks) {
+  EXPECT_EQ(CheckOf<FileCheck>(0).path, "out/dst");
+  EXPECT_EQ(CheckOf<FileCheck>(0).property, FileProperty::kSameAsFile);
+  EXPECT_EQ(CheckOf<FileCheck>(0).other, "src");
+  EXPECT_EQ(CheckOf<FileCheck>(1).property, FileProperty::kSameAsLabFile);
+  EXPECT_EQ(CheckOf<FileCheck>(1).other, "data/short.txt");
+  EXPECT_EQ(CheckOf<FileCheck>(2).property, FileProperty::kSize);
+  EXPECT_EQ(CheckOf<FileCheck>(2).size_bytes, 0);
+  EXPECT_EQ(CheckOf<FileCheck>(3).property, FileProperty::kMode);
+  EXPECT_EQ(CheckOf<FileCheck>(3).mode, 0644u);
+  EXPECT_EQ(CheckOf<FileCheck>(4).property, FileProperty::kExists);
+  EXPECT_FALSE(CheckOf<FileCheck>(4).exists);
+}
+
+// Imports name a program, whose build, and the calls required and forbidden.
+TEST_F(MmapSpecTest, ReadsImportsChecks) {
+  const ImportsCheck& writer = CheckOf<ImportsCheck>(5);
+  EXPECT_EQ(writer.program, "writer");
+  EXPECT_EQ(writer.role, Role::kReference);
+  EXPECT_EQ(writer.required, (std::vector<std::string>{"mmap", "munmap"}));
+  EXPECT_EQ(writer.forbidden, (std::vector<std::string>{"read"}));
+  const ImportsCheck& reader = CheckOf<ImportsCheck>(6);
+  EXPECT_EQ(reader.role, Role::kStudent);
+  EXPECT_TRUE(reader.required.empty());
+}
+
+/// kHead, then one test whose steps are `steps` (indented as list items under steps:).
+std::string OneTest(std::string_view steps, std::string_view checks = "") {
+  std::string yaml(kHead);
+  yaml += "  - name: t\n    description: T\n    points: 100\n    steps:\n";
+  yaml += steps;
+  if (!checks.empty()) yaml += std::string("    checks:\n") + std::string(checks);
+  return yaml;
+}
+
+// A test-folder path may not climb out of the test folder.
+TEST_F(SpecLoaderTest, ReportsMakeFilePathOutsideTestFolder) {
+  EXPECT_EQ(Report(Load(OneTest("      - make_file: { path: ../escape, text: x }\n"))),
+            "labs/demo/lab.yaml:15:28: error: tests[0].steps[0].make_file.path: '../escape' must "
+            "be a path inside the test folder (no absolute paths, no '..')\n"
+            "        - make_file: { path: ../escape, text: x }\n"
+            "                             ^\n");
+}
+
+// An absolute path is not a test-folder path either.
+TEST_F(SpecLoaderTest, ReportsAbsoluteFileCheckPath) {
+  EXPECT_EQ(Load(OneTest("      - run: writer\n", "      - file: { path: /etc/passwd, size: 0 }\n"))
+                .errors.at(0)
+                .message,
+            "tests[0].checks[0].file.path: '/etc/passwd' must be a path inside the test folder "
+            "(no absolute paths, no '..')");
+}
+
+// A mode is four octal digits.
+TEST_F(SpecLoaderTest, ReportsModeThatIsNotOctal) {
+  EXPECT_EQ(Report(Load(OneTest("      - make_dir: { path: d, mode: \"755\" }\n"))),
+            "labs/demo/lab.yaml:15:36: error: tests[0].steps[0].make_dir.mode: expected a mode of "
+            "four octal digits like \"0644\", got '755'\n"
+            "        - make_dir: { path: d, mode: \"755\" }\n"
+            "                                     ^\n");
+}
+
+// make_file has one source, named as for stdin but with from_lab_file.
+TEST_F(SpecLoaderTest, ReportsMakeFileWithoutSource) {
+  EXPECT_EQ(Load(OneTest("      - make_file: { path: src, file: data/short.txt }\n"))
+                .errors.at(0)
+                .message,
+            "tests[0].steps[0].make_file: unknown key 'file' (expected one of: path, text, "
+            "from_lab_file, random_bytes, seed, mode)");
+}
+
+// make_file's lab file must exist in the lab folder.
+TEST_F(SpecLoaderTest, ReportsMissingFromLabFile) {
+  EXPECT_EQ(Load(OneTest("      - make_file: { path: src, from_lab_file: data/none }\n"))
+                .errors.at(0)
+                .message,
+            "tests[0].steps[0].make_file.from_lab_file: 'data/none' is not a file in the lab "
+            "folder");
+}
+
+// resume names an instance started before it.
+TEST_F(SpecLoaderTest, ReportsResumeOfUnknownInstance) {
+  EXPECT_EQ(Report(Load(OneTest("      - start: reader\n      - resume: readr\n"))),
+            "labs/demo/lab.yaml:16:17: error: tests[0].steps[1].resume: no instance 'readr' was "
+            "started before this step (did you mean 'reader'?)\n"
+            "        - resume: readr\n"
+            "                  ^\n");
+}
+
+// expect_mapping says which kind of mapping it looks for.
+TEST_F(SpecLoaderTest, ReportsMappingWithoutKind) {
+  EXPECT_EQ(Load(OneTest("      - start: reader\n      - expect_mapping: { instance: reader }\n"))
+                .errors.at(0)
+                .message,
+            "tests[0].steps[1].expect_mapping: needs one of: shared_anonymous, sysv_segment, "
+            "file");
+}
+
+// shared_anonymous: false would check nothing.
+TEST_F(SpecLoaderTest, ReportsFalseMappingKind) {
+  EXPECT_EQ(Load(OneTest("      - start: reader\n"
+                         "      - expect_mapping: { instance: reader, shared_anonymous: false }\n"))
+                .errors.at(0)
+                .message,
+            "tests[0].steps[1].expect_mapping.shared_anonymous: must be true, got false");
+}
+
+// perms reads like the maps column.
+TEST_F(SpecLoaderTest, ReportsBadPerms) {
+  EXPECT_EQ(Load(OneTest("      - start: reader\n"
+                         "      - expect_mapping: { instance: reader, file: src, perms: rw }\n"))
+                .errors.at(0)
+                .message,
+            "tests[0].steps[1].expect_mapping.perms: expected permissions like 'r--' or 'rw-s' "
+            "(r or -, w or -, x or -, then optionally s for shared or p for private), got 'rw'");
+}
+
+// A file check asserts one thing.
+TEST_F(SpecLoaderTest, ReportsFileCheckWithTwoProperties) {
+  EXPECT_EQ(
+      Load(OneTest("      - run: writer\n", "      - file: { path: dst, size: 0, exists: true }\n"))
+          .errors.at(0)
+          .message,
+      "tests[0].checks[0].file: give only one of: same_as_file, same_as_lab_file, size, "
+      "mode, exists (found 'size' and 'exists')");
+}
+
+// imports names a program the lab defines.
+TEST_F(SpecLoaderTest, ReportsImportsOfUnknownProgram) {
+  EXPECT_EQ(Load(OneTest("      - run: writer\n",
+                         "      - imports: { program: mmcopy, forbidden: [read] }\n"))
+                .errors.at(0)
+                .message,
+            "tests[0].checks[0].imports.program: no program 'mmcopy' is defined (programs: "
+            "reader, writer)");
+}
+
+// imports with no list would check nothing.
+TEST_F(SpecLoaderTest, ReportsImportsWithoutLists) {
+  EXPECT_EQ(Load(OneTest("      - run: writer\n", "      - imports: { program: writer }\n"))
+                .errors.at(0)
+                .message,
+            "tests[0].checks[0].imports: needs 'required' or 'forbidden' (or both)");
+}
+
+// A call cannot be both required and forbidden, and names are C identifiers.
+TEST_F(SpecLoaderTest, ReportsContradictoryAndInvalidImports) {
+  const SpecLoad load =
+      Load(OneTest("      - run: writer\n",
+                   "      - imports: { program: writer, required: [mmap, \"mmap()\"], "
+                   "forbidden: [mmap] }\n"));
+  ASSERT_EQ(load.errors.size(), 2u) << Report(load);
+  EXPECT_EQ(load.errors[0].message,
+            "tests[0].checks[0].imports.required[1]: 'mmap()' is not a C function name");
+  EXPECT_EQ(load.errors[1].message,
+            "tests[0].checks[0].imports: 'mmap' is both required and forbidden");
 }
 
 // ---- Collecting errors ---------------------------------------------------------------------

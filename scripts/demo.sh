@@ -10,6 +10,7 @@ labgrade="$root/build/labgrade"
 # A few defective samples per lab, to show what a student sees when something is wrong.
 declare -A samples=(
   [shm-xfer]="semaphore-leak text-only-output spinning-reader does-not-compile"
+  [mmap]="read-write-copy no-ftruncate map-private"
 )
 
 status=0

@@ -1,0 +1,17 @@
+/* Exits at once, leaving a child that writes a line only after its parent is gone, so output
+ * must be read until the pipe closes, not only until the main process exits. The child learns
+ * that its parent exited from end-of-file on a pipe only the parent held open for writing. */
+#include <unistd.h>
+
+int main(void) {
+    int gone[2];
+    if (pipe(gone) != 0) return 1;
+    if (fork() == 0) {
+        char byte;
+        close(gone[1]);
+        (void)read(gone[0], &byte, 1);
+        (void)write(1, "written after the parent exited\n", 32);
+        _exit(0);
+    }
+    return 0;
+}

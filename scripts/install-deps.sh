@@ -3,15 +3,22 @@
 # Run as root (or with sudo available). Safe to run again.
 set -euo pipefail
 
+# Debian 12 names Boost 1.81 explicitly; elsewhere (Ubuntu 24.04: 1.83) the default Boost.
+boost=libboost-dev
+if grep -q '^VERSION_CODENAME=bookworm' /etc/os-release 2>/dev/null; then boost=libboost1.81-dev; fi
+
 packages=(
   g++ gcc make cmake ninja-build pkg-config   # the toolchain (gcc also builds the C labs)
-  libboost1.81-dev                           # Boost.Process v2, Boost.Regex (header-only)
+  "$boost"                                   # Boost.Process v2, Boost.Regex (header-only)
   libyaml-cpp-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev                               # GoogleTest
   util-linux                                 # ipcs, which the IPC probe runs
   iproute2 procps                            # ip, tc, ps: network labs and debugging
   binutils                                   # nm: the imports check reads what a program calls
 )
+
+# Node.js and npm run the workflow-file validator in the tests (tests/workflows).
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for package in "${packages[@]}"; do

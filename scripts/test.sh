@@ -5,6 +5,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
+# The GitHub workflow validator (pinned in tests/workflows/package-lock.json).
+npm ci --prefix "$root/tests/workflows" --no-audit --no-fund --loglevel=error >/dev/null ||
+  echo "test: npm could not install the workflow validator; that test will be skipped" >&2
 
 echo "== unit tests under ASan+UBSan"
 "$root/scripts/build.sh" "$root/build-asan" -DLABGRADE_SANITIZE=ON

@@ -969,6 +969,8 @@ class Scenario {
           Failed(what, fmt::format("{} is {} long but {} is {}: the first {} match, then "
                                    "{} goes on",
                                    path, Bytes(c.size_a), other, c.size_b, Bytes(c.size_b), path));
+    } else if (c.size_a == 0) {
+      result = Failed(what, fmt::format("{} is empty but {} is {}", path, other, Bytes(c.size_b)));
     } else {
       result =
           Failed(what, fmt::format("{} is only {} long but {} is {}: the first {} match, "

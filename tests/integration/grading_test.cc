@@ -220,3 +220,49 @@ TEST(HostModeIntegration, ReferenceScoresFullMarks) {
 
 }  // namespace
 }  // namespace labgrade
+
+namespace labgrade {
+namespace {
+
+/// The rationales of a report's failed checks, in order.
+std::vector<std::string> FailedRationales(const GradeReport& report) {
+  std::vector<std::string> rationales;
+  for (const TestResult& test : report.tests)
+    for (const CheckResult& check : test.checks)
+      if (check.outcome == Outcome::kFail) rationales.push_back(check.rationale);
+  return rationales;
+}
+
+// A copy that dies of SIGBUS is told so, and that its output file stayed empty, in plain words.
+TEST(StudentMessagesIntegration, MmapCopyWithoutFtruncate) {
+  LabSpec lab = LoadLab("mmap");
+  GradeOptions options;
+  options.submission_dir = kSourceDir / "tests/submissions/mmap/no-ftruncate";
+  options.only_test = "text-copy";
+  GradeReport report = GradeSubmission(lab, options, Namespaces());
+  EXPECT_EQ(FailedRationales(report),
+            (std::vector<std::string>{"mmcopy was killed by SIGBUS (bus error)",
+                                      "dst is empty but data/text.txt is 193 bytes"}));
+}
+
+// A leaked semaphore set is named with its key and size, and the cleanup note says it was removed.
+TEST(StudentMessagesIntegration, ShmSemaphoreLeak) {
+  LabSpec lab = LoadLab("shm-xfer");
+  GradeOptions options;
+  options.submission_dir = kSourceDir / "tests/submissions/shm-xfer/semaphore-leak";
+  options.only_test = "cleanup-after-transfer";
+  GradeReport report = GradeSubmission(lab, options, Namespaces());
+  ASSERT_EQ(report.tests.size(), 1u);
+  std::vector<std::string> rationales = FailedRationales(report);
+  ASSERT_EQ(rationales.size(), 1u);
+  EXPECT_TRUE(rationales[0].starts_with("a semaphore set (key 0x")) << rationales[0];
+  EXPECT_TRUE(rationales[0].ends_with(
+      ", 2 semaphores) was left behind; every object a program creates must be "
+      "removed (IPC_RMID) before it exits"))
+      << rationales[0];
+  ASSERT_EQ(report.tests[0].cleanup.size(), 1u);
+  EXPECT_TRUE(report.tests[0].cleanup[0].ends_with("(removed with the test's IPC namespace)"));
+}
+
+}  // namespace
+}  // namespace labgrade

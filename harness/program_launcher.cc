@@ -157,6 +157,8 @@ class SandboxInitializer {
       while (::waitpid(launcher.pid, nullptr, 0) < 0 && errno == EINTR) {
       }
     }
+    // on_setup failed before any fork and has already said which call it was.
+    if (error_) return;
     ChildFailure failure{};
     ssize_t got;
     do {

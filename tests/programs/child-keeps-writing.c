@@ -6,11 +6,14 @@
 int main(void) {
     int gone[2];
     if (pipe(gone) != 0) return 1;
-    if (fork() == 0) {
+    pid_t child = fork();
+    if (child < 0) return 1;
+    if (child == 0) {
         char byte;
         close(gone[1]);
-        (void)read(gone[0], &byte, 1);
-        (void)write(1, "written after the parent exited\n", 32);
+        ssize_t ignored = read(gone[0], &byte, 1);
+        ignored = write(1, "written after the parent exited\n", 32);
+        (void)ignored;
         _exit(0);
     }
     return 0;

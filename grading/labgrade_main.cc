@@ -1,6 +1,7 @@
 // labgrade: the command line. Parses arguments, loads the lab, hands over to the grader and
 // writes the reports. Exit status: 0 every test passed, 1 some test failed (or the submission
 // did not build), 2 the lab spec or the command line is wrong, 3 the grader itself failed.
+// `grade` and `merge` (a whole class) exit 0 when the batch ran, whatever the students scored.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,12 +9,16 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include <fmt/format.h>
 
+#include "grading/class_grading.h"
 #include "grading/grader.h"
 #include "grading/gradescope_results.h"
 #include "grading/junit_report.h"
+#include "grading/markdown_summary.h"
+#include "grading/progress_display.h"
 #include "grading/terminal_report.h"
 #include "harness/cell.h"
 #include "harness/spec_loader.h"
@@ -32,6 +37,11 @@ struct CommandLine {
   std::string submission;
   std::string results_path;
   std::string junit_path;
+  std::string markdown_path;
+  std::string submissions_dir;
+  std::string out_dir;
+  std::string shard;
+  std::vector<std::string> shard_dirs;
   std::string work_dir;
   std::string only_test;
   int jobs = 0;
@@ -51,6 +61,7 @@ bool WriteFile(const std::string& path, const std::string& text) {
 void WriteReports(const CommandLine& line, const GradeReport& report) {
   if (!line.results_path.empty()) WriteFile(line.results_path, GradescopeResultsText(report));
   if (!line.junit_path.empty()) WriteFile(line.junit_path, JunitXml(report));
+  if (!line.markdown_path.empty()) WriteFile(line.markdown_path, StepSummaryMarkdown(report));
 }
 
 /// Loads the lab, printing every spec error as file:line:col with the line and a caret.
@@ -123,6 +134,8 @@ int Grade(const CommandLine& line, bool selftest) {
 void AddGradingOptions(CLI::App* command, CommandLine& line) {
   command->add_option("--results", line.results_path, "write Gradescope results.json here");
   command->add_option("--junit", line.junit_path, "write JUnit XML here");
+  command->add_option("--markdown", line.markdown_path,
+                      "write a GitHub step summary (Markdown) here");
   command->add_option("--jobs,-j", line.jobs,
                       "tests run in parallel (default: the number of cores)");
   command->add_option("--work-dir", line.work_dir,
@@ -131,6 +144,123 @@ void AddGradingOptions(CLI::App* command, CommandLine& line) {
   command->add_option("--only", line.only_test, "run only this test");
   command->add_flag("--host-mode", line.host_mode,
                     "run tests on the host one at a time, without namespaces");
+}
+
+/// Enters a user namespace when not root and decides how tests are isolated, once per process.
+Isolation SetUpIsolation(bool host_mode) {
+  // As an ordinary user, move into a user namespace while there is still one thread.
+  std::optional<std::string> userns_error = EnterOwnUserNamespace();
+  ::umask(022);  // the sandbox users must read the builds
+  Isolation isolation = PrepareIsolation(std::filesystem::read_symlink("/proc/self/exe"),
+                                         host_mode || userns_error.has_value());
+  if (userns_error) isolation.note = "cannot enter a user namespace: " + *userns_error;
+  return isolation;
+}
+
+bool IsInside(const std::filesystem::path& path, const std::filesystem::path& folder) {
+  std::error_code ec;
+  auto inner = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+  auto outer = std::filesystem::weakly_canonical(std::filesystem::absolute(folder), ec);
+  auto [end, unused] = std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end());
+  return end == outer.end();
+}
+
+/// The students this run grades, or nullopt after saying why on stderr.
+std::optional<std::vector<std::string>> StudentsToGrade(const CommandLine& line) {
+  std::string error;
+  std::optional<Shard> shard = Shard{};
+  if (!line.shard.empty()) shard = ParseShard(line.shard, &error);
+  if (!error.empty() || IsInside(line.out_dir, line.submissions_dir)) {
+    if (error.empty()) error = "--out must not be inside --submissions: it would be graded";
+    std::cerr << "labgrade: " << error << "\n";
+    return std::nullopt;
+  }
+  std::vector<std::string> ids = ListStudents(line.submissions_dir, &error);
+  if (!error.empty()) {
+    std::cerr << "labgrade: " << error << "\n";
+    return std::nullopt;
+  }
+  return SelectShard(ids, *shard);
+}
+
+/// Students in parallel, each with its tests one at a time: see the README's "Grading a
+/// class". Host mode attributes IPC objects to the one test running, so one student at a time.
+void ChooseParallelism(const CommandLine& line, const Isolation& isolation, ClassRunPlan& plan) {
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int jobs = line.jobs > 0 ? line.jobs : cores;
+  plan.students_at_once = isolation.mode == IsolationMode::kHost ? 1 : jobs;
+  plan.test_jobs = 1;
+}
+
+bool WriteClassFilesReporting(const ClassGrades& grades, const std::string& out_dir) {
+  std::vector<std::string> errors = WriteClassFiles(grades, out_dir);
+  for (const std::string& error : errors) std::cerr << "labgrade: " << error << "\n";
+  if (errors.empty())
+    fmt::print("graded {} students: {}/gradebook.csv, summary.md, report.html\n",
+               grades.students.size(), out_dir);
+  return errors.empty();
+}
+
+int GradeClassCommand(const CommandLine& line) {
+  std::string errors;
+  auto lab = LoadLab(line.lab, &errors);
+  if (!lab) return kExitUsage;
+  auto ids = StudentsToGrade(line);
+  if (!ids) return kExitUsage;
+  std::filesystem::create_directories(line.out_dir);
+  const Isolation isolation = SetUpIsolation(line.host_mode);
+  std::optional<std::string> only;
+  if (!line.only_test.empty()) only = line.only_test;
+  ClassRunPlan plan{lab->name, lab->title,  TestColumnsOf(*lab, only), line.submissions_dir,
+                    *ids,      line.out_dir};
+  ChooseParallelism(line, isolation, plan);
+  auto grade = [&](const std::filesystem::path& submission, int test_jobs) {
+    GradeOptions options;
+    options.submission_dir = submission;
+    options.jobs = test_jobs;
+    options.only_test = only;
+    return GradeSubmission(*lab, options, isolation);
+  };
+  ProgressDisplay progress(::isatty(STDERR_FILENO) == 1, static_cast<int>(ids->size()),
+                           TotalPoints(plan.tests));
+  ClassGrades grades = GradeClass(plan, grade, [&](const StudentGrade& student, auto elapsed) {
+    std::cerr << progress.Record(student, elapsed) << std::flush;
+  });
+  if (!WriteClassFilesReporting(grades, line.out_dir)) return kExitGraderError;
+  return AnyGraderError(grades) ? kExitGraderError : kExitAllPassed;
+}
+
+int MergeCommand(const CommandLine& line) {
+  std::vector<std::filesystem::path> shard_dirs(line.shard_dirs.begin(), line.shard_dirs.end());
+  std::string error;
+  std::optional<ClassGrades> grades = MergeShards(shard_dirs, line.out_dir, &error);
+  if (!grades) {
+    std::cerr << "labgrade: merge: " << error << "\n";
+    return kExitUsage;
+  }
+  if (!WriteClassFilesReporting(*grades, line.out_dir)) return kExitGraderError;
+  return AnyGraderError(*grades) ? kExitGraderError : kExitAllPassed;
+}
+
+void AddClassCommands(CLI::App& app, CommandLine& line) {
+  CLI::App* grade = app.add_subcommand("grade", "grade a class: one sub-folder per student");
+  grade->add_option("lab", line.lab, "the lab folder")->required();
+  grade
+      ->add_option("--submissions", line.submissions_dir, "one sub-folder per student, named by id")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  grade->add_option("--out", line.out_dir, "write the reports and the gradebook here")->required();
+  grade->add_option("--jobs,-j", line.jobs,
+                    "students graded at once (default: the number of cores)");
+  grade->add_option("--only", line.only_test, "run only this test");
+  grade->add_option("--shard", line.shard, "grade only shard K of N (K/N), for merge");
+  grade->add_flag("--host-mode", line.host_mode,
+                  "run tests on the host one at a time, without namespaces");
+  CLI::App* merge = app.add_subcommand("merge", "combine the outputs of `grade --shard` runs");
+  merge->add_option("--out", line.out_dir, "write the combined reports here")->required();
+  merge->add_option("shards", line.shard_dirs, "the --out folders of the shards")
+      ->required()
+      ->check(CLI::ExistingDirectory);
 }
 
 }  // namespace
@@ -152,6 +282,7 @@ int Main(int argc, char** argv) {
   CLI::App* validate =
       app.add_subcommand("validate", "check a lab's lab.yaml without running anything");
   validate->add_option("lab", line.lab, "the lab folder")->required();
+  AddClassCommands(app, line);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -159,6 +290,8 @@ int Main(int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
   if (validate->parsed()) return Validate(line);
+  if (app.got_subcommand("grade")) return GradeClassCommand(line);
+  if (app.got_subcommand("merge")) return MergeCommand(line);
   return Grade(line, selftest->parsed());
 }
 

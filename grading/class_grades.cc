@@ -1,0 +1,171 @@
+// The class grades model and grades.json (see class_grades.h).
+#include "grading/class_grades.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "grading/gradescope_results.h"
+
+namespace labgrade {
+namespace {
+
+using nlohmann::json;
+
+// "<test>: <error>" for each test the grader could not run.
+std::string TestGraderErrors(const GradeReport& report) {
+  std::string errors;
+  for (const TestResult& test : report.tests) {
+    if (test.outcome != Outcome::kError) continue;
+    if (!errors.empty()) errors += "\n";
+    errors += fmt::format("{}: {}", test.name, test.grader_error);
+  }
+  return errors;
+}
+
+json StudentJson(const StudentGrade& student, const std::vector<TestColumn>& columns) {
+  json tests = json::object();
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    tests[columns[i].name] = {{"score", student.tests[i].points},
+                              {"status", student.tests[i].passed ? "passed" : "failed"}};
+  }
+  return {{"total", student.total},
+          {"build_ok", student.build_ok},
+          {"grader_error", student.grader_error},
+          {"tests", std::move(tests)}};
+}
+
+StudentGrade StudentFromJson(const std::string& id, const json& entry,
+                             const std::vector<TestColumn>& columns) {
+  StudentGrade student;
+  student.student_id = id;
+  student.total = entry.at("total").get<int>();
+  student.build_ok = entry.at("build_ok").get<bool>();
+  student.grader_error = entry.at("grader_error").get<std::string>();
+  for (const TestColumn& column : columns) {
+    const json& test = entry.at("tests").at(column.name);
+    student.tests.push_back({test.at("score").get<int>(), test.at("status") == "passed"});
+  }
+  return student;
+}
+
+}  // namespace
+
+int TotalPoints(const std::vector<TestColumn>& tests) {
+  int total = 0;
+  for (const TestColumn& test : tests) total += test.max_points;
+  return total;
+}
+
+int ClassGrades::MaxTotal() const { return TotalPoints(tests); }
+
+StudentGrade StudentGradeOf(const std::string& student_id, const GradeReport& report,
+                            const std::vector<TestColumn>& columns) {
+  const json results = GradescopeResults(report);
+  StudentGrade student;
+  student.student_id = student_id;
+  student.total = results["score"].get<int>();
+  student.build_ok = report.build.ok;
+  student.grader_error =
+      report.grader_error.empty() ? TestGraderErrors(report) : report.grader_error;
+  student.tests.resize(columns.size());
+  for (const json& test : results["tests"]) {
+    auto column = std::find_if(columns.begin(), columns.end(),
+                               [&](const TestColumn& c) { return c.name == test["name"]; });
+    if (column == columns.end()) continue;
+    student.tests[column - columns.begin()] = {test["score"].get<int>(),
+                                               test["status"] == "passed"};
+  }
+  return student;
+}
+
+bool HasFailures(const StudentGrade& student, int max_total) {
+  return !student.build_ok || student.total < max_total;
+}
+
+std::vector<ScoreBin> ScoreDistribution(const ClassGrades& grades) {
+  const int max_total = grades.MaxTotal();
+  std::vector<ScoreBin> bins;
+  for (int tenth = 0; tenth < 10 && max_total > 0; ++tenth) {
+    // Bin `tenth` holds the totals t with floor(10 * t / max) == tenth.
+    const int low = (tenth * max_total + 9) / 10;
+    const int high = ((tenth + 1) * max_total + 9) / 10 - 1;
+    if (low <= high) bins.push_back({low, high, 0});
+  }
+  bins.push_back({max_total, max_total, 0});
+  for (const StudentGrade& student : grades.students) {
+    auto bin = std::find_if(bins.begin(), bins.end(), [&](const ScoreBin& b) {
+      return b.low <= student.total && student.total <= b.high;
+    });
+    // A total above the maximum (a lab changed under a merge) still counts, as full marks.
+    (bin == bins.end() ? bins.back() : *bin).students++;
+  }
+  return bins;
+}
+
+int PassedCount(const ClassGrades& grades, std::size_t column) {
+  return static_cast<int>(
+      std::count_if(grades.students.begin(), grades.students.end(),
+                    [&](const StudentGrade& student) { return student.tests[column].passed; }));
+}
+
+int PassRatePercent(const ClassGrades& grades, std::size_t column) {
+  if (grades.students.empty()) return 0;
+  return PassedCount(grades, column) * 100 / static_cast<int>(grades.students.size());
+}
+
+double MeanTotal(const ClassGrades& grades) {
+  if (grades.students.empty()) return 0;
+  double sum = 0;
+  for (const StudentGrade& student : grades.students) sum += student.total;
+  return sum / static_cast<double>(grades.students.size());
+}
+
+json ClassGradesJson(const ClassGrades& grades) {
+  json tests = json::array();
+  for (const TestColumn& test : grades.tests) {
+    tests.push_back({{"name", test.name}, {"max_points", test.max_points}});
+  }
+  json students = json::object();
+  for (const StudentGrade& student : grades.students) {
+    students[student.student_id] = StudentJson(student, grades.tests);
+  }
+  return {{"lab", grades.lab_name},
+          {"title", grades.lab_title},
+          {"tests", std::move(tests)},
+          {"max_total", grades.MaxTotal()},
+          {"students", std::move(students)}};
+}
+
+std::optional<ClassGrades> ClassGradesFromJson(const json& json, std::string* error) {
+  try {
+    ClassGrades grades;
+    grades.lab_name = json.at("lab").get<std::string>();
+    grades.lab_title = json.at("title").get<std::string>();
+    for (const auto& test : json.at("tests")) {
+      grades.tests.push_back(
+          {test.at("name").get<std::string>(), test.at("max_points").get<int>()});
+    }
+    for (const auto& [id, entry] : json.at("students").items()) {
+      grades.students.push_back(StudentFromJson(id, entry, grades.tests));
+    }
+    return grades;
+  } catch (const nlohmann::json::exception& failure) {
+    *error = fmt::format("not a labgrade grades.json: {}", failure.what());
+    return std::nullopt;
+  }
+}
+
+bool SortStudents(ClassGrades& grades, std::string* error) {
+  std::sort(
+      grades.students.begin(), grades.students.end(),
+      [](const StudentGrade& a, const StudentGrade& b) { return a.student_id < b.student_id; });
+  auto twice = std::adjacent_find(
+      grades.students.begin(), grades.students.end(),
+      [](const StudentGrade& a, const StudentGrade& b) { return a.student_id == b.student_id; });
+  if (twice == grades.students.end()) return true;
+  *error = fmt::format("student {} is graded more than once", twice->student_id);
+  return false;
+}
+
+}  // namespace labgrade

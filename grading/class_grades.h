@@ -1,0 +1,86 @@
+// The grades of a whole class for one lab: the model every class output (gradebook.csv,
+// summary.md, report.html, grades.json) is written from, and the grades.json that `labgrade
+// merge` reads back. Scores are taken from each student's results.json entries, so the
+// gradebook never disagrees with what a student was shown.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/verdict.h"
+
+namespace labgrade {
+
+/// One graded test of the lab, a column of the gradebook.
+struct TestColumn {
+  std::string name;
+  int max_points = 0;
+};
+
+/// The points all `tests` are worth together.
+int TotalPoints(const std::vector<TestColumn>& tests);
+
+struct StudentTestScore {
+  int points = 0;
+  bool passed = false;
+};
+
+struct StudentGrade {
+  std::string student_id;  ///< the submission folder's name
+  int total = 0;           ///< 0 when the submission did not build
+  bool build_ok = false;
+  /// The grader's failure for this student, never the student's: the whole run's error, an
+  /// exception, or "<test>: <error>" lines for tests it could not run. Empty when none.
+  std::string grader_error;
+  std::vector<StudentTestScore> tests;  ///< one per ClassGrades::tests column, in that order
+};
+
+struct ClassGrades {
+  std::string lab_name;
+  std::string lab_title;
+  std::vector<TestColumn> tests;       ///< the graded tests, in the lab's order
+  std::vector<StudentGrade> students;  ///< sorted by student_id (byte order), ids unique
+  int MaxTotal() const;
+};
+
+/// A student's grade from their report, through GradescopeResults: the total and each column's
+/// points are exactly results.json's; a column the report lacks scores 0.
+StudentGrade StudentGradeOf(const std::string& student_id, const GradeReport& report,
+                            const std::vector<TestColumn>& columns);
+
+/// Whether the student lost any point, or did not build.
+bool HasFailures(const StudentGrade& student, int max_total);
+
+/// One bar of the score histogram: the students whose total is in [low, high].
+struct ScoreBin {
+  int low = 0;
+  int high = 0;
+  int students = 0;
+};
+
+/// Ten bins of a tenth of the maximum each (empty ranges left out), then full marks on its own.
+std::vector<ScoreBin> ScoreDistribution(const ClassGrades& grades);
+
+/// How many students passed test column `column`.
+int PassedCount(const ClassGrades& grades, std::size_t column);
+
+/// Pass rate of column `column` in whole percent, rounded down; 0 with no students.
+int PassRatePercent(const ClassGrades& grades, std::size_t column);
+
+/// The mean total, 0 with no students.
+double MeanTotal(const ClassGrades& grades);
+
+/// grades.json: {"lab", "title", "tests": [{"name", "max_points"}], "max_total",
+/// "students": {id: {"total", "build_ok", "grader_error", "tests": {name: {"score", "status"}}}}}.
+nlohmann::json ClassGradesJson(const ClassGrades& grades);
+
+/// Reads ClassGradesJson's output back; nullopt and `error` set when it is not one.
+std::optional<ClassGrades> ClassGradesFromJson(const nlohmann::json& json, std::string* error);
+
+/// Sorts the students by id; false and `error` names the first id seen twice.
+bool SortStudents(ClassGrades& grades, std::string* error);
+
+}  // namespace labgrade

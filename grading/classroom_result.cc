@@ -1,0 +1,81 @@
+#include "grading/classroom_result.h"
+
+#include "grading/terminal_report.h"
+
+namespace labgrade {
+namespace {
+
+const char* ClassroomStatus(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kPass:
+      return "pass";
+    case Outcome::kFail:
+      return "fail";
+    case Outcome::kError:
+      return "error";
+    case Outcome::kSkipped:
+      return "fail";
+  }
+  return "error";
+}
+
+}  // namespace
+
+nlohmann::json ClassroomResult(const GradeReport& report) {
+  nlohmann::json tests = nlohmann::json::array();
+  bool any_error = !report.grader_error.empty();
+  bool all_passed = report.build.ok && !report.tests.empty();
+  for (const TestResult& test : report.tests) {
+    // A test that never ran because the build failed is the student's failure, not an error.
+    Outcome outcome = report.build.ok ? test.outcome : Outcome::kFail;
+    any_error = any_error || outcome == Outcome::kError;
+    all_passed = all_passed && outcome == Outcome::kPass;
+    std::string message = outcome == Outcome::kPass ? "" : RenderTestDetails(test);
+    if (!report.build.ok) message = "not run: the submission did not build";
+    tests.push_back({{"name", test.name},
+                     {"status", ClassroomStatus(outcome)},
+                     {"score", test.points},
+                     {"message", message},
+                     {"test_code", "labgrade check --only " + test.name},
+                     {"filename", ""},
+                     {"line_no", 0},
+                     {"duration", test.duration_ms}});
+  }
+  return {{"version", 1},
+          {"status", any_error ? "error" : (all_passed ? "pass" : "fail")},
+          {"max_score", report.max_score},
+          {"tests", tests}};
+}
+
+std::string Base64(std::string_view bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t at = 0;
+  for (; at + 3 <= bytes.size(); at += 3) {
+    unsigned chunk = (static_cast<unsigned char>(bytes[at]) << 16) |
+                     (static_cast<unsigned char>(bytes[at + 1]) << 8) |
+                     static_cast<unsigned char>(bytes[at + 2]);
+    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(chunk >> shift) & 63];
+  }
+  std::size_t left = bytes.size() - at;
+  if (left > 0) {
+    unsigned chunk = static_cast<unsigned char>(bytes[at]) << 16;
+    if (left == 2) chunk |= static_cast<unsigned char>(bytes[at + 1]) << 8;
+    out += kAlphabet[(chunk >> 18) & 63];
+    out += kAlphabet[(chunk >> 12) & 63];
+    out += left == 2 ? kAlphabet[(chunk >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::string ClassroomOutputLine(const GradeReport& report) {
+  // dump() with replacement: a student's output may hold bytes that are not UTF-8.
+  std::string json =
+      ClassroomResult(report).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return "result=" + Base64(json) + "\n";
+}
+
+}  // namespace labgrade

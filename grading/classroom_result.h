@@ -1,0 +1,25 @@
+// GitHub Classroom's autograding result: the JSON its grading reporter reads (base64-encoded,
+// from the step output `result`, passed in the env var `<STEP ID UPPERCASED>_RESULTS`).
+// Classroom totals the tests' `score`, so the per-test scores add up to the grade.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/verdict.h"
+
+namespace labgrade {
+
+/// {"version": 1, "status": "pass"|"fail"|"error", "max_score": N, "tests": [{"name", "status",
+/// "score", "message", "test_code", "filename": "", "line_no": 0, "duration"}]}.
+nlohmann::json ClassroomResult(const GradeReport& report);
+
+/// Standard base64 (RFC 4648, with padding).
+std::string Base64(std::string_view bytes);
+
+/// The line to append to $GITHUB_OUTPUT: "result=<base64 of the JSON>\n".
+std::string ClassroomOutputLine(const GradeReport& report);
+
+}  // namespace labgrade

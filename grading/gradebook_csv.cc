@@ -1,0 +1,34 @@
+// The gradebook CSV (see gradebook_csv.h).
+#include "grading/gradebook_csv.h"
+
+namespace labgrade {
+namespace {
+
+// RFC 4180 ends every record in CRLF.
+constexpr std::string_view kRecordEnd = "\r\n";
+
+}  // namespace
+
+std::string CsvField(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string GradebookCsv(const ClassGrades& grades) {
+  std::string csv = "student_id,total";
+  for (const TestColumn& test : grades.tests) csv += "," + CsvField(test.name);
+  csv += kRecordEnd;
+  for (const StudentGrade& student : grades.students) {
+    csv += CsvField(student.student_id) + "," + std::to_string(student.total);
+    for (const StudentTestScore& test : student.tests) csv += "," + std::to_string(test.points);
+    csv += kRecordEnd;
+  }
+  return csv;
+}
+
+}  // namespace labgrade

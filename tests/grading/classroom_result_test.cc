@@ -1,0 +1,98 @@
+// GitHub Classroom's result: the fields its grading reporter reads, scores that add up to the
+// grade, and base64 that decodes back.
+#include "grading/classroom_result.h"
+
+#include <gtest/gtest.h>
+
+namespace labgrade {
+namespace {
+
+GradeReport TwoTests() {
+  GradeReport report;
+  report.build.ok = true;
+  report.max_score = 100;
+  TestResult passed;
+  passed.name = "short-text";
+  passed.max_points = 60;
+  passed.points = 60;
+  passed.duration_ms = 12;
+  TestResult failed;
+  failed.name = "cleanup";
+  failed.max_points = 40;
+  failed.outcome = Outcome::kFail;
+  CheckResult check;
+  check.what = "no System V IPC object is left behind";
+  check.outcome = Outcome::kFail;
+  check.rationale = "a semaphore set was left behind";
+  failed.checks.push_back(check);
+  report.tests = {passed, failed};
+  report.score = 60;
+  return report;
+}
+
+// Each test carries the reporter's fields, and the scores add up to the grade.
+TEST(ClassroomResult, HasTheReportersFieldsAndScoresAddUp) {
+  nlohmann::json result = ClassroomResult(TwoTests());
+  EXPECT_EQ(result["version"], 1);
+  EXPECT_EQ(result["status"], "fail");
+  EXPECT_EQ(result["max_score"], 100);
+  ASSERT_EQ(result["tests"].size(), 2u);
+  const auto& first = result["tests"][0];
+  EXPECT_EQ(first["name"], "short-text");
+  EXPECT_EQ(first["status"], "pass");
+  EXPECT_EQ(first["score"], 60);
+  EXPECT_EQ(first["filename"], "");
+  EXPECT_EQ(first["line_no"], 0);
+  EXPECT_EQ(first["duration"], 12);
+  EXPECT_EQ(result["tests"][1]["status"], "fail");
+  EXPECT_EQ(result["tests"][1]["score"], 0);
+  EXPECT_NE(
+      result["tests"][1]["message"].get<std::string>().find("a semaphore set was left behind"),
+      std::string::npos);
+  int total = 0;
+  for (const auto& test : result["tests"]) total += test["score"].get<int>();
+  EXPECT_EQ(total, 60);
+}
+
+// A grader error makes the whole result an error, never a student's fail.
+TEST(ClassroomResult, GraderErrorIsAnError) {
+  GradeReport report = TwoTests();
+  report.grader_error = "cannot create a test cell";
+  EXPECT_EQ(ClassroomResult(report)["status"], "error");
+}
+
+// A submission that did not build fails every test with the reason, scoring zero.
+TEST(ClassroomResult, BuildFailureFailsEveryTest) {
+  GradeReport report = TwoTests();
+  report.build.ok = false;
+  report.tests[0].points = 0;
+  nlohmann::json result = ClassroomResult(report);
+  EXPECT_EQ(result["status"], "fail");
+  EXPECT_EQ(result["tests"][0]["status"], "fail");
+  EXPECT_EQ(result["tests"][0]["message"], "not run: the submission did not build");
+}
+
+// Base64 follows RFC 4648's test vectors.
+TEST(Base64, MatchesTheRfcVectors) {
+  EXPECT_EQ(Base64(""), "");
+  EXPECT_EQ(Base64("f"), "Zg==");
+  EXPECT_EQ(Base64("fo"), "Zm8=");
+  EXPECT_EQ(Base64("foo"), "Zm9v");
+  EXPECT_EQ(Base64("foob"), "Zm9vYg==");
+  EXPECT_EQ(Base64("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(Base64("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64(std::string("\xff\x00\x10", 3)), "/wAQ");
+}
+
+// The output line is "result=" and the base64 of the JSON, one line.
+TEST(ClassroomOutputLine, IsResultEqualsBase64OfTheJson) {
+  GradeReport report = TwoTests();
+  std::string line = ClassroomOutputLine(report);
+  ASSERT_EQ(line.rfind("result=", 0), 0u);
+  EXPECT_EQ(line.back(), '\n');
+  EXPECT_EQ(line.find('\n'), line.size() - 1);
+  EXPECT_EQ(line.substr(7, line.size() - 8), Base64(ClassroomResult(report).dump()));
+}
+
+}  // namespace
+}  // namespace labgrade

@@ -147,6 +147,12 @@ std::optional<ClassGrades> ClassGradesFromJson(const json& json, std::string* er
           {test.at("name").get<std::string>(), test.at("max_points").get<int>()});
     }
     for (const auto& [id, entry] : json.at("students").items()) {
+      // Ids become folder names when shards are merged: nothing that leaves the folder.
+      if (id.empty() || id == "." || id == ".." ||
+          id.find_first_of(std::string("/\0", 2)) != std::string::npos) {
+        *error = fmt::format("student id \"{}\" is not a folder name", id);
+        return std::nullopt;
+      }
       grades.students.push_back(StudentFromJson(id, entry, grades.tests));
     }
     return grades;

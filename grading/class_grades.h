@@ -77,7 +77,8 @@ double MeanTotal(const ClassGrades& grades);
 /// "students": {id: {"total", "build_ok", "grader_error", "tests": {name: {"score", "status"}}}}}.
 nlohmann::json ClassGradesJson(const ClassGrades& grades);
 
-/// Reads ClassGradesJson's output back; nullopt and `error` set when it is not one.
+/// Reads ClassGradesJson's output back; nullopt and `error` set when it is not one, or when a
+/// student id is not a plain folder name (empty, ".", "..", or holding '/' or NUL).
 std::optional<ClassGrades> ClassGradesFromJson(const nlohmann::json& json, std::string* error);
 
 /// Sorts the students by id; false and `error` names the first id seen twice.

@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "grading/class_report_html.h"
@@ -31,7 +31,8 @@ std::optional<std::string> WriteTextFile(const fs::path& path, const std::string
   return fmt::format("cannot write {}: {}", path.string(), std::strerror(errno));
 }
 
-/// What the student's report says when grading threw instead of returning one.
+/// What the student's report says when grading threw instead of returning one: every test
+/// listed as the grader's error, so results.json and report.txt show each at 0 and say why.
 GradeReport ExceptionReport(const ClassRunPlan& plan, const fs::path& submission,
                             std::string_view what) {
   GradeReport report;
@@ -39,13 +40,22 @@ GradeReport ExceptionReport(const ClassRunPlan& plan, const fs::path& submission
   report.lab_title = plan.lab_title;
   report.submission = submission.string();
   report.grader_error = fmt::format("internal error: {}", what);
+  report.max_score = TotalPoints(plan.tests);
+  for (const TestColumn& column : plan.tests) {
+    TestResult test;
+    test.name = column.name;
+    test.max_points = column.max_points;
+    test.outcome = Outcome::kError;
+    test.grader_error = "not run: the grader failed on this submission";
+    report.tests.push_back(std::move(test));
+  }
   return report;
 }
 
 GradeReport GradeCatching(const ClassRunPlan& plan, const SubmissionGrader& grade,
-                          const fs::path& submission) {
+                          const fs::path& submission, int worker) {
   try {
-    return grade(submission, plan.test_jobs);
+    return grade(submission, plan.test_jobs, worker);
   } catch (const std::exception& failure) {
     return ExceptionReport(plan, submission, failure.what());
   } catch (...) {
@@ -69,13 +79,31 @@ std::string WriteStudentFiles(const fs::path& dir, const GradeReport& report) {
   return errors;
 }
 
-StudentGrade GradeOneStudent(const ClassRunPlan& plan, const SubmissionGrader& grade,
-                             const std::string& id) {
-  const GradeReport report = GradeCatching(plan, grade, plan.submissions_dir / id);
+StudentGrade GradeOneStudentOrThrow(const ClassRunPlan& plan, const SubmissionGrader& grade,
+                                    const std::string& id, int worker) {
+  const GradeReport report = GradeCatching(plan, grade, plan.submissions_dir / id, worker);
   StudentGrade student = StudentGradeOf(id, report, plan.tests);
   const std::string write_errors = WriteStudentFiles(plan.out_dir / id, report);
   if (!write_errors.empty())
     student.grader_error += (student.grader_error.empty() ? "" : "\n") + write_errors;
+  return student;
+}
+
+/// Never throws: a worker thread that threw would end the whole batch (std::terminate).
+StudentGrade GradeOneStudent(const ClassRunPlan& plan, const SubmissionGrader& grade,
+                             const std::string& id, int worker) {
+  std::string what;
+  try {
+    return GradeOneStudentOrThrow(plan, grade, id, worker);
+  } catch (const std::exception& failure) {
+    what = failure.what();
+  } catch (...) {
+    what = "an exception that is not a std::exception";
+  }
+  StudentGrade student;
+  student.student_id = id;
+  student.grader_error = fmt::format("internal error while writing the reports: {}", what);
+  student.tests.resize(plan.tests.size());
   return student;
 }
 
@@ -87,6 +115,10 @@ std::optional<ClassGrades> ReadShard(const fs::path& dir, std::string* error) {
     return std::nullopt;
   }
   auto json = nlohmann::json::parse(file, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) {
+    *error = fmt::format("{}: not JSON", (dir / "grades.json").string());
+    return std::nullopt;
+  }
   auto grades = ClassGradesFromJson(json, error);
   if (!grades) *error = fmt::format("{}: {}", (dir / "grades.json").string(), *error);
   return grades;
@@ -121,11 +153,18 @@ bool CopyStudentFolders(const ClassGrades& shard, const fs::path& shard_dir,
 }  // namespace
 
 std::optional<Shard> ParseShard(std::string_view text, std::string* error) {
+  // Digits only: no sign, no spaces, nothing after N.
+  auto number = [](std::string_view digits, int* value) {
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos)
+      return false;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), *value);
+    return ec == std::errc() && end == digits.data() + digits.size();
+  };
   Shard shard;
-  char slash = 0;
-  std::istringstream in{std::string(text)};
-  if (!(in >> shard.index >> slash >> shard.count) || slash != '/' || !in.eof() ||
-      shard.count < 1 || shard.index < 1 || shard.index > shard.count) {
+  const std::size_t slash = text.find('/');
+  if (slash == std::string_view::npos || !number(text.substr(0, slash), &shard.index) ||
+      !number(text.substr(slash + 1), &shard.count) || shard.count < 1 || shard.index < 1 ||
+      shard.index > shard.count) {
     *error = fmt::format("--shard {}: expected K/N with 1 <= K <= N, such as 2/4", text);
     return std::nullopt;
   }
@@ -168,9 +207,9 @@ ClassGrades GradeClass(const ClassRunPlan& plan, const SubmissionGrader& grade,
   grades.students.resize(plan.student_ids.size());
   std::atomic<std::size_t> next{0};
   std::mutex report_mutex;
-  auto worker = [&] {
+  auto worker = [&](int worker_index) {
     for (std::size_t i = next++; i < plan.student_ids.size(); i = next++) {
-      grades.students[i] = GradeOneStudent(plan, grade, plan.student_ids[i]);
+      grades.students[i] = GradeOneStudent(plan, grade, plan.student_ids[i], worker_index);
       std::lock_guard lock(report_mutex);
       graded(grades.students[i], std::chrono::duration_cast<std::chrono::milliseconds>(
                                      std::chrono::steady_clock::now() - started));
@@ -179,8 +218,8 @@ ClassGrades GradeClass(const ClassRunPlan& plan, const SubmissionGrader& grade,
   const int workers =
       std::clamp(plan.students_at_once, 1, std::max(1, static_cast<int>(plan.student_ids.size())));
   std::vector<std::thread> threads;
-  for (int i = 1; i < workers; ++i) threads.emplace_back(worker);
-  worker();
+  for (int i = 1; i < workers; ++i) threads.emplace_back(worker, i);
+  worker(0);
   for (std::thread& thread : threads) thread.join();
   return grades;
 }
@@ -202,29 +241,38 @@ std::vector<std::string> WriteClassFiles(const ClassGrades& grades, const fs::pa
 
 std::optional<ClassGrades> MergeShards(const std::vector<fs::path>& shard_dirs,
                                        const fs::path& out_dir, std::string* error) {
+  // Every shard is read and checked before anything is copied, so a merge that fails leaves
+  // no half-merged folder behind.
+  std::vector<ClassGrades> shards;
+  for (const fs::path& dir : shard_dirs) {
+    auto shard = ReadShard(dir, error);
+    if (!shard) return std::nullopt;
+    if (!shards.empty() && !SameTests(shards.front(), *shard)) {
+      *error = fmt::format("{} graded other tests or another lab than {}", dir.string(),
+                           shard_dirs.front().string());
+      return std::nullopt;
+    }
+    shards.push_back(std::move(*shard));
+  }
+  if (shards.empty()) {
+    *error = "no shard folders to merge";
+    return std::nullopt;
+  }
+  ClassGrades merged = shards.front();
+  merged.students.clear();
+  for (const ClassGrades& shard : shards) {
+    merged.students.insert(merged.students.end(), shard.students.begin(), shard.students.end());
+  }
+  if (!SortStudents(merged, error)) return std::nullopt;
   std::error_code ec;
   fs::create_directories(out_dir, ec);
   if (ec) {
     *error = fmt::format("cannot create {}: {}", out_dir.string(), ec.message());
     return std::nullopt;
   }
-  std::optional<ClassGrades> merged;
-  for (const fs::path& dir : shard_dirs) {
-    auto shard = ReadShard(dir, error);
-    if (!shard || !CopyStudentFolders(*shard, dir, out_dir, error)) return std::nullopt;
-    if (!merged) {
-      merged = std::move(shard);
-      continue;
-    }
-    if (!SameTests(*merged, *shard)) {
-      *error = fmt::format("{} graded other tests or another lab than {}", dir.string(),
-                           shard_dirs.front().string());
-      return std::nullopt;
-    }
-    for (StudentGrade& student : shard->students) merged->students.push_back(std::move(student));
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    if (!CopyStudentFolders(shards[i], shard_dirs[i], out_dir, error)) return std::nullopt;
   }
-  if (!merged) *error = "no shard folders to merge";
-  if (!merged || !SortStudents(*merged, error)) return std::nullopt;
   return merged;
 }
 

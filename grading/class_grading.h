@@ -38,10 +38,12 @@ std::vector<std::string> ListStudents(const std::filesystem::path& submissions_d
 std::vector<TestColumn> TestColumnsOf(const LabSpec& lab,
                                       const std::optional<std::string>& only_test);
 
-/// Grades one submission folder with `test_jobs` tests at once. May throw: the batch records
-/// the exception as that student's grader error.
-using SubmissionGrader =
-    std::function<GradeReport(const std::filesystem::path& submission_dir, int test_jobs)>;
+/// Grades one submission folder with `test_jobs` tests at once. `worker` is in
+/// [0, students_at_once), and no two calls running at the same time have the same one (see
+/// GradeOptions::first_sandbox_slot). May throw: the batch records the exception as that
+/// student's grader error.
+using SubmissionGrader = std::function<GradeReport(const std::filesystem::path& submission_dir,
+                                                   int test_jobs, int worker)>;
 
 /// Called once per graded student, in the order they finish, never two calls at once.
 using StudentGraded =

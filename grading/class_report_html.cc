@@ -31,8 +31,9 @@ std::string Histogram(const ClassGrades& grades) {
   int tallest = 1;
   for (const ScoreBin& bin : bins) tallest = std::max(tallest, bin.students);
   const int width = static_cast<int>(bins.size()) * kBarWidthPx;
+  // No xmlns: SVG inside HTML needs none, and the page then names no URL at all.
   std::string svg = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" role=\"img\" "
+      "<svg width=\"{0}\" height=\"{1}\" role=\"img\" "
       "aria-label=\"histogram of total scores\">\n",
       width, kChartHeightPx + kLabelHeightPx);
   for (std::size_t i = 0; i < bins.size(); ++i) {
@@ -87,32 +88,6 @@ std::string StudentTable(const ClassGrades& grades) {
 }
 
 }  // namespace
-
-std::string HtmlEscape(std::string_view text) {
-  std::string escaped;
-  for (char c : EscapeForDisplay(text, SIZE_MAX)) {
-    switch (c) {
-      case '&':
-        escaped += "&amp;";
-        break;
-      case '<':
-        escaped += "&lt;";
-        break;
-      case '>':
-        escaped += "&gt;";
-        break;
-      case '"':
-        escaped += "&quot;";
-        break;
-      case '\'':
-        escaped += "&#39;";
-        break;
-      default:
-        escaped += c;
-    }
-  }
-  return escaped;
-}
 
 std::string PercentEncode(std::string_view segment) {
   std::string encoded;

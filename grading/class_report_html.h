@@ -9,10 +9,6 @@
 
 namespace labgrade {
 
-/// `text` for HTML text or a quoted attribute: & < > " ' as entities, control bytes and
-/// invalid UTF-8 as visible \xNN (EscapeForDisplay).
-std::string HtmlEscape(std::string_view text);
-
 /// `segment` as one URL path segment: bytes other than A–Z a–z 0–9 - . _ ~ as %XX.
 std::string PercentEncode(std::string_view segment);
 

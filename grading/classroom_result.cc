@@ -1,3 +1,4 @@
+// GitHub Classroom's autograding result (see classroom_result.h).
 #include "grading/classroom_result.h"
 
 #include "grading/terminal_report.h"
@@ -23,18 +24,29 @@ const char* ClassroomStatus(Outcome outcome) {
 
 nlohmann::json ClassroomResult(const GradeReport& report) {
   nlohmann::json tests = nlohmann::json::array();
+  const bool failed_to_build = SubmissionFailedToBuild(report);
   bool any_error = !report.grader_error.empty();
   bool all_passed = report.build.ok && !report.tests.empty();
   for (const TestResult& test : report.tests) {
-    // A test that never ran because the build failed is the student's failure, not an error.
-    Outcome outcome = report.build.ok ? test.outcome : Outcome::kFail;
+    Outcome outcome = test.outcome;
+    std::string message;
+    if (failed_to_build) {
+      // A test that never ran because the build failed is the student's failure.
+      outcome = Outcome::kFail;
+      message = "not run: the submission did not build";
+    } else if (!report.build.ok) {
+      // The grader stopped before the build: never the student's failure.
+      outcome = Outcome::kError;
+      message = "not run: the grader failed (not your fault)";
+    } else if (outcome != Outcome::kPass) {
+      message = RenderTestDetails(test);
+    }
     any_error = any_error || outcome == Outcome::kError;
     all_passed = all_passed && outcome == Outcome::kPass;
-    std::string message = outcome == Outcome::kPass ? "" : RenderTestDetails(test);
-    if (!report.build.ok) message = "not run: the submission did not build";
+    // Classroom totals these scores: points only from a pass, as in results.json.
     tests.push_back({{"name", test.name},
                      {"status", ClassroomStatus(outcome)},
-                     {"score", test.points},
+                     {"score", outcome == Outcome::kPass ? test.points : 0},
                      {"message", message},
                      {"test_code", "labgrade check --only " + test.name},
                      {"filename", ""},

@@ -132,4 +132,30 @@ std::string IndentLines(std::string_view text, std::string_view indent, std::siz
   return out;
 }
 
+std::string HtmlEscape(std::string_view text) {
+  std::string escaped;
+  for (char c : EscapeForDisplay(text, SIZE_MAX)) {
+    switch (c) {
+      case '&':
+        escaped += "&amp;";
+        break;
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      case '"':
+        escaped += "&quot;";
+        break;
+      case '\'':
+        escaped += "&#39;";
+        break;
+      default:
+        escaped += c;
+    }
+  }
+  return escaped;
+}
+
 }  // namespace labgrade

@@ -1,5 +1,5 @@
 // Turning untrusted bytes (a student's output, a program's stderr, a compiler log) into text that
-// is safe and readable on a terminal, in JSON and in XML: control bytes and invalid UTF-8 become
+// is safe and readable on a terminal, in JSON, XML and HTML: control bytes and invalid UTF-8 become
 // visible \xNN escapes, so a stray byte can neither move the cursor nor break a results file.
 #pragma once
 
@@ -27,5 +27,9 @@ std::string EscapeControlBytes(std::string_view text);
 /// line "… (N more lines)".
 std::string IndentLines(std::string_view text, std::string_view indent,
                         std::size_t max_lines = SIZE_MAX);
+
+/// `text` for HTML text or a quoted attribute: EscapeForDisplay (control bytes and invalid
+/// UTF-8 as visible \xNN, newlines as \n), then & < > " ' as entities.
+std::string HtmlEscape(std::string_view text);
 
 }  // namespace labgrade

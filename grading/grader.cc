@@ -88,7 +88,8 @@ void RunTests(const LabSpec& lab, const GradeOptions& options, const Isolation& 
     env.lab = &lab;
     env.student_build_dir = work / "student";
     env.reference_build_dir = work / "reference";
-    env.identity = IdentityFor(isolation, kFirstTestUid + static_cast<uid_t>(slot));
+    env.identity = IdentityFor(
+        isolation, kFirstTestUid + static_cast<uid_t>(options.first_sandbox_slot + slot));
     env.host = isolation.host ? &*isolation.host : nullptr;
     env.cell_init = isolation.cell_init;
     for (std::size_t i = next++; i < selected.size(); i = next++) {

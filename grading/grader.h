@@ -32,6 +32,10 @@ struct GradeOptions {
   std::filesystem::path work_dir;  ///< empty: a fresh folder under /var/tmp
   bool keep_work_dir = false;
   std::optional<std::string> only_test;  ///< run just this test
+  /// In root mode, tests run as uids 62000 + first_sandbox_slot + [0, jobs): submissions graded
+  /// at the same time need slots that do not overlap, or RLIMIT_NPROC (counted per uid) would
+  /// let one's fork bomb starve the other's tests.
+  int first_sandbox_slot = 0;
 };
 
 /// Grades a submission. Never throws: whatever fails is in the report, as the student's build

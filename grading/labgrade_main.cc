@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "grading/class_grading.h"
+#include "grading/classroom_result.h"
 #include "grading/grader.h"
 #include "grading/gradescope_results.h"
 #include "grading/junit_report.h"
@@ -38,6 +39,7 @@ struct CommandLine {
   std::string results_path;
   std::string junit_path;
   std::string markdown_path;
+  std::string classroom_output_path;
   std::string submissions_dir;
   std::string out_dir;
   std::string shard;
@@ -49,8 +51,9 @@ struct CommandLine {
   bool host_mode = false;
 };
 
-bool WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+bool WriteFile(const std::string& path, const std::string& text,
+               std::ios::openmode mode = std::ios::trunc) {
+  std::ofstream file(path, std::ios::binary | mode);
   file << text;
   file.close();
   if (!file)
@@ -62,6 +65,21 @@ void WriteReports(const CommandLine& line, const GradeReport& report) {
   if (!line.results_path.empty()) WriteFile(line.results_path, GradescopeResultsText(report));
   if (!line.junit_path.empty()) WriteFile(line.junit_path, JunitXml(report));
   if (!line.markdown_path.empty()) WriteFile(line.markdown_path, StepSummaryMarkdown(report));
+  // $GITHUB_OUTPUT holds the outputs of every step so far: append, never replace.
+  if (!line.classroom_output_path.empty())
+    WriteFile(line.classroom_output_path, ClassroomOutputLine(report), std::ios::app);
+}
+
+/// Why `--only` names no test of the lab, or nullopt when it does (or is not given).
+std::optional<std::string> OnlyTestProblem(const LabSpec& lab, const std::string& only_test) {
+  if (only_test.empty()) return std::nullopt;
+  std::string names;
+  for (const TestSpec& test : lab.tests) {
+    if (test.name == only_test) return std::nullopt;
+    names += (names.empty() ? "" : ", ") + test.name;
+  }
+  return fmt::format("--only {}: {} has no such test; its tests are: {}", only_test, lab.name,
+                     names);
 }
 
 /// Loads the lab, printing every spec error as file:line:col with the line and a caret.
@@ -83,6 +101,17 @@ int Validate(const CommandLine& line) {
   return kExitAllPassed;
 }
 
+/// Enters a user namespace when not root and decides how tests are isolated, once per process.
+Isolation SetUpIsolation(bool host_mode) {
+  // As an ordinary user, move into a user namespace while there is still one thread.
+  std::optional<std::string> userns_error = EnterOwnUserNamespace();
+  ::umask(022);  // the sandbox users must read the builds
+  Isolation isolation = PrepareIsolation(std::filesystem::read_symlink("/proc/self/exe"),
+                                         host_mode || userns_error.has_value());
+  if (userns_error) isolation.note = "cannot enter a user namespace: " + *userns_error;
+  return isolation;
+}
+
 int Grade(const CommandLine& line, bool selftest) {
   std::string errors;
   auto lab = LoadLab(line.lab, &errors);
@@ -93,15 +122,20 @@ int Grade(const CommandLine& line, bool selftest) {
     WriteReports(line, report);
     return kExitUsage;
   }
-  // As an ordinary user, move into a user namespace while there is still one thread.
-  std::optional<std::string> userns_error = EnterOwnUserNamespace();
-  ::umask(022);  // the sandbox users must read the builds
+  if (auto problem = OnlyTestProblem(*lab, line.only_test)) {
+    std::cerr << "labgrade: " << *problem << "\n";
+    GradeReport report;
+    report.lab_name = lab->name;
+    report.lab_title = lab->title;
+    report.submission = line.submission;
+    report.grader_error = *problem;
+    WriteReports(line, report);
+    return kExitUsage;
+  }
 
   GradeReport report;
   try {
-    Isolation isolation = PrepareIsolation(std::filesystem::read_symlink("/proc/self/exe"),
-                                           line.host_mode || userns_error.has_value());
-    if (userns_error) isolation.note = "cannot enter a user namespace: " + *userns_error;
+    const Isolation isolation = SetUpIsolation(line.host_mode);
     GradeOptions options;
     options.submission_dir = selftest ? lab->reference_dir : std::filesystem::path(line.submission);
     options.jobs = line.jobs;
@@ -136,6 +170,8 @@ void AddGradingOptions(CLI::App* command, CommandLine& line) {
   command->add_option("--junit", line.junit_path, "write JUnit XML here");
   command->add_option("--markdown", line.markdown_path,
                       "write a GitHub step summary (Markdown) here");
+  command->add_option("--classroom-output", line.classroom_output_path,
+                      "append GitHub Classroom's result=<base64> line here ($GITHUB_OUTPUT)");
   command->add_option("--jobs,-j", line.jobs,
                       "tests run in parallel (default: the number of cores)");
   command->add_option("--work-dir", line.work_dir,
@@ -144,17 +180,6 @@ void AddGradingOptions(CLI::App* command, CommandLine& line) {
   command->add_option("--only", line.only_test, "run only this test");
   command->add_flag("--host-mode", line.host_mode,
                     "run tests on the host one at a time, without namespaces");
-}
-
-/// Enters a user namespace when not root and decides how tests are isolated, once per process.
-Isolation SetUpIsolation(bool host_mode) {
-  // As an ordinary user, move into a user namespace while there is still one thread.
-  std::optional<std::string> userns_error = EnterOwnUserNamespace();
-  ::umask(022);  // the sandbox users must read the builds
-  Isolation isolation = PrepareIsolation(std::filesystem::read_symlink("/proc/self/exe"),
-                                         host_mode || userns_error.has_value());
-  if (userns_error) isolation.note = "cannot enter a user namespace: " + *userns_error;
-  return isolation;
 }
 
 bool IsInside(const std::filesystem::path& path, const std::filesystem::path& folder) {
@@ -183,13 +208,19 @@ std::optional<std::vector<std::string>> StudentsToGrade(const CommandLine& line)
   return SelectShard(ids, *shard);
 }
 
-/// Students in parallel, each with its tests one at a time: see the README's "Grading a
-/// class". Host mode attributes IPC objects to the one test running, so one student at a time.
+/// Students in parallel, each with its tests one at a time, unless there are fewer students
+/// than jobs: see the README's "Grading a class". Host mode attributes IPC objects to the one
+/// test running, so one student at a time.
 void ChooseParallelism(const CommandLine& line, const Isolation& isolation, ClassRunPlan& plan) {
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   const int jobs = line.jobs > 0 ? line.jobs : cores;
-  plan.students_at_once = isolation.mode == IsolationMode::kHost ? 1 : jobs;
-  plan.test_jobs = 1;
+  if (isolation.mode == IsolationMode::kHost) {
+    plan.students_at_once = 1;
+    plan.test_jobs = 1;
+    return;
+  }
+  plan.students_at_once = std::clamp(static_cast<int>(plan.student_ids.size()), 1, jobs);
+  plan.test_jobs = std::max(1, jobs / plan.students_at_once);
 }
 
 bool WriteClassFilesReporting(const ClassGrades& grades, const std::string& out_dir) {
@@ -205,20 +236,31 @@ int GradeClassCommand(const CommandLine& line) {
   std::string errors;
   auto lab = LoadLab(line.lab, &errors);
   if (!lab) return kExitUsage;
+  if (auto problem = OnlyTestProblem(*lab, line.only_test)) {
+    std::cerr << "labgrade: " << *problem << "\n";
+    return kExitUsage;
+  }
   auto ids = StudentsToGrade(line);
   if (!ids) return kExitUsage;
-  std::filesystem::create_directories(line.out_dir);
+  std::error_code ec;
+  std::filesystem::create_directories(line.out_dir, ec);
+  if (ec) {
+    std::cerr << fmt::format("labgrade: cannot create {}: {}\n", line.out_dir, ec.message());
+    return kExitUsage;
+  }
   const Isolation isolation = SetUpIsolation(line.host_mode);
   std::optional<std::string> only;
   if (!line.only_test.empty()) only = line.only_test;
   ClassRunPlan plan{lab->name, lab->title,  TestColumnsOf(*lab, only), line.submissions_dir,
                     *ids,      line.out_dir};
   ChooseParallelism(line, isolation, plan);
-  auto grade = [&](const std::filesystem::path& submission, int test_jobs) {
+  auto grade = [&](const std::filesystem::path& submission, int test_jobs, int worker) {
     GradeOptions options;
     options.submission_dir = submission;
     options.jobs = test_jobs;
     options.only_test = only;
+    // Students graded at once run their tests as different sandbox users.
+    options.first_sandbox_slot = worker * test_jobs;
     return GradeSubmission(*lab, options, isolation);
   };
   ProgressDisplay progress(::isatty(STDERR_FILENO) == 1, static_cast<int>(ids->size()),
@@ -289,10 +331,16 @@ int Main(int argc, char** argv) {
     int code = app.exit(error);
     return code == 0 ? 0 : kExitUsage;
   }
-  if (validate->parsed()) return Validate(line);
-  if (app.got_subcommand("grade")) return GradeClassCommand(line);
-  if (app.got_subcommand("merge")) return MergeCommand(line);
-  return Grade(line, selftest->parsed());
+  try {
+    if (validate->parsed()) return Validate(line);
+    if (app.got_subcommand("grade")) return GradeClassCommand(line);
+    if (app.got_subcommand("merge")) return MergeCommand(line);
+    return Grade(line, selftest->parsed());
+  } catch (const std::exception& failure) {
+    // Whatever escaped is the grader's failure, and says so rather than aborting.
+    std::cerr << "labgrade: internal error: " << failure.what() << "\n";
+    return kExitGraderError;
+  }
 }
 
 }  // namespace labgrade

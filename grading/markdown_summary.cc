@@ -37,9 +37,17 @@ std::size_t LongestBacktickRun(std::string_view text) {
 }
 
 // A collapsed section: GitHub needs the blank line after </summary> to read Markdown inside.
+// The <details> line is raw HTML, where Markdown's backslash escapes would show as they are:
+// `summary` is escaped as HTML only.
 std::string Collapsed(std::string_view summary, std::string_view body) {
-  return fmt::format("<details><summary>{}</summary>\n\n{}\n</details>\n\n", summary,
+  return fmt::format("<details><summary>{}</summary>\n\n{}\n</details>\n\n", HtmlEscape(summary),
                      MarkdownCodeBlock(body));
+}
+
+std::string IsolationLine(const GradeReport& report) {
+  if (report.isolation_note.empty()) return "";
+  const char* mode = report.isolation == IsolationMode::kNamespaces ? "isolated" : "host mode";
+  return fmt::format("Isolation: {}: {}\n\n", mode, MarkdownInline(report.isolation_note));
 }
 
 std::string TestTable(const GradeReport& report, bool built) {
@@ -56,8 +64,8 @@ std::string FailureSections(const GradeReport& report) {
   std::string sections;
   for (const TestResult& test : report.tests) {
     if (test.outcome == Outcome::kPass) continue;
-    sections += Collapsed(fmt::format("{}: {}/{}", MarkdownInline(test.name), 0, test.max_points),
-                          RenderTestDetails(test));
+    sections +=
+        Collapsed(fmt::format("{}: 0/{}", test.name, test.max_points), RenderTestDetails(test));
   }
   return sections;
 }
@@ -107,6 +115,7 @@ std::string StepSummaryMarkdown(const GradeReport& report) {
   std::string md =
       fmt::format("## {} ({}): {}/{}\n\n", MarkdownInline(report.lab_name),
                   MarkdownInline(report.lab_title), built ? report.score : 0, report.max_score);
+  md += IsolationLine(report);
   if (!report.grader_error.empty())
     md += Collapsed("Grader error (not your fault)", RenderGraderError(report.grader_error));
   if (!built) md += Collapsed("Build failed", RenderBuildFailure(report.build));

@@ -18,9 +18,10 @@ std::string MarkdownInline(std::string_view text);
 /// in it (at least three), so nothing inside can close it; ends in a newline.
 std::string MarkdownCodeBlock(std::string_view text);
 
-/// The step summary: "## <lab> (<title>): <score>/<max>", a table of tests (name, result, points),
-/// then for each test that did not pass a collapsed <details> with RenderTestDetails in a code
-/// block; a failed build or a grader error in the same way.
+/// The step summary: "## <lab> (<title>): <score>/<max>", "Isolation: isolated|host mode: <note>"
+/// (when the report has a note), a table of tests (name, result, points), then for each test
+/// that did not pass a collapsed <details> ("<test>: 0/<max>", HTML-escaped) with
+/// RenderTestDetails in a code block; a failed build or a grader error in the same way.
 std::string StepSummaryMarkdown(const GradeReport& report);
 
 }  // namespace labgrade

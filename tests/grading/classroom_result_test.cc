@@ -72,6 +72,37 @@ TEST(ClassroomResult, BuildFailureFailsEveryTest) {
   EXPECT_EQ(result["tests"][0]["message"], "not run: the submission did not build");
 }
 
+// A test scores only when it passed, so Classroom's total never exceeds results.json's score.
+TEST(ClassroomResult, ScoresOnlyFromAPass) {
+  GradeReport report = TwoTests();
+  report.tests[0].outcome = Outcome::kError;
+  report.tests[0].grader_error = "cannot create a test cell";
+  nlohmann::json result = ClassroomResult(report);
+  EXPECT_EQ(result["status"], "error");
+  EXPECT_EQ(result["tests"][0]["status"], "error");
+  EXPECT_EQ(result["tests"][0]["score"], 0);
+}
+
+// When the grader stopped before it could build, the tests are its errors, not the student's.
+TEST(ClassroomResult, GraderFailureBeforeTheBuildIsAnError) {
+  GradeReport report = TwoTests();
+  report.build = BuildResult{};
+  report.grader_error = "cannot create a work folder under /var/tmp: No space left on device";
+  nlohmann::json result = ClassroomResult(report);
+  EXPECT_EQ(result["status"], "error");
+  EXPECT_EQ(result["tests"][1]["status"], "error");
+  EXPECT_EQ(result["tests"][1]["message"], "not run: the grader failed (not your fault)");
+  EXPECT_EQ(result["tests"][0]["score"], 0);
+}
+
+// Every field of a passed test, pinned, and the message is empty.
+TEST(ClassroomResult, PassedTestPinned) {
+  EXPECT_EQ(ClassroomResult(TwoTests())["tests"][0],
+            nlohmann::json::parse(R"({"name": "short-text", "status": "pass", "score": 60,
+                "message": "", "test_code": "labgrade check --only short-text", "filename": "",
+                "line_no": 0, "duration": 12})"));
+}
+
 // Base64 follows RFC 4648's test vectors.
 TEST(Base64, MatchesTheRfcVectors) {
   EXPECT_EQ(Base64(""), "");

@@ -81,5 +81,13 @@ TEST(IndentLines, CapsLines) {
 // Empty text gives no lines at all.
 TEST(IndentLines, EmptyTextGivesNothing) { EXPECT_EQ(IndentLines("", "  "), ""); }
 
+// HTML's five specials become entities, after control bytes became visible escapes.
+TEST(HtmlEscape, EntitiesAfterDisplayEscapes) {
+  EXPECT_EQ(HtmlEscape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  EXPECT_EQ(HtmlEscape("line\n\x1b[2J"), "line\\n\\x1b[2J");
+  EXPECT_EQ(HtmlEscape("café"), "café");
+}
+
 }  // namespace
 }  // namespace labgrade

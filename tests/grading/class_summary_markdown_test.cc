@@ -1,0 +1,74 @@
+// Tests for grading/class_summary_markdown: summary.md, pinned whole.
+#include "grading/class_summary_markdown.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/grading/sample_class.h"
+
+namespace labgrade {
+namespace {
+
+using testing::SampleClass;
+using testing::Student;
+
+// The heading, the counts and mean, the distribution, each test's pass rate, no grader errors.
+TEST(ClassSummaryMarkdown, WholeSummary) {
+  EXPECT_EQ(ClassSummaryMarkdown(SampleClass()),
+            "# shm-xfer (Shared-memory transfer): class summary\n"
+            "\n"
+            "3 students, mean 53.3/100; 1 did not build, 0 with grader errors.\n"
+            "\n"
+            "## Score distribution\n"
+            "\n"
+            "| total | students |\n"
+            "| --- | ---: |\n"
+            "| 0–9 | 1 |\n"
+            "| 10–19 | 0 |\n"
+            "| 20–29 | 0 |\n"
+            "| 30–39 | 0 |\n"
+            "| 40–49 | 0 |\n"
+            "| 50–59 | 0 |\n"
+            "| 60–69 | 1 |\n"
+            "| 70–79 | 0 |\n"
+            "| 80–89 | 0 |\n"
+            "| 90–99 | 0 |\n"
+            "| 100 | 1 |\n"
+            "\n"
+            "## Tests\n"
+            "\n"
+            "| test | points | passed | pass rate |\n"
+            "| --- | ---: | ---: | ---: |\n"
+            "| short-text | 60 | 2/3 | 66% |\n"
+            "| cleanup | 40 | 1/3 | 33% |\n"
+            "\n"
+            "## Grader errors\n"
+            "\n"
+            "None.\n");
+}
+
+// A grader error is listed under its student, on one line, with Markdown and HTML escaped; it
+// is not counted as a build failure.
+TEST(ClassSummaryMarkdown, ListsGraderErrorsEscaped) {
+  ClassGrades grades = SampleClass();
+  grades.students.push_back(
+      Student("dave_x", 0, false, {{0, false}, {0, false}}, "internal error: <boom>\n| next"));
+  const std::string summary = ClassSummaryMarkdown(grades);
+  EXPECT_NE(summary.find("4 students, mean 40.0/100; 1 did not build, 1 with grader errors.\n"),
+            std::string::npos)
+      << summary;
+  EXPECT_TRUE(
+      summary.ends_with("## Grader errors\n\n"
+                        "- dave\\_x: internal error: &lt;boom&gt;\\\\n\\| next\n"))
+      << summary;
+}
+
+// Test names with Markdown punctuation cannot break the table.
+TEST(ClassSummaryMarkdown, EscapesTestNamesInTheTable) {
+  ClassGrades grades = SampleClass();
+  grades.tests[0].name = "a|b*c";
+  EXPECT_NE(ClassSummaryMarkdown(grades).find("| a\\|b\\*c | 60 | 2/3 | 66% |\n"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace labgrade

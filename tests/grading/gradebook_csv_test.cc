@@ -1,0 +1,53 @@
+// Tests for grading/gradebook_csv: the gradebook as RFC 4180 CSV, which Canvas, Moodle and
+// spreadsheets import.
+#include "grading/gradebook_csv.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/grading/sample_class.h"
+
+namespace labgrade {
+namespace {
+
+using testing::SampleClass;
+using testing::Student;
+
+// A header of id, total and the tests in the lab's order, then a row per student; CRLF ends.
+TEST(GradebookCsv, HeaderThenOneRowPerStudentInCrlf) {
+  EXPECT_EQ(GradebookCsv(SampleClass()),
+            "student_id,total,short-text,cleanup\r\n"
+            "alice,100,60,40\r\n"
+            "bob,60,60,0\r\n"
+            "carol,0,0,0\r\n");
+}
+
+// No students: just the header.
+TEST(GradebookCsv, EmptyClassIsTheHeader) {
+  ClassGrades grades = SampleClass();
+  grades.students.clear();
+  EXPECT_EQ(GradebookCsv(grades), "student_id,total,short-text,cleanup\r\n");
+}
+
+// Ids and test names holding a comma, a quote or a line break are quoted, quotes doubled.
+TEST(GradebookCsv, QuotesIdsAndTestNames) {
+  ClassGrades grades;
+  grades.tests = {{"a,b", 1}, {"say \"hi\"", 1}};
+  grades.students = {Student("doe, jane", 2, true, {{1, true}, {1, true}})};
+  EXPECT_EQ(GradebookCsv(grades),
+            "student_id,total,\"a,b\",\"say \"\"hi\"\"\"\r\n"
+            "\"doe, jane\",2,1,1\r\n");
+}
+
+// Plain text stays as it is; comma, quote, CR and LF make a quoted field.
+TEST(CsvField, QuotesOnlyWhenNeeded) {
+  EXPECT_EQ(CsvField("alice"), "alice");
+  EXPECT_EQ(CsvField(""), "");
+  EXPECT_EQ(CsvField("with space"), "with space");
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvField("\""), "\"\"\"\"");
+  EXPECT_EQ(CsvField("line\nbreak"), "\"line\nbreak\"");
+  EXPECT_EQ(CsvField("cr\rhere"), "\"cr\rhere\"");
+}
+
+}  // namespace
+}  // namespace labgrade

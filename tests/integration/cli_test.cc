@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -62,6 +63,40 @@ std::string ReadFile(const fs::path& path) {
   return text.str();
 }
 
+// Standard base64 back to bytes (the test's own decoder, independent of the one under test).
+std::string DecodeBase64(const std::string& text) {
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string bytes;
+  unsigned bits = 0;
+  int count = 0;
+  for (char c : text) {
+    if (c == '=') break;
+    const auto value = alphabet.find(c);
+    if (value == std::string::npos) {
+      ADD_FAILURE() << "not base64: " << c;
+      return "";
+    }
+    bits = (bits << 6) | static_cast<unsigned>(value);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      bytes += static_cast<char>((bits >> count) & 0xFF);
+    }
+  }
+  return bytes;
+}
+
+// The Classroom result in a $GITHUB_OUTPUT file: the JSON of its `result=` line.
+nlohmann::json ClassroomResultIn(const std::string& output_file) {
+  const auto at = output_file.find("result=");
+  if (at == std::string::npos) {
+    ADD_FAILURE() << "no result= line in:\n" << output_file;
+    return {};
+  }
+  const auto end = output_file.find('\n', at);
+  return nlohmann::json::parse(DecodeBase64(output_file.substr(at + 7, end - at - 7)));
+}
+
 // validate accepts the shipped lab and says what it found.
 TEST(CliIntegration, ValidateAcceptsTheShippedLab) {
   CommandResult result = RunLabgrade({"validate", kLab.string()});
@@ -112,6 +147,121 @@ TEST(CliIntegration, FailingSubmissionExitsOneAndWritesReports) {
   EXPECT_EQ(json["tests"][0]["name"], "cleanup-after-transfer");
   EXPECT_EQ(json["tests"][0]["status"], "failed");
   EXPECT_NE(ReadFile(out / "junit.xml").find("<failure"), std::string::npos);
+  fs::remove_all(out);
+}
+
+// --classroom-output appends the result= line to $GITHUB_OUTPUT, keeping what other steps wrote;
+// its tests' scores add up to results.json's score. --markdown writes the step summary, and
+// both the summary and the report say how the tests were isolated.
+TEST(CliIntegration, ClassroomOutputAndMarkdownForAPass) {
+  fs::path out = ScratchDir("classroom-pass");
+  std::ofstream(out / "github_output") << "earlier=step\n";
+  CommandResult result = RunLabgrade(
+      {"check", kLab.string(), "--submission", (kSourceDir / "reference/shm-xfer").string(),
+       "--only", "short-text", "--results", (out / "results.json").string(), "--markdown",
+       (out / "summary.md").string(), "--classroom-output", (out / "github_output").string()});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  const std::string output_file = ReadFile(out / "github_output");
+  EXPECT_EQ(output_file.rfind("earlier=step\nresult=", 0), 0u) << output_file;
+  EXPECT_TRUE(output_file.ends_with("\n"));
+  const nlohmann::json classroom = ClassroomResultIn(output_file);
+  const auto results = nlohmann::json::parse(ReadFile(out / "results.json"));
+  EXPECT_EQ(classroom["version"], 1);
+  EXPECT_EQ(classroom["status"], "pass");
+  ASSERT_EQ(classroom["tests"].size(), 1u);
+  EXPECT_EQ(classroom["tests"][0]["name"], "short-text");
+  EXPECT_EQ(classroom["tests"][0]["status"], "pass");
+  EXPECT_EQ(classroom["tests"][0]["score"], results["score"]);
+  EXPECT_EQ(classroom["max_score"], results["tests"][0]["max_score"]);
+
+  const std::string summary = ReadFile(out / "summary.md");
+  const int points = results["score"].get<int>();
+  EXPECT_EQ(
+      summary.rfind(fmt::format("## shm-xfer (Shared-memory transfer): {0}/{0}\n\n", points), 0),
+      0u)
+      << summary;
+  EXPECT_NE(summary.find(fmt::format("| short-text | ✅ pass | {0}/{0} |\n", points)),
+            std::string::npos)
+      << summary;
+  const std::string isolation = ::geteuid() == 0
+                                    ? "each test in its own PID, IPC, network and mount namespaces"
+                                    : "inside a user namespace";
+  EXPECT_NE(summary.find("Isolation: "), std::string::npos) << summary;
+  EXPECT_NE(result.out.find("isolation:  "), std::string::npos) << result.out;
+  if (result.out.find("host mode") == std::string::npos) {
+    EXPECT_NE(summary.find(isolation), std::string::npos) << summary;
+    EXPECT_NE(result.out.find(isolation), std::string::npos) << result.out;
+  }
+  fs::remove_all(out);
+}
+
+// A submission that does not compile: every test fails in the Classroom result, scoring 0.
+TEST(CliIntegration, ClassroomOutputForABuildFailure) {
+  fs::path out = ScratchDir("classroom-build");
+  CommandResult result =
+      RunLabgrade({"check", kLab.string(), "--submission",
+                   (kSourceDir / "tests/submissions/shm-xfer/does-not-compile").string(),
+                   "--classroom-output", (out / "github_output").string()});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  const nlohmann::json classroom = ClassroomResultIn(ReadFile(out / "github_output"));
+  EXPECT_EQ(classroom["status"], "fail");
+  EXPECT_EQ(classroom["max_score"], 100);
+  ASSERT_EQ(classroom["tests"].size(), 14u);
+  for (const auto& test : classroom["tests"]) {
+    EXPECT_EQ(test["status"], "fail");
+    EXPECT_EQ(test["score"], 0);
+    EXPECT_EQ(test["message"], "not run: the submission did not build");
+  }
+  fs::remove_all(out);
+}
+
+// --only with a name the lab lacks is a command-line error that lists the lab's tests, for
+// check (which still writes its reports saying why) and for grade.
+TEST(CliIntegration, OnlyWithAnUnknownTestExitsTwo) {
+  fs::path out = ScratchDir("only-unknown");
+  CommandResult check = RunLabgrade({"check", kLab.string(), "--submission",
+                                     (kSourceDir / "reference/shm-xfer").string(), "--only", "nope",
+                                     "--results", (out / "results.json").string()});
+  EXPECT_EQ(check.exit_code, 2) << check.out << check.err;
+  const std::string message =
+      "labgrade: --only nope: shm-xfer has no such test; its tests are: empty-input, short-text, ";
+  EXPECT_EQ(check.err.rfind(message, 0), 0u) << check.err;
+  EXPECT_NE(nlohmann::json::parse(ReadFile(out / "results.json"))["output"].get<std::string>().find(
+                "--only nope: shm-xfer has no such test"),
+            std::string::npos);
+  fs::create_directories(out / "class" / "alice");
+  CommandResult grade =
+      RunLabgrade({"grade", kLab.string(), "--submissions", (out / "class").string(), "--out",
+                   (out / "graded").string(), "--only", "nope"});
+  EXPECT_EQ(grade.exit_code, 2) << grade.out << grade.err;
+  EXPECT_EQ(grade.err.rfind(message, 0), 0u) << grade.err;
+  fs::remove_all(out);
+}
+
+// grade refuses an output folder inside the submissions (it would be graded) and a bad shard.
+TEST(CliIntegration, GradeRefusesBadFoldersAndShards) {
+  fs::path out = ScratchDir("grade-refuses");
+  fs::create_directories(out / "class" / "alice");
+  CommandResult inside =
+      RunLabgrade({"grade", kLab.string(), "--submissions", (out / "class").string(), "--out",
+                   (out / "class" / "graded").string()});
+  EXPECT_EQ(inside.exit_code, 2);
+  EXPECT_EQ(inside.err, "labgrade: --out must not be inside --submissions: it would be graded\n");
+  CommandResult shard =
+      RunLabgrade({"grade", kLab.string(), "--submissions", (out / "class").string(), "--out",
+                   (out / "graded").string(), "--shard", "4/3"});
+  EXPECT_EQ(shard.exit_code, 2);
+  EXPECT_EQ(shard.err, "labgrade: --shard 4/3: expected K/N with 1 <= K <= N, such as 2/4\n");
+  fs::remove_all(out);
+}
+
+// merge of a folder that no grade run wrote exits 2 and names the missing grades.json.
+TEST(CliIntegration, MergeNamesAShardWithoutGrades) {
+  fs::path out = ScratchDir("merge-missing");
+  CommandResult result = RunLabgrade({"merge", "--out", (out / "merged").string(), out.string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err, "labgrade: merge: cannot read " + (out / "grades.json").string() +
+                            ": No such file or directory\n");
   fs::remove_all(out);
 }
 

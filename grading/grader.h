@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "harness/build_cache.h"
 #include "harness/cell.h"
 #include "harness/lab_spec.h"
 #include "harness/verdict.h"
@@ -31,7 +32,8 @@ struct GradeOptions {
   int jobs = 0;                    ///< parallel tests; 0: the number of cores
   std::filesystem::path work_dir;  ///< empty: a fresh folder under /var/tmp
   bool keep_work_dir = false;
-  std::optional<std::string> only_test;  ///< run just this test
+  std::optional<std::string> only_test;     ///< run just this test
+  const BuildCache* build_cache = nullptr;  ///< reuse builds of the same content; null: none
 };
 
 /// Grades a submission. Never throws: whatever fails is in the report, as the student's build

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -20,6 +21,7 @@
 #include "grading/markdown_summary.h"
 #include "grading/progress_display.h"
 #include "grading/terminal_report.h"
+#include "harness/build_cache.h"
 #include "harness/cell.h"
 #include "harness/spec_loader.h"
 
@@ -44,6 +46,8 @@ struct CommandLine {
   std::vector<std::string> shard_dirs;
   std::string work_dir;
   std::string only_test;
+  std::string build_cache_dir;
+  bool no_build_cache = false;
   int jobs = 0;
   bool keep_work_dir = false;
   bool host_mode = false;
@@ -72,6 +76,19 @@ std::optional<LabSpec> LoadLab(const std::string& lab, std::string* errors_text)
   return load.spec;
 }
 
+/// The build cache in `dir`; nullopt for none (`dir` empty) or when it cannot be opened, which
+/// sets `error`. Runs the toolchain once for the keys: call it after entering the user
+/// namespace, which needs the process to have one thread.
+std::optional<BuildCache> OpenBuildCache(const std::string& dir, std::string* error) {
+  if (dir.empty()) return std::nullopt;
+  auto opened = BuildCache::Open(dir, ToolchainIdentity());
+  if (auto* failure = std::get_if<std::string>(&opened)) {
+    *error = *failure;
+    return std::nullopt;
+  }
+  return std::get<BuildCache>(std::move(opened));
+}
+
 int Validate(const CommandLine& line) {
   std::string errors;
   auto lab = LoadLab(line.lab, &errors);
@@ -96,6 +113,12 @@ int Grade(const CommandLine& line, bool selftest) {
   // As an ordinary user, move into a user namespace while there is still one thread.
   std::optional<std::string> userns_error = EnterOwnUserNamespace();
   ::umask(022);  // the sandbox users must read the builds
+  std::string cache_error;
+  const std::optional<BuildCache> cache = OpenBuildCache(line.build_cache_dir, &cache_error);
+  if (!cache_error.empty()) {
+    std::cerr << "labgrade: " << cache_error << "\n";
+    return kExitUsage;
+  }
 
   GradeReport report;
   try {
@@ -108,6 +131,7 @@ int Grade(const CommandLine& line, bool selftest) {
     options.work_dir = line.work_dir;
     options.keep_work_dir = line.keep_work_dir;
     if (!line.only_test.empty()) options.only_test = line.only_test;
+    options.build_cache = cache ? &*cache : nullptr;
     report = GradeSubmission(*lab, options, isolation);
   } catch (const std::exception& failure) {
     report.lab_name = lab->name;
@@ -142,6 +166,8 @@ void AddGradingOptions(CLI::App* command, CommandLine& line) {
                       "build and run here (default: a new folder under /var/tmp)");
   command->add_flag("--keep-work-dir", line.keep_work_dir, "keep the work folder afterwards");
   command->add_option("--only", line.only_test, "run only this test");
+  command->add_option("--build-cache", line.build_cache_dir,
+                      "reuse builds of the same content from this folder (default: none)");
   command->add_flag("--host-mode", line.host_mode,
                     "run tests on the host one at a time, without namespaces");
 }
@@ -209,6 +235,18 @@ int GradeClassCommand(const CommandLine& line) {
   if (!ids) return kExitUsage;
   std::filesystem::create_directories(line.out_dir);
   const Isolation isolation = SetUpIsolation(line.host_mode);
+  std::string cache_error;
+  const std::string cache_dir =
+      line.no_build_cache ? ""
+      : line.build_cache_dir.empty()
+          ? (std::filesystem::path(line.out_dir) / ".build-cache").string()
+          : line.build_cache_dir;
+  const std::optional<BuildCache> cache = OpenBuildCache(cache_dir, &cache_error);
+  if (!cache_error.empty()) {
+    std::cerr << "labgrade: " << cache_error << "\n";
+    return kExitUsage;
+  }
+  std::atomic<int> student_builds_reused{0}, reference_builds{0}, reference_builds_reused{0};
   std::optional<std::string> only;
   if (!line.only_test.empty()) only = line.only_test;
   ClassRunPlan plan{lab->name, lab->title,  TestColumnsOf(*lab, only), line.submissions_dir,
@@ -219,13 +257,23 @@ int GradeClassCommand(const CommandLine& line) {
     options.submission_dir = submission;
     options.jobs = test_jobs;
     options.only_test = only;
-    return GradeSubmission(*lab, options, isolation);
+    options.build_cache = cache ? &*cache : nullptr;
+    GradeReport report = GradeSubmission(*lab, options, isolation);
+    if (report.build.from_cache) ++student_builds_reused;
+    if (report.build.ok) ++reference_builds;
+    if (report.reference_build_from_cache) ++reference_builds_reused;
+    return report;
   };
   ProgressDisplay progress(::isatty(STDERR_FILENO) == 1, static_cast<int>(ids->size()),
                            TotalPoints(plan.tests));
   ClassGrades grades = GradeClass(plan, grade, [&](const StudentGrade& student, auto elapsed) {
     std::cerr << progress.Record(student, elapsed) << std::flush;
   });
+  if (cache) {
+    fmt::print("build cache {}: {} of {} student builds and {} of {} reference builds reused\n",
+               cache->dir().string(), student_builds_reused.load(), ids->size(),
+               reference_builds_reused.load(), reference_builds.load());
+  }
   if (!WriteClassFilesReporting(grades, line.out_dir)) return kExitGraderError;
   return AnyGraderError(grades) ? kExitGraderError : kExitAllPassed;
 }
@@ -254,6 +302,10 @@ void AddClassCommands(CLI::App& app, CommandLine& line) {
                     "students graded at once (default: the number of cores)");
   grade->add_option("--only", line.only_test, "run only this test");
   grade->add_option("--shard", line.shard, "grade only shard K of N (K/N), for merge");
+  grade->add_option(
+      "--build-cache", line.build_cache_dir,
+      "reuse builds of the same content from this folder (default: OUT/.build-cache)");
+  grade->add_flag("--no-build-cache", line.no_build_cache, "build every submission afresh");
   grade->add_flag("--host-mode", line.host_mode,
                   "run tests on the host one at a time, without namespaces");
   CLI::App* merge = app.add_subcommand("merge", "combine the outputs of `grade --shard` runs");

@@ -24,6 +24,7 @@
 #include "harness/build_cache.h"
 #include "harness/cell.h"
 #include "harness/spec_loader.h"
+#include "harness/spec_overlay.h"
 
 namespace labgrade {
 namespace {
@@ -48,6 +49,7 @@ struct CommandLine {
   std::string only_test;
   std::string build_cache_dir;
   bool no_build_cache = false;
+  std::string overlay_path;
   int jobs = 0;
   bool keep_work_dir = false;
   bool host_mode = false;
@@ -68,12 +70,26 @@ void WriteReports(const CommandLine& line, const GradeReport& report) {
   if (!line.markdown_path.empty()) WriteFile(line.markdown_path, StepSummaryMarkdown(report));
 }
 
-/// Loads the lab, printing every spec error as file:line:col with the line and a caret.
-std::optional<LabSpec> LoadLab(const std::string& lab, std::string* errors_text) {
-  SpecLoad load = LoadLabSpec(lab);
+/// Loads the lab and the overlay of hidden tests if one is given, printing every spec error as
+/// file:line:col with the line and a caret.
+std::optional<LabSpec> LoadLab(const CommandLine& line, std::string* errors_text) {
+  SpecLoad load = LoadLabSpec(line.lab);
+  if (load.spec && !line.overlay_path.empty()) {
+    load.errors = ApplyTestOverlay(line.overlay_path, *load.spec);
+    if (!load.errors.empty()) load.spec.reset();
+  }
   for (const SpecError& error : load.errors) *errors_text += error.Format();
   if (!load.errors.empty()) std::cerr << *errors_text;
   return load.spec;
+}
+
+/// What a lab whose hidden tests were not loaded tells the person grading with it.
+std::string HiddenPointsNote(const LabSpec& lab, const CommandLine& line) {
+  if (lab.hidden_points == 0 || !line.overlay_path.empty()) return "";
+  return fmt::format(
+      "{} more points come from hidden tests that are not in this copy of the lab; an "
+      "instructor adds them with --overlay.\n",
+      lab.hidden_points);
 }
 
 /// The build cache in `dir`; nullopt for none (`dir` empty) or when it cannot be opened, which
@@ -91,18 +107,30 @@ std::optional<BuildCache> OpenBuildCache(const std::string& dir, std::string* er
 
 int Validate(const CommandLine& line) {
   std::string errors;
-  auto lab = LoadLab(line.lab, &errors);
+  auto lab = LoadLab(line, &errors);
   if (!lab) return kExitUsage;
   int points = 0;
-  for (const TestSpec& test : lab->tests) points += test.points;
-  fmt::print("{}: {} ({}), {} tests, {} points: OK\n", line.lab, lab->name, lab->title,
-             lab->tests.size(), points);
+  int hidden = 0;
+  for (const TestSpec& test : lab->tests) {
+    points += test.points;
+    if (test.visibility == Visibility::kHidden) ++hidden;
+  }
+  std::string extra;
+  if (!line.overlay_path.empty()) {
+    extra = fmt::format(" ({} hidden)", hidden);
+  }
+  std::string points_extra;
+  if (lab->hidden_points > 0 && line.overlay_path.empty()) {
+    points_extra = fmt::format(" (and {} from hidden tests in an overlay)", lab->hidden_points);
+  }
+  fmt::print("{}: {} ({}), {} tests{}, {} points{}: OK\n", line.lab, lab->name, lab->title,
+             lab->tests.size(), extra, points, points_extra);
   return kExitAllPassed;
 }
 
 int Grade(const CommandLine& line, bool selftest) {
   std::string errors;
-  auto lab = LoadLab(line.lab, &errors);
+  auto lab = LoadLab(line, &errors);
   if (!lab) {
     GradeReport report;
     report.submission = line.submission;
@@ -142,7 +170,7 @@ int Grade(const CommandLine& line, bool selftest) {
   WriteReports(line, report);
   TerminalStyle style;
   style.color = ShouldUseColor(STDOUT_FILENO);
-  std::cout << RenderTerminalReport(report, style) << std::flush;
+  std::cout << RenderTerminalReport(report, style) << HiddenPointsNote(*lab, line) << std::flush;
   if (!report.grader_error.empty()) return kExitGraderError;
   bool all_passed = report.build.ok && report.score == report.max_score &&
                     std::all_of(report.tests.begin(), report.tests.end(),
@@ -168,6 +196,8 @@ void AddGradingOptions(CLI::App* command, CommandLine& line) {
   command->add_option("--only", line.only_test, "run only this test");
   command->add_option("--build-cache", line.build_cache_dir,
                       "reuse builds of the same content from this folder (default: none)");
+  command->add_option("--overlay", line.overlay_path,
+                      "add the hidden tests of this overlay file to the lab's");
   command->add_flag("--host-mode", line.host_mode,
                     "run tests on the host one at a time, without namespaces");
 }
@@ -229,8 +259,10 @@ bool WriteClassFilesReporting(const ClassGrades& grades, const std::string& out_
 
 int GradeClassCommand(const CommandLine& line) {
   std::string errors;
-  auto lab = LoadLab(line.lab, &errors);
+  auto lab = LoadLab(line, &errors);
   if (!lab) return kExitUsage;
+  if (const std::string note = HiddenPointsNote(*lab, line); !note.empty())
+    std::cerr << "labgrade: warning: " << note;
   auto ids = StudentsToGrade(line);
   if (!ids) return kExitUsage;
   std::filesystem::create_directories(line.out_dir);
@@ -306,6 +338,8 @@ void AddClassCommands(CLI::App& app, CommandLine& line) {
       "--build-cache", line.build_cache_dir,
       "reuse builds of the same content from this folder (default: OUT/.build-cache)");
   grade->add_flag("--no-build-cache", line.no_build_cache, "build every submission afresh");
+  grade->add_option("--overlay", line.overlay_path,
+                    "add the hidden tests of this overlay file to the lab's");
   grade->add_flag("--host-mode", line.host_mode,
                   "run tests on the host one at a time, without namespaces");
   CLI::App* merge = app.add_subcommand("merge", "combine the outputs of `grade --shard` runs");
@@ -334,6 +368,8 @@ int Main(int argc, char** argv) {
   CLI::App* validate =
       app.add_subcommand("validate", "check a lab's lab.yaml without running anything");
   validate->add_option("lab", line.lab, "the lab folder")->required();
+  validate->add_option("--overlay", line.overlay_path,
+                       "check this overlay of hidden tests along with the lab");
   AddClassCommands(app, line);
   try {
     app.parse(argc, argv);

@@ -252,7 +252,8 @@ std::optional<std::string> ReadVerified(const fs::path& path, const Copied& expe
   return bytes;
 }
 
-/// Recreates the entry's build folder at `build_dir`; nullopt when the entry is not whole.
+/// Recreates the entry's build folder at `build_dir` (already made, empty); nullopt when the
+/// entry is not whole.
 std::optional<BuildResult> RestoreEntry(const fs::path& entry, const fs::path& build_dir) {
   std::string error;
   std::optional<std::string> manifest_text = ReadFollowing(entry / "manifest.txt", &error);
@@ -268,7 +269,6 @@ std::optional<BuildResult> RestoreEntry(const fs::path& entry, const fs::path& b
   result.log = std::move(*log);
 
   std::error_code ec;
-  if (!fs::create_directory(build_dir, ec) || ec) return std::nullopt;
   std::vector<const ManifestItem*> dirs;
   for (const ManifestItem& item : manifest->items) {
     const fs::path to = build_dir / item.path;
@@ -421,6 +421,8 @@ std::optional<BuildResult> BuildCache::Restore(std::string_view key,
   const fs::path entry = dir_ / std::string(key);
   std::error_code ec;
   if (!fs::is_directory(fs::symlink_status(entry, ec))) return std::nullopt;
+  // A build folder that cannot be made says nothing about the entry: keep it.
+  if (!fs::create_directory(build_dir, ec) || ec) return std::nullopt;
   std::optional<BuildResult> result = RestoreEntry(entry, build_dir);
   if (!result) {
     fs::remove_all(build_dir, ec);

@@ -36,7 +36,9 @@ class BuildCacheTest : public ::testing::Test {
     lab_.lab_dir = root_ / "lab";
     lab_.required_files = {"hello.txt"};
     lab_.provided_files = {"provided.h"};
-    lab_.build_commands = {"cat hello.txt provided.h > built.txt"};
+    // The second half leaves a trace outside the build folder each time the command runs.
+    lab_.build_commands = {"cat hello.txt provided.h > built.txt && echo ran >> " +
+                           (root_ / "runs").string()};
     lab_.build_timeout_ms = 30'000;
     OpenCache("toolchain 1");
   }
@@ -98,6 +100,7 @@ TEST_F(BuildCacheTest, SameFilesAreAHit) {
   EXPECT_EQ(second.command, first.command);
   EXPECT_EQ(Read(root_ / "second" / "built.txt"), "hello\n#define SIZE 4\n");
   EXPECT_EQ(Read(root_ / "second" / "hello.txt"), "hello\n");
+  EXPECT_EQ(Read(root_ / "runs"), "ran\n");
 }
 
 // A changed submission file is a miss, and the new build is what comes out.
@@ -115,6 +118,14 @@ TEST_F(BuildCacheTest, AddedSourceFileIsAMiss) {
   ASSERT_TRUE(Build("first").ok);
   Write(root_ / "submission" / "helper.h", "int helper(void);\n");
   EXPECT_FALSE(Build("second").from_cache);
+}
+
+// A build folder that is in the way is a miss that keeps the entry for later builds.
+TEST_F(BuildCacheTest, BuildFolderInTheWayKeepsTheEntry) {
+  ASSERT_TRUE(Build("first").ok);
+  fs::create_directories(root_ / "in-the-way");
+  EXPECT_FALSE(cache_->Restore(EntryDir().filename().string(), root_ / "in-the-way"));
+  EXPECT_TRUE(Build("second").from_cache);
 }
 
 // A changed build command is a miss.

@@ -389,9 +389,11 @@ std::optional<std::string> BuildCache::KeyFor(const LabSpec& lab, const fs::path
       it.disable_recursion_pending();
       continue;
     }
-    if (it->is_directory(ec)) {
+    // A link to nothing is neither, here as in the copy; it is no reason to stop.
+    std::error_code type_error;
+    if (it->is_directory(type_error)) {
       entries.emplace_back(relative.string(), true);
-    } else if (it->is_regular_file(ec)) {
+    } else if (it->is_regular_file(type_error)) {
       entries.emplace_back(relative.string(), false);
     }
   }

@@ -128,6 +128,13 @@ TEST_F(BuildCacheTest, BuildFolderInTheWayKeepsTheEntry) {
   EXPECT_TRUE(Build("second").from_cache);
 }
 
+// A link to nothing in the submission does not keep it from being cached.
+TEST_F(BuildCacheTest, DanglingLinkInTheSubmissionIsCached) {
+  fs::create_symlink(root_ / "nowhere", root_ / "submission" / "dangling");
+  ASSERT_TRUE(Build("first").ok);
+  EXPECT_TRUE(Build("second").from_cache);
+}
+
 // A changed build command is a miss.
 TEST_F(BuildCacheTest, ChangedBuildCommandIsAMiss) {
   ASSERT_TRUE(Build("first").ok);

@@ -50,6 +50,7 @@ struct CommandLine {
   std::string build_cache_dir;
   bool no_build_cache = false;
   std::string overlay_path;
+  bool show_hidden_details = false;
   int jobs = 0;
   bool keep_work_dir = false;
   bool host_mode = false;
@@ -170,6 +171,7 @@ int Grade(const CommandLine& line, bool selftest) {
   WriteReports(line, report);
   TerminalStyle style;
   style.color = ShouldUseColor(STDOUT_FILENO);
+  style.show_hidden_details = line.show_hidden_details;
   std::cout << RenderTerminalReport(report, style) << HiddenPointsNote(*lab, line) << std::flush;
   if (!report.grader_error.empty()) return kExitGraderError;
   bool all_passed = report.build.ok && report.score == report.max_score &&
@@ -198,6 +200,8 @@ void AddGradingOptions(CLI::App* command, CommandLine& line) {
                       "reuse builds of the same content from this folder (default: none)");
   command->add_option("--overlay", line.overlay_path,
                       "add the hidden tests of this overlay file to the lab's");
+  command->add_flag("--show-hidden-details", line.show_hidden_details,
+                    "show what went wrong in hidden tests too (for instructors)");
   command->add_flag("--host-mode", line.host_mode,
                     "run tests on the host one at a time, without namespaces");
 }

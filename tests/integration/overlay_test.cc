@@ -145,6 +145,24 @@ TEST_F(OverlayIntegration, GradeMarksTheOverlaysTestsHidden) {
   EXPECT_EQ(report.find("size: 5003"), std::string::npos) << report;
 }
 
+// check leaves a hidden test's details out of the terminal report unless asked for them.
+TEST_F(OverlayIntegration, CheckShowsHiddenDetailsOnlyWhenAsked) {
+  const std::vector<std::string> args = {
+      "check",        lab_.string(),
+      "--overlay",    kOverlay.string(),
+      "--submission", (kSourceDir / "tests" / "submissions" / "mmap" / "leaves-tail").string(),
+      "--only",       "longer-dst-odd-size"};
+  const CommandResult plain = RunLabgrade(args);
+  EXPECT_EQ(plain.exit_code, 1) << plain.out << plain.err;
+  EXPECT_NE(plain.out.find("FAIL   longer-dst-odd-size (hidden)"), std::string::npos) << plain.out;
+  EXPECT_EQ(plain.out.find("dst is 5003 bytes long"), std::string::npos) << plain.out;
+  std::vector<std::string> detailed = args;
+  detailed.push_back("--show-hidden-details");
+  const CommandResult shown = RunLabgrade(detailed);
+  EXPECT_EQ(shown.exit_code, 1) << shown.out << shown.err;
+  EXPECT_NE(shown.out.find("dst is 5003 bytes long"), std::string::npos) << shown.out;
+}
+
 // The shipped lab sets no hidden_points, so the example overlay is refused, pointing at it.
 TEST_F(OverlayIntegration, LabWithoutHiddenPointsRefusesTheOverlay) {
   const CommandResult result = RunLabgrade(

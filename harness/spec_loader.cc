@@ -1024,7 +1024,8 @@ TestTally ReadTestItems(const SpecNode& node, const LabContext& lab, std::vector
   return tally;
 }
 
-void ReadTests(const SpecMap& root, const LabContext& lab, LabSpec& spec) {
+/// `check_points` false: hidden_points was unreadable, so no total can be expected.
+void ReadTests(const SpecMap& root, const LabContext& lab, bool check_points, LabSpec& spec) {
   const std::optional<SpecNode> node = root.Get("tests", Presence::kRequired);
   if (!node) return;
   if (node->yaml().IsSequence() && node->yaml().size() == 0) {
@@ -1033,7 +1034,7 @@ void ReadTests(const SpecMap& root, const LabContext& lab, LabSpec& spec) {
   }
   const TestTally tally = ReadTestItems(*node, lab, spec.tests);
   const int expected = 100 - spec.hidden_points;
-  if (!tally.points_complete || tally.points_sum == expected) return;
+  if (!check_points || !tally.points_complete || tally.points_sum == expected) return;
   if (spec.hidden_points == 0) {
     node->ErrorAt(root.KeyMark("tests"),
                   fmt::format("points add up to {}; they must add up to 100", tally.points_sum));
@@ -1080,9 +1081,9 @@ std::optional<LabSpec> ReadLab(const SpecNode& document, const fs::path& lab_dir
   if (const std::optional<SpecNode> programs = root->Get("programs", Presence::kRequired)) {
     ReadPrograms(*programs, lab_limits, spec, lab);
   }
-  spec.hidden_points =
-      static_cast<int>(root->Integer("hidden_points", 0, 100).value_or(spec.hidden_points));
-  ReadTests(*root, lab, spec);
+  const std::optional<std::int64_t> hidden_points = root->Integer("hidden_points", 0, 100);
+  spec.hidden_points = static_cast<int>(hidden_points.value_or(0));
+  ReadTests(*root, lab, hidden_points || !root->Has("hidden_points"), spec);
   if (!watch.clean()) return std::nullopt;
   return spec;
 }

@@ -71,6 +71,7 @@ std::string WriteStudentFiles(const fs::path& dir, const GradeReport& report) {
   std::string errors;
   TerminalStyle plain;
   plain.color = false;
+  plain.show_hidden_details = false;  // report.txt may go to the student; results.json keeps them
   for (const auto& error :
        {WriteTextFile(dir / "results.json", GradescopeResultsText(report)),
         WriteTextFile(dir / "report.txt", RenderTerminalReport(report, plain))}) {

@@ -161,12 +161,13 @@ GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options,
   fs::permissions(work, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                             fs::perms::others_read | fs::perms::others_exec);
 
-  report.build = BuildSubmission(
-      lab, {options.submission_dir, work / "student", IdentityFor(isolation, kBuildUid)});
+  report.build = BuildSubmission(lab, {options.submission_dir, work / "student",
+                                       IdentityFor(isolation, kBuildUid), options.build_cache});
   BuildResult reference;
   if (report.build.ok) {
-    reference = BuildSubmission(
-        lab, {lab.reference_dir, work / "reference", IdentityFor(isolation, kBuildUid)});
+    reference = BuildSubmission(lab, {lab.reference_dir, work / "reference",
+                                      IdentityFor(isolation, kBuildUid), options.build_cache});
+    report.reference_build_from_cache = reference.from_cache;
   }
   if (!report.build.grader_error.empty()) {
     report.grader_error = report.build.grader_error;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -21,8 +22,10 @@
 #include "grading/markdown_summary.h"
 #include "grading/progress_display.h"
 #include "grading/terminal_report.h"
+#include "harness/build_cache.h"
 #include "harness/cell.h"
 #include "harness/spec_loader.h"
+#include "harness/spec_overlay.h"
 
 namespace labgrade {
 namespace {
@@ -46,6 +49,10 @@ struct CommandLine {
   std::vector<std::string> shard_dirs;
   std::string work_dir;
   std::string only_test;
+  std::string build_cache_dir;
+  bool no_build_cache = false;
+  std::string overlay_path;
+  bool show_hidden_details = false;
   int jobs = 0;
   bool keep_work_dir = false;
   bool host_mode = false;
@@ -82,22 +89,61 @@ std::optional<std::string> OnlyTestProblem(const LabSpec& lab, const std::string
                      names);
 }
 
-/// Loads the lab, printing every spec error as file:line:col with the line and a caret.
-std::optional<LabSpec> LoadLab(const std::string& lab, std::string* errors_text) {
-  SpecLoad load = LoadLabSpec(lab);
+/// Loads the lab and the overlay of hidden tests if one is given, printing every spec error as
+/// file:line:col with the line and a caret.
+std::optional<LabSpec> LoadLab(const CommandLine& line, std::string* errors_text) {
+  SpecLoad load = LoadLabSpec(line.lab);
+  if (load.spec && !line.overlay_path.empty()) {
+    load.errors = ApplyTestOverlay(line.overlay_path, *load.spec);
+    if (!load.errors.empty()) load.spec.reset();
+  }
   for (const SpecError& error : load.errors) *errors_text += error.Format();
   if (!load.errors.empty()) std::cerr << *errors_text;
   return load.spec;
 }
 
+/// What a lab whose hidden tests were not loaded tells the person grading with it.
+std::string HiddenPointsNote(const LabSpec& lab, const CommandLine& line) {
+  if (lab.hidden_points == 0 || !line.overlay_path.empty()) return "";
+  return fmt::format(
+      "{} more points come from hidden tests that are not in this copy of the lab; an "
+      "instructor adds them with --overlay.\n",
+      lab.hidden_points);
+}
+
+/// The build cache in `dir`; nullopt for none (`dir` empty) or when it cannot be opened, which
+/// sets `error`. Runs the toolchain once for the keys: call it after entering the user
+/// namespace, which needs the process to have one thread.
+std::optional<BuildCache> OpenBuildCache(const std::string& dir, std::string* error) {
+  if (dir.empty()) return std::nullopt;
+  auto opened = BuildCache::Open(dir, ToolchainIdentity());
+  if (auto* failure = std::get_if<std::string>(&opened)) {
+    *error = *failure;
+    return std::nullopt;
+  }
+  return std::get<BuildCache>(std::move(opened));
+}
+
 int Validate(const CommandLine& line) {
   std::string errors;
-  auto lab = LoadLab(line.lab, &errors);
+  auto lab = LoadLab(line, &errors);
   if (!lab) return kExitUsage;
   int points = 0;
-  for (const TestSpec& test : lab->tests) points += test.points;
-  fmt::print("{}: {} ({}), {} tests, {} points: OK\n", line.lab, lab->name, lab->title,
-             lab->tests.size(), points);
+  int hidden = 0;
+  for (const TestSpec& test : lab->tests) {
+    points += test.points;
+    if (test.visibility == Visibility::kHidden) ++hidden;
+  }
+  std::string extra;
+  if (!line.overlay_path.empty()) {
+    extra = fmt::format(" ({} hidden)", hidden);
+  }
+  std::string points_extra;
+  if (lab->hidden_points > 0 && line.overlay_path.empty()) {
+    points_extra = fmt::format(" (and {} from hidden tests in an overlay)", lab->hidden_points);
+  }
+  fmt::print("{}: {} ({}), {} tests{}, {} points{}: OK\n", line.lab, lab->name, lab->title,
+             lab->tests.size(), extra, points, points_extra);
   return kExitAllPassed;
 }
 
@@ -114,7 +160,7 @@ Isolation SetUpIsolation(bool host_mode) {
 
 int Grade(const CommandLine& line, bool selftest) {
   std::string errors;
-  auto lab = LoadLab(line.lab, &errors);
+  auto lab = LoadLab(line, &errors);
   if (!lab) {
     GradeReport report;
     report.submission = line.submission;
@@ -132,6 +178,12 @@ int Grade(const CommandLine& line, bool selftest) {
     WriteReports(line, report);
     return kExitUsage;
   }
+  std::string cache_error;
+  const std::optional<BuildCache> cache = OpenBuildCache(line.build_cache_dir, &cache_error);
+  if (!cache_error.empty()) {
+    std::cerr << "labgrade: " << cache_error << "\n";
+    return kExitUsage;
+  }
 
   GradeReport report;
   try {
@@ -142,6 +194,7 @@ int Grade(const CommandLine& line, bool selftest) {
     options.work_dir = line.work_dir;
     options.keep_work_dir = line.keep_work_dir;
     if (!line.only_test.empty()) options.only_test = line.only_test;
+    options.build_cache = cache ? &*cache : nullptr;
     report = GradeSubmission(*lab, options, isolation);
   } catch (const std::exception& failure) {
     report.lab_name = lab->name;
@@ -152,7 +205,8 @@ int Grade(const CommandLine& line, bool selftest) {
   WriteReports(line, report);
   TerminalStyle style;
   style.color = ShouldUseColor(STDOUT_FILENO);
-  std::cout << RenderTerminalReport(report, style) << std::flush;
+  style.show_hidden_details = line.show_hidden_details;
+  std::cout << RenderTerminalReport(report, style) << HiddenPointsNote(*lab, line) << std::flush;
   if (!report.grader_error.empty()) return kExitGraderError;
   bool all_passed = report.build.ok && report.score == report.max_score &&
                     std::all_of(report.tests.begin(), report.tests.end(),
@@ -178,6 +232,12 @@ void AddGradingOptions(CLI::App* command, CommandLine& line) {
                       "build and run here (default: a new folder under /var/tmp)");
   command->add_flag("--keep-work-dir", line.keep_work_dir, "keep the work folder afterwards");
   command->add_option("--only", line.only_test, "run only this test");
+  command->add_option("--build-cache", line.build_cache_dir,
+                      "reuse builds of the same content from this folder (default: none)");
+  command->add_option("--overlay", line.overlay_path,
+                      "add the hidden tests of this overlay file to the lab's");
+  command->add_flag("--show-hidden-details", line.show_hidden_details,
+                    "show what went wrong in hidden tests too (for instructors)");
   command->add_flag("--host-mode", line.host_mode,
                     "run tests on the host one at a time, without namespaces");
 }
@@ -234,12 +294,14 @@ bool WriteClassFilesReporting(const ClassGrades& grades, const std::string& out_
 
 int GradeClassCommand(const CommandLine& line) {
   std::string errors;
-  auto lab = LoadLab(line.lab, &errors);
+  auto lab = LoadLab(line, &errors);
   if (!lab) return kExitUsage;
   if (auto problem = OnlyTestProblem(*lab, line.only_test)) {
     std::cerr << "labgrade: " << *problem << "\n";
     return kExitUsage;
   }
+  if (const std::string note = HiddenPointsNote(*lab, line); !note.empty())
+    std::cerr << "labgrade: warning: " << note;
   auto ids = StudentsToGrade(line);
   if (!ids) return kExitUsage;
   std::error_code ec;
@@ -249,6 +311,18 @@ int GradeClassCommand(const CommandLine& line) {
     return kExitUsage;
   }
   const Isolation isolation = SetUpIsolation(line.host_mode);
+  std::string cache_error;
+  const std::string cache_dir =
+      line.no_build_cache ? ""
+      : line.build_cache_dir.empty()
+          ? (std::filesystem::path(line.out_dir) / ".build-cache").string()
+          : line.build_cache_dir;
+  const std::optional<BuildCache> cache = OpenBuildCache(cache_dir, &cache_error);
+  if (!cache_error.empty()) {
+    std::cerr << "labgrade: " << cache_error << "\n";
+    return kExitUsage;
+  }
+  std::atomic<int> student_builds_reused{0}, reference_builds{0}, reference_builds_reused{0};
   std::optional<std::string> only;
   if (!line.only_test.empty()) only = line.only_test;
   ClassRunPlan plan{lab->name, lab->title,  TestColumnsOf(*lab, only), line.submissions_dir,
@@ -261,13 +335,23 @@ int GradeClassCommand(const CommandLine& line) {
     options.only_test = only;
     // Students graded at once run their tests as different sandbox users.
     options.first_sandbox_slot = worker * test_jobs;
-    return GradeSubmission(*lab, options, isolation);
+    options.build_cache = cache ? &*cache : nullptr;
+    GradeReport report = GradeSubmission(*lab, options, isolation);
+    if (report.build.from_cache) ++student_builds_reused;
+    if (report.build.ok) ++reference_builds;
+    if (report.reference_build_from_cache) ++reference_builds_reused;
+    return report;
   };
   ProgressDisplay progress(::isatty(STDERR_FILENO) == 1, static_cast<int>(ids->size()),
                            TotalPoints(plan.tests));
   ClassGrades grades = GradeClass(plan, grade, [&](const StudentGrade& student, auto elapsed) {
     std::cerr << progress.Record(student, elapsed) << std::flush;
   });
+  if (cache) {
+    fmt::print("build cache {}: {} of {} student builds and {} of {} reference builds reused\n",
+               cache->dir().string(), student_builds_reused.load(), ids->size(),
+               reference_builds_reused.load(), reference_builds.load());
+  }
   if (!WriteClassFilesReporting(grades, line.out_dir)) return kExitGraderError;
   return AnyGraderError(grades) ? kExitGraderError : kExitAllPassed;
 }
@@ -296,6 +380,12 @@ void AddClassCommands(CLI::App& app, CommandLine& line) {
                     "students graded at once (default: the number of cores)");
   grade->add_option("--only", line.only_test, "run only this test");
   grade->add_option("--shard", line.shard, "grade only shard K of N (K/N), for merge");
+  grade->add_option(
+      "--build-cache", line.build_cache_dir,
+      "reuse builds of the same content from this folder (default: OUT/.build-cache)");
+  grade->add_flag("--no-build-cache", line.no_build_cache, "build every submission afresh");
+  grade->add_option("--overlay", line.overlay_path,
+                    "add the hidden tests of this overlay file to the lab's");
   grade->add_flag("--host-mode", line.host_mode,
                   "run tests on the host one at a time, without namespaces");
   CLI::App* merge = app.add_subcommand("merge", "combine the outputs of `grade --shard` runs");
@@ -324,6 +414,8 @@ int Main(int argc, char** argv) {
   CLI::App* validate =
       app.add_subcommand("validate", "check a lab's lab.yaml without running anything");
   validate->add_option("lab", line.lab, "the lab folder")->required();
+  validate->add_option("--overlay", line.overlay_path,
+                       "check this overlay of hidden tests along with the lab");
   AddClassCommands(app, line);
   try {
     app.parse(argc, argv);

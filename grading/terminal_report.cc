@@ -154,9 +154,12 @@ std::string IsolationText(const GradeReport& report) {
 }
 
 std::string RenderHeader(const GradeReport& report, const TerminalStyle& style) {
-  return fmt::format("{}\nsubmission: {}\nisolation:  {}\n",
+  // Said only when it happened, so that a re-grade shows it reused the build.
+  const std::string build_line =
+      report.build.from_cache ? "build:      cached (the same files were built before)\n" : "";
+  return fmt::format("{}\nsubmission: {}\nisolation:  {}\n{}",
                      Paint(style, kBold, LabHeading(report)), OneLine(report.submission),
-                     IsolationText(report));
+                     IsolationText(report), build_line);
 }
 
 std::string RenderBuildCommandAndLog(const BuildResult& build) {

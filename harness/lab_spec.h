@@ -285,6 +285,9 @@ struct LabSpec {
   int build_timeout_ms = 60'000;
   std::map<std::string, ProgramSpec> programs;
   std::vector<TestSpec> tests;
+  /// Points that an instructor's overlay of hidden tests adds (`hidden_points:`, see
+  /// spec_overlay.h): the lab's own tests total 100 - hidden_points.
+  int hidden_points = 0;
   SourceMark mark;
 };
 

@@ -1009,24 +1009,40 @@ std::optional<TestSpec> ReadTest(const SpecNode& node, const LabContext& lab, Te
   return test;
 }
 
-void ReadTests(const SpecMap& root, const LabContext& lab, LabSpec& spec) {
+/// The items of a `tests:` list, each read on its own; the list's own problems are reported.
+TestTally ReadTestItems(const SpecNode& node, const LabContext& lab, std::vector<TestSpec>& tests) {
+  TestTally tally;
+  const std::optional<std::vector<SpecNode>> items = node.AsList();
+  if (!items) {
+    tally.points_complete = false;
+    return tally;
+  }
+  for (const SpecNode& item : *items) {
+    if (std::optional<TestSpec> test = ReadTest(item, lab, tally))
+      tests.push_back(std::move(*test));
+  }
+  return tally;
+}
+
+/// `check_points` false: hidden_points was unreadable, so no total can be expected.
+void ReadTests(const SpecMap& root, const LabContext& lab, bool check_points, LabSpec& spec) {
   const std::optional<SpecNode> node = root.Get("tests", Presence::kRequired);
   if (!node) return;
-  const std::optional<std::vector<SpecNode>> items = node->AsList();
-  if (!items) return;
-  if (items->empty()) {
+  if (node->yaml().IsSequence() && node->yaml().size() == 0) {
     node->Error("needs at least one test");
     return;
   }
-  TestTally tally;
-  for (const SpecNode& item : *items) {
-    if (std::optional<TestSpec> test = ReadTest(item, lab, tally)) {
-      spec.tests.push_back(std::move(*test));
-    }
-  }
-  if (tally.points_complete && tally.points_sum != 100) {
+  const TestTally tally = ReadTestItems(*node, lab, spec.tests);
+  const int expected = 100 - spec.hidden_points;
+  if (!check_points || !tally.points_complete || tally.points_sum == expected) return;
+  if (spec.hidden_points == 0) {
     node->ErrorAt(root.KeyMark("tests"),
                   fmt::format("points add up to {}; they must add up to 100", tally.points_sum));
+  } else {
+    node->ErrorAt(root.KeyMark("tests"),
+                  fmt::format("points add up to {}; they must add up to {}, 100 less the {} "
+                              "hidden_points an overlay adds",
+                              tally.points_sum, expected, spec.hidden_points));
   }
 }
 
@@ -1040,9 +1056,9 @@ std::optional<LabSpec> ReadLab(const SpecNode& document, const fs::path& lab_dir
     return std::nullopt;
   }
   ErrorWatch watch(document.sink());
-  const std::optional<SpecMap> root = SpecMap::Read(
-      document,
-      {"name", "title", "reference", "submission", "build", "limits", "programs", "tests"});
+  const std::optional<SpecMap> root =
+      SpecMap::Read(document, {"name", "title", "reference", "submission", "build", "limits",
+                               "programs", "hidden_points", "tests"});
   if (!root) return std::nullopt;
   LabSpec spec;
   spec.lab_dir = lab_dir;
@@ -1065,7 +1081,9 @@ std::optional<LabSpec> ReadLab(const SpecNode& document, const fs::path& lab_dir
   if (const std::optional<SpecNode> programs = root->Get("programs", Presence::kRequired)) {
     ReadPrograms(*programs, lab_limits, spec, lab);
   }
-  ReadTests(*root, lab, spec);
+  const std::optional<std::int64_t> hidden_points = root->Integer("hidden_points", 0, 100);
+  spec.hidden_points = static_cast<int>(hidden_points.value_or(0));
+  ReadTests(*root, lab, hidden_points || !root->Has("hidden_points"), spec);
   if (!watch.clean()) return std::nullopt;
   return spec;
 }
@@ -1089,6 +1107,16 @@ SpecLoad LoadLabSpecFromString(std::string_view yaml, const fs::path& pretend_fi
   load.errors = std::move(sink).Take();
   if (!load.errors.empty()) load.spec.reset();
   return load;
+}
+
+TestListRead ReadTestList(const SpecNode& list, const LabSpec& lab, const fs::path& files_dir) {
+  LabContext context{files_dir, {}};
+  for (const auto& [name, program] : lab.programs) context.program_names.push_back(name);
+  TestListRead read;
+  const TestTally tally = ReadTestItems(list, context, read.tests);
+  read.points_sum = tally.points_sum;
+  read.points_complete = tally.points_complete;
+  return read;
 }
 
 SpecLoad LoadLabSpec(const fs::path& lab_dir_or_yaml_file) {

@@ -13,6 +13,7 @@
 
 #include "harness/lab_spec.h"
 #include "harness/spec_error.h"
+#include "harness/spec_reader.h"
 
 namespace labgrade {
 
@@ -32,5 +33,19 @@ SpecLoad LoadLabSpec(const std::filesystem::path& lab_dir_or_yaml_file);
 /// made absolute.
 SpecLoad LoadLabSpecFromString(std::string_view yaml, const std::filesystem::path& pretend_file,
                                const std::filesystem::path& lab_dir);
+
+/// What ReadTestList found.
+struct TestListRead {
+  std::vector<TestSpec> tests;  ///< the tests read without errors, in order
+  std::int64_t points_sum = 0;
+  bool points_complete = true;  ///< false when some test's points could not be read
+};
+
+/// Reads `list` as a `tests:` list of lab.yaml against `lab`'s programs, with the lab files the
+/// tests name looked up under `files_dir`; problems go to `list`'s sink. For instructors'
+/// overlays (spec_overlay.h), which add tests to a loaded lab. Names are checked for
+/// duplicates within the list only; points are not checked.
+TestListRead ReadTestList(const SpecNode& list, const LabSpec& lab,
+                          const std::filesystem::path& files_dir);
 
 }  // namespace labgrade

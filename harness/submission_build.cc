@@ -45,22 +45,10 @@ void ChownTree(const fs::path& root, const SandboxIdentity& identity) {
   }
 }
 
-}  // namespace
-
-BuildResult BuildSubmission(const LabSpec& lab, const BuildRequest& request) {
+/// Copies the files and runs the build commands. Clears `cacheable` when the outcome may not
+/// follow from the files alone: the build was stopped at its time limit.
+BuildResult RunBuild(const LabSpec& lab, const BuildRequest& request, bool* cacheable) {
   BuildResult result;
-  std::vector<std::string> missing;
-  for (const std::string& file : lab.required_files) {
-    if (!fs::is_regular_file(request.source_dir / file)) missing.push_back(file);
-  }
-  if (!missing.empty()) {
-    result.command = "(checking the submission's files)";
-    result.log = fmt::format(
-        "The submission in {} is missing {}: {}.\nA submission for {} must contain: {}.\n",
-        request.source_dir.string(), missing.size() == 1 ? "a file" : "files",
-        fmt::join(missing, ", "), lab.name, fmt::join(lab.required_files, ", "));
-    return result;
-  }
   std::error_code ec;
   fs::create_directories(request.build_dir, ec);
   std::string error;
@@ -111,6 +99,7 @@ BuildResult BuildSubmission(const LabSpec& lab, const BuildRequest& request) {
     const ProgramEnd& end = run->end();
     result.log += end.out.bytes + end.err.bytes;
     if (end.hit_wall_limit) {
+      *cacheable = false;
       result.log += fmt::format("\nThe build took longer than {} s and was stopped.\n",
                                 lab.build_timeout_ms / 1000);
       return result;
@@ -123,6 +112,42 @@ BuildResult BuildSubmission(const LabSpec& lab, const BuildRequest& request) {
     }
   }
   result.ok = true;
+  return result;
+}
+
+}  // namespace
+
+BuildResult BuildSubmission(const LabSpec& lab, const BuildRequest& request) {
+  BuildResult result;
+  std::vector<std::string> missing;
+  for (const std::string& file : lab.required_files) {
+    if (!fs::is_regular_file(request.source_dir / file)) missing.push_back(file);
+  }
+  if (!missing.empty()) {
+    result.command = "(checking the submission's files)";
+    result.log = fmt::format(
+        "The submission in {} is missing {}: {}.\nA submission for {} must contain: {}.\n",
+        request.source_dir.string(), missing.size() == 1 ? "a file" : "files",
+        fmt::join(missing, ", "), lab.name, fmt::join(lab.required_files, ", "));
+    return result;
+  }
+  std::optional<std::string> key;
+  if (request.cache != nullptr) {
+    std::string unreadable;
+    // A submission that cannot be read for the key is built as usual, and its copy says why.
+    key = request.cache->KeyFor(lab, request.source_dir, &unreadable);
+    if (key) {
+      if (std::optional<BuildResult> cached = request.cache->Restore(*key, request.build_dir)) {
+        ChownTree(request.build_dir, request.identity);
+        return *cached;
+      }
+    }
+  }
+  bool cacheable = true;
+  result = RunBuild(lab, request, &cacheable);
+  // A build that could not be stored is only built again next time.
+  if (key && cacheable && result.grader_error.empty())
+    (void)request.cache->Store(*key, request.build_dir, result);
   return result;
 }
 

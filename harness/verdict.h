@@ -75,6 +75,7 @@ struct BuildResult {
   std::string command;       ///< the command that failed, or the last one
   std::string log;           ///< the compiler's output (capped)
   std::string grader_error;  ///< the grader could not run the build (not the student's fault)
+  bool from_cache = false;   ///< reused from the build cache (harness/build_cache.h), not run
 };
 
 struct GradeReport {
@@ -84,6 +85,7 @@ struct GradeReport {
   IsolationMode isolation = IsolationMode::kNamespaces;
   std::string isolation_note;  ///< why host mode, if it is
   BuildResult build;
+  bool reference_build_from_cache = false;  ///< the reference's build came from the build cache
   std::vector<TestResult> tests;
   int score = 0;
   int max_score = 0;

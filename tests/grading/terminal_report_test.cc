@@ -221,6 +221,22 @@ TEST(RenderTerminalReport, DoesNotPadNamesPastWidth) {
       << text;
 }
 
+// A build taken from the build cache says so under the header; a fresh build says nothing.
+TEST(RenderTerminalReport, SaysWhenTheBuildCameFromTheCache) {
+  GradeReport report = ReportOf({PassedTest()});
+  report.build.from_cache = true;
+  const std::string header =
+      "Shared-memory ring buffer (shm-ring)\n"
+      "submission: submissions/alice\n"
+      "isolation:  isolated (namespaces)\n"
+      "build:      cached (the same files were built before)\n"
+      "\n"
+      "PASS   one-line";
+  EXPECT_EQ(RenderTerminalReport(report, kPlain).substr(0, header.size()), header);
+  report.build.from_cache = false;
+  EXPECT_EQ(RenderTerminalReport(report, kPlain).find("build:"), std::string::npos);
+}
+
 // Colour only on a terminal, and never when NO_COLOR is set (even empty) or TERM is dumb.
 TEST(ShouldUseColor, FollowsTerminalAndEnvironment) {
   EXPECT_TRUE(ShouldUseColor(true, nullptr, "xterm-256color"));

@@ -223,11 +223,13 @@ void ChooseParallelism(const CommandLine& line, const Isolation& isolation, Clas
   plan.test_jobs = std::max(1, jobs / plan.students_at_once);
 }
 
-bool WriteClassFilesReporting(const ClassGrades& grades, const std::string& out_dir) {
+/// Writes the class files, then says "<done> N students: <out>/gradebook.csv, ...".
+bool WriteClassFilesReporting(const ClassGrades& grades, const std::string& out_dir,
+                              std::string_view done) {
   std::vector<std::string> errors = WriteClassFiles(grades, out_dir);
   for (const std::string& error : errors) std::cerr << "labgrade: " << error << "\n";
   if (errors.empty())
-    fmt::print("graded {} students: {}/gradebook.csv, summary.md, report.html\n",
+    fmt::print("{} {} students: {}/gradebook.csv, summary.md, report.html\n", done,
                grades.students.size(), out_dir);
   return errors.empty();
 }
@@ -268,7 +270,7 @@ int GradeClassCommand(const CommandLine& line) {
   ClassGrades grades = GradeClass(plan, grade, [&](const StudentGrade& student, auto elapsed) {
     std::cerr << progress.Record(student, elapsed) << std::flush;
   });
-  if (!WriteClassFilesReporting(grades, line.out_dir)) return kExitGraderError;
+  if (!WriteClassFilesReporting(grades, line.out_dir, "graded")) return kExitGraderError;
   return AnyGraderError(grades) ? kExitGraderError : kExitAllPassed;
 }
 
@@ -280,7 +282,7 @@ int MergeCommand(const CommandLine& line) {
     std::cerr << "labgrade: merge: " << error << "\n";
     return kExitUsage;
   }
-  if (!WriteClassFilesReporting(*grades, line.out_dir)) return kExitGraderError;
+  if (!WriteClassFilesReporting(*grades, line.out_dir, "merged")) return kExitGraderError;
   return AnyGraderError(*grades) ? kExitGraderError : kExitAllPassed;
 }
 

@@ -39,7 +39,10 @@ nlohmann::json ClassroomResult(const GradeReport& report) {
       outcome = Outcome::kError;
       message = "not run: the grader failed (not your fault)";
     } else if (outcome != Outcome::kPass) {
-      message = RenderTestDetails(test);
+      // Students read this at once: a hidden test's details wait until grades are published.
+      message = test.visibility == Visibility::kHidden
+                    ? "a hidden test: its details are shown once grades are published"
+                    : RenderTestDetails(test);
     }
     any_error = any_error || outcome == Outcome::kError;
     all_passed = all_passed && outcome == Outcome::kPass;

@@ -15,7 +15,8 @@ namespace labgrade {
 /// {"version": 1, "status": "pass"|"fail"|"error", "max_score": N, "tests": [{"name", "status",
 /// "score", "message", "test_code", "filename": "", "line_no": 0, "duration"}]}. A test scores its
 /// points only when it passed, so the scores add up to results.json's score; "duration" is in
-/// milliseconds; "message" is empty for a pass, else the test's details. When the submission did
+/// milliseconds; "message" is empty for a pass, else the test's details (not a hidden test's:
+/// "a hidden test: its details are shown once grades are published"). When the submission did
 /// not build every test is "fail"; when the grader stopped before the build, "error".
 nlohmann::json ClassroomResult(const GradeReport& report);
 

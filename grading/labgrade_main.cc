@@ -283,11 +283,13 @@ void ChooseParallelism(const CommandLine& line, const Isolation& isolation, Clas
   plan.test_jobs = std::max(1, jobs / plan.students_at_once);
 }
 
-bool WriteClassFilesReporting(const ClassGrades& grades, const std::string& out_dir) {
+/// Writes the class files, then says "<done> N students: <out>/gradebook.csv, ...".
+bool WriteClassFilesReporting(const ClassGrades& grades, const std::string& out_dir,
+                              std::string_view done) {
   std::vector<std::string> errors = WriteClassFiles(grades, out_dir);
   for (const std::string& error : errors) std::cerr << "labgrade: " << error << "\n";
   if (errors.empty())
-    fmt::print("graded {} students: {}/gradebook.csv, summary.md, report.html\n",
+    fmt::print("{} {} students: {}/gradebook.csv, summary.md, report.html\n", done,
                grades.students.size(), out_dir);
   return errors.empty();
 }
@@ -352,7 +354,7 @@ int GradeClassCommand(const CommandLine& line) {
                cache->dir().string(), student_builds_reused.load(), ids->size(),
                reference_builds_reused.load(), reference_builds.load());
   }
-  if (!WriteClassFilesReporting(grades, line.out_dir)) return kExitGraderError;
+  if (!WriteClassFilesReporting(grades, line.out_dir, "graded")) return kExitGraderError;
   return AnyGraderError(grades) ? kExitGraderError : kExitAllPassed;
 }
 
@@ -364,7 +366,7 @@ int MergeCommand(const CommandLine& line) {
     std::cerr << "labgrade: merge: " << error << "\n";
     return kExitUsage;
   }
-  if (!WriteClassFilesReporting(*grades, line.out_dir)) return kExitGraderError;
+  if (!WriteClassFilesReporting(*grades, line.out_dir, "merged")) return kExitGraderError;
   return AnyGraderError(*grades) ? kExitGraderError : kExitAllPassed;
 }
 

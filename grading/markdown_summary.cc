@@ -54,7 +54,8 @@ std::string TestTable(const GradeReport& report, bool built) {
   std::string table = "| test | result | points |\n| --- | --- | ---: |\n";
   for (const TestResult& test : report.tests) {
     const int points = built && test.outcome == Outcome::kPass ? test.points : 0;
-    table += fmt::format("| {} | {} | {}/{} |\n", MarkdownInline(test.name),
+    table += fmt::format("| {}{} | {} | {}/{} |\n", MarkdownInline(test.name),
+                         test.visibility == Visibility::kHidden ? " (hidden)" : "",
                          ResultWord(test, built), points, test.max_points);
   }
   return table;
@@ -63,7 +64,8 @@ std::string TestTable(const GradeReport& report, bool built) {
 std::string FailureSections(const GradeReport& report) {
   std::string sections;
   for (const TestResult& test : report.tests) {
-    if (test.outcome == Outcome::kPass) continue;
+    // A hidden test's details wait until grades are published (Gradescope's after_published).
+    if (test.outcome == Outcome::kPass || test.visibility == Visibility::kHidden) continue;
     sections +=
         Collapsed(fmt::format("{}: 0/{}", test.name, test.max_points), RenderTestDetails(test));
   }

@@ -19,9 +19,10 @@ std::string MarkdownInline(std::string_view text);
 std::string MarkdownCodeBlock(std::string_view text);
 
 /// The step summary: "## <lab> (<title>): <score>/<max>", "Isolation: isolated|host mode: <note>"
-/// (when the report has a note), a table of tests (name, result, points), then for each test
-/// that did not pass a collapsed <details> ("<test>: 0/<max>", HTML-escaped) with
-/// RenderTestDetails in a code block; a failed build or a grader error in the same way.
+/// (when the report has a note), a table of tests (name, " (hidden)" after a hidden one's,
+/// result, points), then for each visible test that did not pass a collapsed <details>
+/// ("<test>: 0/<max>", HTML-escaped) with RenderTestDetails in a code block; a failed build or a
+/// grader error in the same way. A hidden test's details are never shown.
 std::string StepSummaryMarkdown(const GradeReport& report);
 
 }  // namespace labgrade

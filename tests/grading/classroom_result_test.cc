@@ -103,6 +103,14 @@ TEST(ClassroomResult, PassedTestPinned) {
                 "line_no": 0, "duration": 12})"));
 }
 
+// A hidden test's failure says only that it is hidden: students see this message at once.
+TEST(ClassroomResult, HidesAHiddenTestsDetails) {
+  GradeReport report = TwoTests();
+  report.tests[1].visibility = Visibility::kHidden;
+  EXPECT_EQ(ClassroomResult(report)["tests"][1]["message"],
+            "a hidden test: its details are shown once grades are published");
+}
+
 // Base64 follows RFC 4648's test vectors.
 TEST(Base64, MatchesTheRfcVectors) {
   EXPECT_EQ(Base64(""), "");

@@ -14,6 +14,7 @@ namespace {
 
 using testing::BuildFailedReport;
 using testing::FailedTest;
+using testing::HiddenFailedTest;
 using testing::PassedTest;
 using testing::ReportOf;
 
@@ -80,6 +81,14 @@ TEST(StepSummaryMarkdown, SummaryLineIsEscapedAsHtml) {
       << md;
 }
 
+// A hidden test is marked as such, and its details are not shown.
+TEST(StepSummaryMarkdown, HidesAHiddenTestsDetails) {
+  const std::string md = StepSummaryMarkdown(ReportOf({PassedTest(), HiddenFailedTest()}));
+  EXPECT_NE(md.find("| large-input (hidden) | ❌ fail | 0/15 |\n"), std::string::npos) << md;
+  EXPECT_EQ(md.find("<details>"), std::string::npos) << md;
+  EXPECT_EQ(md.find("the reader stopped early"), std::string::npos) << md;
+}
+
 // Output holding a fence cannot end the code block early.
 TEST(StepSummaryMarkdown, FailureDetailsCannotCloseTheirBlock) {
   TestResult test = FailedTest();
@@ -105,7 +114,7 @@ TEST(StepSummaryMarkdown, BuildFailure) {
                 "| test | result | points |\n"
                 "| --- | --- | ---: |\n"
                 "| one-line | not run | 0/10 |\n"
-                "| large-input | not run | 0/15 |\n"
+                "| large-input (hidden) | not run | 0/15 |\n"
                 "\n");
 }
 

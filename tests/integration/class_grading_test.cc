@@ -398,6 +398,9 @@ TEST(ShardedClassGradingIntegration, MergedShardsEqualTheUnshardedRun) {
   const CommandResult merged_run = RunLabgrade(merge);
   ASSERT_EQ(merged_run.exit_code, 0) << merged_run.out << merged_run.err;
   const fs::path merged = generated.root() / "merged";
+  EXPECT_EQ(merged_run.out,
+            fmt::format("merged {} students: {}/gradebook.csv, summary.md, report.html\n",
+                        generated.kind_of().size(), merged.string()));
   const fs::path out = generated.root() / "out";
   EXPECT_EQ(ReadFile(merged / "gradebook.csv"), ReadFile(out / "gradebook.csv"));
   EXPECT_EQ(json::parse(ReadFile(merged / "grades.json")),

@@ -57,8 +57,12 @@ class RawConnection {
 
   bool open() const { return fd_.valid(); }
   int port() const { return port_; }
-  /// Everything received so far, and everything sent.
+  /// The bytes of received() kept at most; the rest is read and counted.
+  static constexpr std::int64_t kKeptBytes = 64 << 20;
+  /// Everything received so far (the first kKeptBytes), how many bytes that was in all, and
+  /// everything sent.
   const std::string& received() const { return received_; }
+  std::int64_t received_total() const { return received_total_; }
   const std::string& sent() const { return sent_; }
   bool peer_closed() const { return peer_closed_; }
   bool reset_by_peer() const { return reset_by_peer_; }
@@ -75,7 +79,8 @@ class RawConnection {
   int port_ = 0;
   std::string received_;
   std::string sent_;
-  std::int64_t consumed_ = 0;  ///< bytes of received_ that earlier Receive calls accounted for
+  std::int64_t received_total_ = 0;  ///< bytes read in all, kept or not
+  std::int64_t consumed_ = 0;        ///< bytes of received_total_ that earlier Receive calls took
   bool peer_closed_ = false;
   bool reset_by_peer_ = false;
 };

@@ -820,8 +820,8 @@ class Scenario {
     const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
     auto pause = std::chrono::milliseconds(1);
     for (;;) {
-      // The owner is looked up before the table, so a socket in the table is never missed
-      // for having been opened after its owner was read: a miss is seen again next round.
+      // Read before the sockets: a server that exits after this look still gets its last
+      // chance to be found listening.
       const bool exited = run->Exited();
       const std::set<std::uint64_t> owned = SocketInodesOf(reader, ProcessTree(reader, run->pid()));
       std::string error;
@@ -846,10 +846,18 @@ class Scenario {
     return StepFailed(what, result.problem);
   }
 
-  RawConnection* FindConnection(const std::string& name, std::string_view step) {
+  /// The open connection a step names; null (the grader's error: the lab's steps are out of
+  /// order) when it was never opened or an earlier step closed it.
+  RawConnection* FindConnection(const std::string& name, std::string_view step,
+                                bool closed_is_fine = false) {
     auto found = connections_.find(name);
     if (found == connections_.end()) {
       GraderError(fmt::format("{} names the connection {}, which was not opened", step, name));
+      return nullptr;
+    }
+    if (!found->second->open() && !closed_is_fine) {
+      GraderError(fmt::format("{} names the connection {}, which an earlier step closed or reset",
+                              step, name));
       return nullptr;
     }
     return found->second.get();
@@ -890,7 +898,8 @@ class Scenario {
   bool Execute(const ConnectionActionStep& step) {
     static constexpr std::string_view kNames[] = {"shutdown_write", "reset", "close"};
     RawConnection* connection =
-        FindConnection(step.connection, kNames[static_cast<int>(step.action)]);
+        FindConnection(step.connection, kNames[static_cast<int>(step.action)],
+                       step.action == ConnectionAction::kClose);
     if (connection == nullptr) return false;
     ExchangeResult result;
     std::string what;
@@ -949,8 +958,9 @@ class Scenario {
     return run;
   }
 
-  /// Polls `look` (which returns the problem now, empty when none) until it has none or the
-  /// deadline; records the last problem. False only on the grader's error.
+  /// Polls `look` (which returns the problem now, empty when none, and may fill in expected and
+  /// actual) until it has none, the deadline passes or `run` exits; records the last verdict
+  /// unless the grader failed meanwhile.
   template <typename Look>
   void ProbeUntil(ProgramRun* run, int timeout_ms, const std::string& what, Look look) {
     const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
@@ -1262,7 +1272,8 @@ class Scenario {
     }
     const RawConnection& connection = *found->second;
     const std::string& received = connection.received();
-    MatchContext context{what, false, static_cast<std::int64_t>(received.size())};
+    MatchContext context{what, connection.received_total() > RawConnection::kKeptBytes,
+                         connection.received_total()};
     return MatchOutput(check.match, check.same_as_sent ? connection.sent() : check.text, received,
                        context);
   }

@@ -129,6 +129,25 @@ TEST_F(RawClientTest, LargeEchoDoesNotDeadlock) {
   EXPECT_TRUE(client_->received() == bytes);
 }
 
+// A server that floods is read to the end but only the first kKeptBytes are kept.
+TEST_F(RawClientTest, FloodIsCountedNotKept) {
+  const std::int64_t flood = RawConnection::kKeptBytes + (1 << 20);
+  std::thread writer([this, flood] {
+    const std::string chunk(1 << 16, 'x');
+    for (std::int64_t done = 0; done < flood;) {
+      const ssize_t wrote = ::write(server_.get(), chunk.data(), chunk.size());
+      if (wrote <= 0) return;
+      done += wrote;
+    }
+    server_.Reset();
+  });
+  ExchangeResult result = client_->ReceiveUntilClosed(In(60'000));
+  writer.join();
+  EXPECT_TRUE(result.ok) << result.problem;
+  EXPECT_EQ(static_cast<std::int64_t>(client_->received().size()), RawConnection::kKeptBytes);
+  EXPECT_GE(client_->received_total(), flood);
+}
+
 // With nothing listening, connecting fails at the deadline in words, not as a grader error.
 TEST(RawConnectionConnect, SaysNothingAccepted) {
   int port = 0;

@@ -317,5 +317,57 @@ TEST_F(SocketScenario, GroupFailureNamesTheMember) {
   EXPECT_TRUE(Failures(result)[0].starts_with("client-2's standard output")) << Failures(result)[0];
 }
 
+// The side that closes first keeps TIME_WAIT: the namespace-wide count sees it for a server
+// that closes its end, and says what it saw for one that never does.
+TEST_F(SocketScenario, TimeWaitIsCountedInTheNamespace) {
+  if (!HaveCells()) GTEST_SKIP() << "no cells here: " << Namespaces().note;
+  constexpr std::string_view kTest = R"(  - name: time-wait
+    description: The connection ends on both sides
+    points: 100
+    steps:
+      - start: server
+        args: ["{port}", "MODE"]
+      - wait_for_port: { instance: server }
+      - connect: { as: a }
+      - close: a
+      - expect_sockets: { state: TIME_WAIT, min: 1, port: port, timeout_ms: 1000 }
+)";
+  std::string good(kTest);
+  good.replace(good.find("MODE"), 4, "echo");
+  EXPECT_EQ(Run(good).outcome, Outcome::kPass);
+  std::string never_closes(kTest);
+  never_closes.replace(never_closes.find("MODE"), 4, "no-close");
+  EXPECT_EQ(Failures(Run(never_closes)),
+            (std::vector<std::string>{
+                "the test's programs have at least 1 TCP socket(s) in TIME_WAIT on port 5000: "
+                "the test's network has 0 TCP sockets in TIME_WAIT on port 5000, expected at "
+                "least 1"}));
+}
+
+// When many members of a group fail, three are shown and one line names the rest.
+TEST_F(SocketScenario, ManyFailingMembersAreSummed) {
+  if (!HaveCells()) GTEST_SKIP() << "no cells here: " << Namespaces().note;
+  const TestResult result = Run(R"(  - name: group
+    description: Clients get their own data back
+    points: 100
+    steps:
+      - start: server
+      - wait_for_port: { instance: server }
+      - start: client
+        count: 5
+        stdin: { text: "same" }
+      - wait_exit: { instance: client }
+    checks:
+      - stdout: { instance: client, equals: "other" }
+)");
+  const std::vector<std::string> failures = Failures(result);
+  ASSERT_EQ(failures.size(), 4u) << Describe(result);
+  EXPECT_TRUE(failures[0].starts_with("client-1's standard output")) << failures[0];
+  EXPECT_TRUE(failures[2].starts_with("client-3's standard output")) << failures[2];
+  EXPECT_EQ(failures[3],
+            "client's standard output is exactly the expected text (each of the 5 instances): 2 "
+            "more of the 5 instances of client fail this check too: client-4, client-5");
+}
+
 }  // namespace
 }  // namespace labgrade

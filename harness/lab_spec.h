@@ -64,6 +64,26 @@ using StdinSource = std::variant<StdinNone, StdinText, StdinFile, StdinRandom>;
 /// Which System V IPC object kind.
 enum class SysvKind { kSemaphoreSet, kSharedMemory, kMessageQueue };
 
+enum class SocketProtocol { kTcp, kUdp };
+
+/// A TCP socket's state, numbered as the `st` column of /proc/net/tcp (the kernel's
+/// include/net/tcp_states.h). A UDP socket shows kClose when only bound, kEstablished once
+/// connect()ed.
+enum class SocketState : int {
+  kEstablished = 1,
+  kSynSent = 2,
+  kSynRecv = 3,
+  kFinWait1 = 4,
+  kFinWait2 = 5,
+  kTimeWait = 6,
+  kClose = 7,
+  kCloseWait = 8,
+  kLastAck = 9,
+  kListen = 10,
+  kClosing = 11,
+  kNewSynRecv = 12,
+};
+
 // ---- Steps: what a test does, in order. ----------------------------------------------------
 
 /// Starts a program and goes on without waiting (`start:`), or runs it to completion (`run:`).
@@ -74,6 +94,10 @@ struct StartStep {
   std::optional<std::vector<std::string>> argv;  ///< overrides the program's argv template
   StdinSource stdin_source;
   bool wait_for_exit = false;  ///< true for `run:`
+  /// 0: one instance named `instance`. 1..100: a group of that many instances started at once,
+  /// named "<instance>-1" .. "<instance>-<count>"; a step or check naming `instance` applies to
+  /// each. With StdinRandom, member i gets the seed `seed + i`.
+  int count = 0;
   SourceMark mark;
 };
 
@@ -170,9 +194,111 @@ struct ExpectMappingStep {
   SourceMark mark;
 };
 
+// ---- Sockets: readiness, the built-in client, probes. ---------------------------------------
+// `port` fields name a port placeholder without braces: "port" or "port:NAME".
+
+/// Waits until a TCP socket in LISTEN (or a bound UDP socket) on `port` exists in the test's
+/// network namespace and belongs to the instance or a descendant of it (`wait_for_port:`).
+struct WaitForPortStep {
+  std::string instance;
+  SocketProtocol protocol = SocketProtocol::kTcp;
+  std::string port = "port";
+  int timeout_ms = 5'000;
+  SourceMark mark;
+};
+
+/// Opens a TCP connection of the built-in client to 127.0.0.1:`port` (`connect:`), retrying a
+/// refused connection until `timeout_ms`.
+struct ConnectStep {
+  std::string connection;  ///< the name later steps and checks use (`as:`)
+  std::string port = "port";
+  int timeout_ms = 5'000;
+  SourceMark mark;
+};
+
+/// Sends bytes over a connection (`send:`): StdinText or StdinRandom. What arrives meanwhile is
+/// read and kept, so a peer that echoes while we send never deadlocks with us.
+struct SendStep {
+  std::string connection;
+  StdinSource bytes;
+  int timeout_ms = 5'000;
+  SourceMark mark;
+};
+
+/// What to do with a connection of the built-in client.
+enum class ConnectionAction {
+  kShutdownWrite,  ///< shutdown(SHUT_WR): the peer reads end of file, can still send
+  kReset,          ///< SO_LINGER 0, then close: the peer gets an RST
+  kClose,          ///< close(): a normal FIN
+};
+
+/// `shutdown_write: NAME`, `reset: NAME`, `close: NAME`.
+struct ConnectionActionStep {
+  std::string connection;
+  ConnectionAction action = ConnectionAction::kClose;
+  SourceMark mark;
+};
+
+/// Reads from a connection until `bytes` more bytes came since the last receive (or, with
+/// `until_closed`, until the peer closes), failing the test at `timeout_ms` (`receive:`).
+struct ReceiveStep {
+  std::string connection;
+  std::int64_t bytes = 0;
+  bool until_closed = false;
+  int timeout_ms = 5'000;
+  SourceMark mark;
+};
+
+/// Counts TCP sockets in `state`, of an instance and its descendants (or of the whole namespace
+/// when `instance` is empty), optionally only those with `port` at either end, and records a
+/// check that the count is within [min, max], waiting up to `timeout_ms` for it
+/// (`expect_sockets:`).
+struct ExpectSocketsStep {
+  std::string instance;
+  SocketState state = SocketState::kListen;
+  std::optional<int> min;
+  std::optional<int> max;
+  std::string port;  ///< empty: any port
+  int timeout_ms = 2'000;
+  SourceMark mark;
+};
+
+/// Remembers how many descriptors an instance has open, as `baseline` (`record_fds:`).
+struct RecordFdsStep {
+  std::string instance;
+  std::string baseline;
+  SourceMark mark;
+};
+
+/// Records a check that an instance has at most `max_extra` descriptors more than at
+/// `baseline`, waiting up to `timeout_ms` (`expect_fds:`).
+struct ExpectFdsStep {
+  std::string instance;
+  std::string baseline;
+  int max_extra = 0;
+  int timeout_ms = 2'000;
+  SourceMark mark;
+};
+
+/// Records a check that no child of the instance's processes is a zombie (state Z), waiting up
+/// to `timeout_ms` (`expect_no_zombies:`).
+struct ExpectNoZombiesStep {
+  std::string instance;
+  int timeout_ms = 2'000;
+  SourceMark mark;
+};
+
+/// Records a check that the instance is still running (`expect_alive: INSTANCE`).
+struct ExpectAliveStep {
+  std::string instance;
+  SourceMark mark;
+};
+
 using Step = std::variant<StartStep, WaitForSysvStep, WaitExitStep, SignalStep, CreateSysvStep,
                           ExpectIdleStep, MakeFileStep, MakeDirStep, PauseWhenBlockedStep,
-                          ResumeStep, ExpectMappingStep>;
+                          ResumeStep, ExpectMappingStep, WaitForPortStep, ConnectStep, SendStep,
+                          ConnectionActionStep, ReceiveStep, ExpectSocketsStep, RecordFdsStep,
+                          ExpectFdsStep, ExpectNoZombiesStep, ExpectAliveStep>;
 
 // ---- Checks: what must hold once the steps are done. ---------------------------------------
 
@@ -257,8 +383,24 @@ struct ImportsCheck {
   SourceMark mark;
 };
 
+/// What the built-in client received over a connection, in all (`received:`). `match` is
+/// kEquals, kContains, kEmpty or kNotEmpty; `same_as_sent` compares with everything sent over
+/// it (kEquals).
+struct ReceivedCheck {
+  std::string connection;
+  MatchKind match = MatchKind::kEquals;
+  std::string text;
+  bool same_as_sent = false;
+  SourceMark mark;
+};
+
 using Check = std::variant<ExitCheck, OutputCheck, NoSysvLeftCheck, SysvExistsCheck, DurationCheck,
-                           FileCheck, ImportsCheck>;
+                           FileCheck, ImportsCheck, ReceivedCheck>;
+
+/// Network conditions a test runs under (`network:`), set up in its cell before the steps.
+struct NetworkConditions {
+  int loss_percent = 0;  ///< netem loss on loopback, 0..100
+};
 
 enum class Visibility { kVisible, kHidden };
 
@@ -270,6 +412,7 @@ struct TestSpec {
   std::string hint;  ///< shown to the student when the test fails
   std::vector<Step> steps;
   std::vector<Check> checks;
+  std::optional<NetworkConditions> network;
   SourceMark mark;
 };
 

@@ -1,5 +1,7 @@
 #include "harness/placeholders.h"
 
+#include <set>
+
 #include <fmt/format.h>
 
 namespace labgrade {
@@ -28,6 +30,27 @@ bool IsKeyFile(const std::string& name) {
 
 }  // namespace
 
+bool IsPortName(const std::string& name) { return name == "port" || name.rfind("port:", 0) == 0; }
+
+std::vector<std::string> PortsMentioned(const std::string& argument) {
+  std::vector<std::string> names;
+  Scan(
+      argument, [](const std::string&) {},
+      [&](const std::string& name) {
+        if (IsPortName(name)) names.push_back(name);
+        return true;
+      });
+  return names;
+}
+
+std::map<std::string, int> FixedCellPorts(const std::vector<std::string>& names) {
+  std::set<std::string> sorted(names.begin(), names.end());
+  std::map<std::string, int> ports;
+  int next = kFirstCellPort + 1;
+  for (const std::string& name : sorted) ports[name] = name == "port" ? kFirstCellPort : next++;
+  return ports;
+}
+
 std::filesystem::path KeyFilePath(const std::filesystem::path& test_dir,
                                   const std::string& key_file) {
   if (key_file == "keyfile") return test_dir / "keyfile";
@@ -46,6 +69,8 @@ std::optional<std::string> ExpandPlaceholders(const std::string& argument,
           expanded += values.test_dir.string();
         } else if (name == "labdir") {
           expanded += values.lab_dir.string();
+        } else if (IsPortName(name) && values.ports.count(name)) {
+          expanded += std::to_string(values.ports.at(name));
         } else {
           *error = fmt::format("unknown placeholder {{{}}} in \"{}\"", name, argument);
           return false;

@@ -3,9 +3,12 @@
 //   {keyfile:NAME}  <test dir>/keyfile-NAME    another one, for tests with several key files
 //   {testdir}       the test's own directory (the programs' working directory)
 //   {labdir}        the lab's folder, e.g. for data files
+//   {port}          a port number for this test (see ports in PlaceholderValues)
+//   {port:NAME}     another one, for tests with several servers
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,7 +18,24 @@ namespace labgrade {
 struct PlaceholderValues {
   std::filesystem::path test_dir;
   std::filesystem::path lab_dir;
+  /// "port" and "port:NAME" → the number each stands for in this test (see AssignPorts).
+  std::map<std::string, int> ports;
 };
+
+/// True for "port" and "port:NAME": the port names argv ({port}) and steps (`port: port`) use.
+bool IsPortName(const std::string& name);
+
+/// The port names ("port", "port:b") that `argument` mentions.
+std::vector<std::string> PortsMentioned(const std::string& argument);
+
+/// The first fixed port of a cell: "port" is 5000, and every other name, in sorted order, the
+/// next number. A test's own network namespace has nothing else listening, so fixed numbers are
+/// safe there and make the programs' logs readable.
+constexpr int kFirstCellPort = 5000;
+
+/// Fixed ports for `names` (any order, duplicates allowed) in a cell: "port" kFirstCellPort,
+/// the rest kFirstCellPort + 1, + 2, ... in sorted order.
+std::map<std::string, int> FixedCellPorts(const std::vector<std::string>& names);
 
 /// The key file a `key_file` value ("keyfile" or "keyfile:NAME") names.
 std::filesystem::path KeyFilePath(const std::filesystem::path& test_dir,

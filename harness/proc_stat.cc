@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <limits>
+#include <set>
 #include <system_error>
 
 namespace labgrade {
@@ -135,6 +136,13 @@ std::optional<std::vector<std::string>> ProcReader::ListDirectory(
   return names;
 }
 
+std::optional<std::string> ProcReader::ReadLink(const std::filesystem::path& path) const {
+  std::error_code error;
+  std::filesystem::path target = std::filesystem::read_symlink(path, error);
+  if (error) return std::nullopt;
+  return target.string();
+}
+
 std::optional<ProcStat> ReadProcStat(const ProcReader& reader, int pid) {
   const std::optional<std::string> text = reader.ReadFile(ProcPath(pid) / "stat");
   if (!text) return std::nullopt;
@@ -167,6 +175,18 @@ std::vector<int> ChildrenOf(const ProcReader& reader, int pid) {
   std::sort(children.begin(), children.end());
   children.erase(std::unique(children.begin(), children.end()), children.end());
   return children;
+}
+
+std::vector<int> ProcessTree(const ProcReader& reader, int pid) {
+  if (!reader.ReadFile(ProcPath(pid) / "stat")) return {};
+  std::vector<int> tree{pid};
+  // A pid seen twice (reused while we read) must not make the walk loop.
+  std::set<int> seen{pid};
+  for (std::size_t next = 0; next < tree.size() && tree.size() < 100'000; ++next) {
+    for (int child : ChildrenOf(reader, tree[next]))
+      if (seen.insert(child).second) tree.push_back(child);
+  }
+  return tree;
 }
 
 }  // namespace labgrade

@@ -48,6 +48,9 @@ class ProcReader {
   /// The names of the entries of a folder, in no particular order; null when it cannot be read.
   virtual std::optional<std::vector<std::string>> ListDirectory(
       const std::filesystem::path& path) const;
+  /// The target of a symbolic link, e.g. "socket:[12345]" for /proc/PID/fd/3; null when it
+  /// cannot be read.
+  virtual std::optional<std::string> ReadLink(const std::filesystem::path& path) const;
 };
 
 /// /proc/`pid`/stat, parsed; null when the process is gone or the text does not parse.
@@ -61,5 +64,10 @@ std::optional<ProcStat> ReadProcStat(int pid);
 /// /proc/PID/task/*/children; on a kernel without those files (CONFIG_PROC_CHILDREN unset),
 /// found by scanning /proc/*/stat for the parent pid. Empty when the process is gone.
 std::vector<int> ChildrenOf(const ProcReader& reader, int pid);
+
+/// `pid` followed by all its descendants not yet reaped (children, their children, ...), in
+/// breadth-first order; empty when `pid` is gone. A process that daemonized away (reparented to
+/// init) is no longer a descendant.
+std::vector<int> ProcessTree(const ProcReader& reader, int pid);
 
 }  // namespace labgrade

@@ -26,14 +26,20 @@
 #include <fmt/format.h>
 
 #include "harness/elf_imports.h"
+#include "harness/free_port.h"
 #include "harness/ipcs_probe.h"
+#include "harness/netem.h"
 #include "harness/output_match.h"
 #include "harness/placeholders.h"
 #include "harness/proc_maps.h"
 #include "harness/proc_stat.h"
 #include "harness/program_run.h"
 #include "harness/random_bytes.h"
+#include "harness/raw_client.h"
 #include "harness/signal_names.h"
+#include "harness/socket_owner.h"
+#include "harness/socket_probes.h"
+#include "harness/socket_table.h"
 #include "harness/test_dir_files.h"
 
 namespace labgrade {
@@ -139,15 +145,15 @@ class Scenario {
     result_.description = test_.description;
     result_.visibility = test_.visibility;
     result_.max_points = test_.points;
-    if (Prepare()) {
+    if (Prepare() && skipped_.empty()) {
       for (const Step& step : test_.steps) {
-        if (!std::visit([this](const auto& s) { return Execute(s); }, step)) break;
+        if (!std::visit([this](const auto& s) { return ExecuteForMembers(s); }, step)) break;
       }
     }
     Teardown();
-    if (grader_error_.empty()) {
+    if (grader_error_.empty() && skipped_.empty()) {
       for (const Check& check : test_.checks) {
-        result_.checks.push_back(std::visit([this](const auto& c) { return Evaluate(c); }, check));
+        std::visit([this](const auto& c) { EvaluateForMembers(c); }, check);
       }
     }
     Summarize();
@@ -181,6 +187,59 @@ class Scenario {
       if (!before) return false;
       host_objects_before_ = std::move(*before);
     }
+    return AssignPorts() && SetUpNetwork();
+  }
+
+  /// The number each port placeholder of the test stands for: fixed in a cell (nothing else
+  /// listens in its network namespace), picked free on the host.
+  bool AssignPorts() {
+    std::vector<std::string> names;
+    auto add_args = [&](const std::vector<std::string>& args) {
+      for (const std::string& arg : args)
+        for (std::string& name : PortsMentioned(arg)) names.push_back(name);
+    };
+    for (const Step& step : test_.steps) {
+      if (auto* start = std::get_if<StartStep>(&step)) {
+        add_args(start->argv ? *start->argv : env_.lab->programs.at(start->program).argv);
+      } else if (auto* wait = std::get_if<WaitForPortStep>(&step)) {
+        names.push_back(wait->port);
+      } else if (auto* connect = std::get_if<ConnectStep>(&step)) {
+        names.push_back(connect->port);
+      } else if (auto* sockets = std::get_if<ExpectSocketsStep>(&step)) {
+        if (!sockets->port.empty()) names.push_back(sockets->port);
+      }
+    }
+    if (cell_) {
+      ports_ = FixedCellPorts(names);
+      return true;
+    }
+    std::set<int> taken;
+    for (const std::string& name : std::set<std::string>(names.begin(), names.end())) {
+      std::optional<int> port;
+      std::string error;
+      // Two names must not get the same number, however unlikely the kernel is to repeat one.
+      for (int attempt = 0; attempt < 10 && (!port || taken.count(*port)); ++attempt)
+        port = PickFreePort(&error);
+      if (!port) return GraderError(fmt::format("cannot find a free port: {}", error));
+      taken.insert(*port);
+      ports_[name] = *port;
+    }
+    return true;
+  }
+
+  /// `network:`: netem on the cell's loopback. A machine that cannot do it skips the test.
+  bool SetUpNetwork() {
+    if (!test_.network) return true;
+    const int loss = test_.network->loss_percent;
+    network_words_ = fmt::format("the test's loopback loses {}% of packets", loss);
+    if (!cell_) {
+      skipped_ =
+          "packet loss needs the test's own network namespace, and this run is in host mode "
+          "(it would change the whole machine's loopback)";
+      return true;
+    }
+    const NetemSetup setup = ApplyLoopbackLoss(loss);
+    if (!setup.applied) skipped_ = setup.unavailable;
     return true;
   }
 
@@ -205,6 +264,30 @@ class Scenario {
   // ---- Steps: each returns false when the test cannot go on. -----------------------------
 
   bool Execute(const StartStep& step) {
+    if (step.count == 0) {
+      if (!StartInstance(step, step.instance, step.stdin_source)) return false;
+      if (step.wait_for_exit) FindRun(step.instance)->WaitUntilExited(Clock::time_point::max());
+      return true;
+    }
+    std::vector<std::string>& members = groups_[step.instance];
+    for (int i = 1; i <= step.count; ++i) {
+      // Each member of a group gets data of its own: seed + i.
+      StdinSource source = step.stdin_source;
+      if (auto* random = std::get_if<StdinRandom>(&source))
+        random->seed += static_cast<unsigned>(i);
+      members.push_back(fmt::format("{}-{}", step.instance, i));
+      if (!StartInstance(step, members.back(), source)) return false;
+    }
+    if (step.wait_for_exit) {
+      for (const std::string& member : members)
+        FindRun(member)->WaitUntilExited(Clock::time_point::max());
+    }
+    return true;
+  }
+
+  /// Starts one instance of `step`'s program under `name`, fed `stdin_source`.
+  bool StartInstance(const StartStep& step, const std::string& name,
+                     const StdinSource& stdin_source) {
     const ProgramSpec& program = env_.lab->programs.at(step.program);
     const auto& build_dir =
         step.role == Role::kStudent ? env_.student_build_dir : env_.reference_build_dir;
@@ -213,7 +296,7 @@ class Scenario {
     spec.working_dir = env_.test_dir;
     spec.environment = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + env_.test_dir.string(),
                         "LC_ALL=C", "TMPDIR=/tmp"};
-    PlaceholderValues values{env_.test_dir, env_.lab->lab_dir};
+    PlaceholderValues values{env_.test_dir, env_.lab->lab_dir, ports_};
     for (const std::string& arg : step.argv ? *step.argv : program.argv) {
       std::string error;
       auto expanded = ExpandPlaceholders(arg, values, &error);
@@ -227,11 +310,11 @@ class Scenario {
       spec.sandbox.pid_namespace_fd = cell_->pid_namespace_fd();
       spec.sandbox.join_mount_namespace_fd = cell_->mount_namespace_fd();
     }
-    auto stdin_bytes = StdinBytes(step.stdin_source);
+    auto stdin_bytes = StdinBytes(stdin_source);
     if (!stdin_bytes) return false;
     std::error_code exists_error;
     if (!std::filesystem::exists(spec.executable, exists_error)) {
-      return StepFailed(fmt::format("{} starts", step.instance),
+      return StepFailed(fmt::format("{} starts", name),
                         fmt::format("the program {} was not built (no {} after the build)",
                                     step.program, program.executable));
     }
@@ -239,15 +322,100 @@ class Scenario {
         spec, *stdin_bytes,
         RunLimits{program.limits.wall_ms, program.limits.output_bytes, kKillGraceMs});
     if (auto* error = std::get_if<LaunchError>(&started))
-      return GraderError(fmt::format("cannot start {}: {}", step.instance, error->message));
-    Instance& instance = instances_[step.instance];
+      return GraderError(fmt::format("cannot start {}: {}", name, error->message));
+    Instance& instance = instances_[name];
     instance.program = step.program;
     instance.role = step.role;
     instance.wall_limit_ms = program.limits.wall_ms;
     instance.run = std::move(std::get<std::unique_ptr<ProgramRun>>(started));
-    order_.push_back(step.instance);
-    if (step.wait_for_exit) instance.run->WaitUntilExited(Clock::time_point::max());
+    order_.push_back(name);
     return true;
+  }
+
+  // ---- Groups: a step or check naming a group applies to each member ----------------------
+
+  /// The instances `name` stands for: a group's members, or itself.
+  std::vector<std::string> Members(const std::string& name) const {
+    auto group = groups_.find(name);
+    if (group == groups_.end()) return {name};
+    return group->second;
+  }
+
+  template <typename S>
+  bool ExecuteForMembers(const S& step) {
+    if constexpr (!std::is_same_v<S, StartStep> && requires { step.instance; }) {
+      if (groups_.count(step.instance)) {
+        for (const std::string& member : Members(step.instance)) {
+          S copy = step;
+          copy.instance = member;
+          if (!Execute(copy)) return false;
+        }
+        return true;
+      }
+    }
+    return Execute(step);
+  }
+
+  /// Evaluates `check` for each member of a group it names (pairing same_as_stdin_of groups i
+  /// with i). One result when all pass; else the first failures and a count of the rest.
+  template <typename C>
+  void EvaluateForMembers(const C& check) {
+    if constexpr (requires { check.instance; }) {
+      if (groups_.count(check.instance)) {
+        const std::vector<std::string> members = Members(check.instance);
+        std::vector<CheckResult> failed;
+        std::vector<std::string> failed_names;
+        CheckResult passed;
+        for (std::size_t i = 0; i < members.size(); ++i) {
+          C copy = check;
+          copy.instance = members[i];
+          if constexpr (std::is_same_v<C, OutputCheck>) {
+            if (check.match == MatchKind::kSameAsStdinOf && groups_.count(check.text))
+              copy.text = Members(check.text).at(i);
+          }
+          CheckResult result = Evaluate(copy);
+          if (i == 0) passed = result;
+          if (result.outcome != Outcome::kPass) {
+            failed.push_back(std::move(result));
+            failed_names.push_back(members[i]);
+          }
+        }
+        if (failed.empty()) {
+          passed.what = GroupWords(passed.what, members.front(), check.instance, members.size());
+          result_.checks.push_back(std::move(passed));
+          return;
+        }
+        constexpr std::size_t kShown = 3;
+        for (std::size_t i = 0; i < failed.size() && i < kShown; ++i)
+          result_.checks.push_back(std::move(failed[i]));
+        if (failed.size() > kShown) {
+          CheckResult rest = result_.checks.back();
+          rest.what =
+              GroupWords(rest.what, failed_names[kShown - 1], check.instance, members.size());
+          rest.rationale =
+              fmt::format("{} more of the {} instances of {} fail this check too: {}",
+                          failed.size() - kShown, members.size(), check.instance,
+                          fmt::join(failed_names.begin() + kShown, failed_names.end(), ", "));
+          rest.expected.clear();
+          rest.actual.clear();
+          rest.difference.reset();
+          result_.checks.push_back(std::move(rest));
+        }
+        return;
+      }
+    }
+    result_.checks.push_back(Evaluate(check));
+  }
+
+  /// A member's words made the group's: "client-1 exits with status 0" becomes "client exits
+  /// with status 0 (each of the 20 instances)".
+  static std::string GroupWords(std::string words, const std::string& member,
+                                const std::string& group, std::size_t size) {
+    for (std::size_t at = words.find(member); at != std::string::npos;
+         at = words.find(member, at + group.size())) {
+      words.replace(at, member.size(), group);
+    }
+    return words + fmt::format(" (each of the {} instances)", size);
   }
 
   std::optional<std::shared_ptr<const std::string>> StdinBytes(const StdinSource& source) {
@@ -624,9 +792,305 @@ class Scenario {
     return check;
   }
 
+  // ---- Sockets: readiness, the built-in client, probes -------------------------------------
+
+  /// Waits a short, growing while before a condition is looked at again: until `run` exits
+  /// (when given) or `next`. There is no notification for a socket or /proc change.
+  void PollPause(ProgramRun* run, Clock::time_point next) {
+    if (run != nullptr) {
+      run->WaitUntilExited(next);
+    } else {
+      std::unique_lock lock(idle_mutex_);
+      idle_.wait_until(lock, next);
+    }
+  }
+
+  bool Execute(const WaitForPortStep& step) {
+    ProgramRun* run = FindRun(step.instance);
+    if (run == nullptr)
+      return GraderError(
+          fmt::format("wait_for_port names {}, which was not started", step.instance));
+    const int port = ports_.at(step.port);
+    const bool tcp = step.protocol == SocketProtocol::kTcp;
+    const std::string what = tcp ? fmt::format("{} listens on TCP port {} within {}", step.instance,
+                                               port, Seconds(step.timeout_ms))
+                                 : fmt::format("{} binds UDP port {} within {}", step.instance,
+                                               port, Seconds(step.timeout_ms));
+    const ProcReader reader;
+    const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
+    auto pause = std::chrono::milliseconds(1);
+    for (;;) {
+      // Read before the sockets: a server that exits after this look still gets its last
+      // chance to be found listening.
+      const bool exited = run->Exited();
+      const std::set<std::uint64_t> owned = SocketInodesOf(reader, ProcessTree(reader, run->pid()));
+      std::string error;
+      const auto table = ReadSocketTables(reader, ThreadNetDir(), step.protocol, &error);
+      if (!table) return GraderError(error);
+      const ServerSocketSearch search =
+          FindServerSocket(*table, owned, step.protocol, port, step.instance);
+      if (search.found) return true;
+      if (exited)
+        return StepFailed(what, fmt::format("{} ended before it was ready: it {}", step.instance,
+                                            EndedWords(step.instance)));
+      if (Clock::now() >= deadline) return StepFailed(what, search.problem);
+      PollPause(run, std::min(deadline, Clock::now() + pause));
+      pause = std::min(pause * 2, std::chrono::milliseconds(20));
+    }
+  }
+
+  /// A failure of the built-in client: the grader's when a system call failed, else the
+  /// student's (the step fails).
+  bool ExchangeFailed(const std::string& what, const ExchangeResult& result) {
+    if (result.system_error) return GraderError(fmt::format("{}: {}", what, result.problem));
+    return StepFailed(what, result.problem);
+  }
+
+  /// The open connection a step names; null (the grader's error: the lab's steps are out of
+  /// order) when it was never opened or an earlier step closed it.
+  RawConnection* FindConnection(const std::string& name, std::string_view step,
+                                bool closed_is_fine = false) {
+    auto found = connections_.find(name);
+    if (found == connections_.end()) {
+      GraderError(fmt::format("{} names the connection {}, which was not opened", step, name));
+      return nullptr;
+    }
+    if (!found->second->open() && !closed_is_fine) {
+      GraderError(fmt::format("{} names the connection {}, which an earlier step closed or reset",
+                              step, name));
+      return nullptr;
+    }
+    return found->second.get();
+  }
+
+  bool Execute(const ConnectStep& step) {
+    const int port = ports_.at(step.port);
+    const std::string what =
+        fmt::format("the test's client connects to port {} (as {})", port, step.connection);
+    ExchangeResult result;
+    std::unique_ptr<RawConnection> connection = RawConnection::Connect(
+        port, Clock::now() + std::chrono::milliseconds(step.timeout_ms), &result);
+    if (!connection) {
+      if (!result.system_error)
+        result.problem += fmt::format(" within {}", Seconds(step.timeout_ms));
+      return ExchangeFailed(what, result);
+    }
+    connections_[step.connection] = std::move(connection);
+    return true;
+  }
+
+  bool Execute(const SendStep& step) {
+    RawConnection* connection = FindConnection(step.connection, "send");
+    if (connection == nullptr) return false;
+    auto bytes = StdinBytes(step.bytes);
+    if (!bytes) return false;
+    const std::string_view data = *bytes ? std::string_view(**bytes) : std::string_view();
+    const std::string what =
+        fmt::format("the test's client sends {} over {}",
+                    Bytes(static_cast<std::int64_t>(data.size())), step.connection);
+    ExchangeResult result =
+        connection->Send(data, Clock::now() + std::chrono::milliseconds(step.timeout_ms));
+    if (!result.ok && !result.system_error && !connection->peer_closed())
+      result.problem += fmt::format(" within {}", Seconds(step.timeout_ms));
+    return result.ok || ExchangeFailed(what, result);
+  }
+
+  bool Execute(const ConnectionActionStep& step) {
+    static constexpr std::string_view kNames[] = {"shutdown_write", "reset", "close"};
+    RawConnection* connection =
+        FindConnection(step.connection, kNames[static_cast<int>(step.action)],
+                       step.action == ConnectionAction::kClose);
+    if (connection == nullptr) return false;
+    ExchangeResult result;
+    std::string what;
+    switch (step.action) {
+      case ConnectionAction::kShutdownWrite:
+        what = fmt::format("the test's client half-closes {}", step.connection);
+        result = connection->ShutdownWrite();
+        break;
+      case ConnectionAction::kReset:
+        what = fmt::format("the test's client resets {}", step.connection);
+        result = connection->Reset();
+        break;
+      case ConnectionAction::kClose:
+        what = fmt::format("the test's client closes {}", step.connection);
+        connection->Close();
+        break;
+    }
+    return result.ok || ExchangeFailed(what, result);
+  }
+
+  bool Execute(const ReceiveStep& step) {
+    RawConnection* connection = FindConnection(step.connection, "receive");
+    if (connection == nullptr) return false;
+    const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
+    const std::string what = step.until_closed
+                                 ? fmt::format("the server closes {} within {}", step.connection,
+                                               Seconds(step.timeout_ms))
+                                 : fmt::format("{} comes back over {} within {}", Bytes(step.bytes),
+                                               step.connection, Seconds(step.timeout_ms));
+    ExchangeResult result = step.until_closed ? connection->ReceiveUntilClosed(deadline)
+                                              : connection->Receive(step.bytes, deadline);
+    return result.ok || ExchangeFailed(what, result);
+  }
+
+  /// Records a probe's verdict, a check the steps go on after.
+  void RecordProbe(const std::string& what, const std::string& problem,
+                   const std::string& expected = "", const std::string& actual = "") {
+    CheckResult check;
+    check.what = what;
+    if (!problem.empty()) check = Failed(what, problem, expected, actual);
+    result_.checks.push_back(std::move(check));
+  }
+
+  /// The instance a probe looks at, or null after recording that it ended.
+  ProgramRun* RunningForProbe(const std::string& instance, const std::string& what) {
+    ProgramRun* run = FindRun(instance);
+    if (run == nullptr) {
+      GraderError(fmt::format("a probe names {}, which was not started", instance));
+      return nullptr;
+    }
+    if (run->Exited()) {
+      RecordProbe(what, fmt::format("{} had ended before it could be looked at: it {}", instance,
+                                    EndedWords(instance)));
+      return nullptr;
+    }
+    return run;
+  }
+
+  /// Polls `look` (which returns the problem now, empty when none, and may fill in expected and
+  /// actual) until it has none, the deadline passes or `run` exits; records the last verdict
+  /// unless the grader failed meanwhile.
+  template <typename Look>
+  void ProbeUntil(ProgramRun* run, int timeout_ms, const std::string& what, Look look) {
+    const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    auto pause = std::chrono::milliseconds(1);
+    for (;;) {
+      std::string expected;
+      std::string actual;
+      const std::string problem = look(&expected, &actual);
+      if (problem.empty() || Clock::now() >= deadline || (run != nullptr && run->Exited()) ||
+          !grader_error_.empty()) {
+        if (grader_error_.empty()) RecordProbe(what, problem, expected, actual);
+        return;
+      }
+      PollPause(run, std::min(deadline, Clock::now() + pause));
+      pause = std::min(pause * 2, std::chrono::milliseconds(20));
+    }
+  }
+
+  bool Execute(const ExpectSocketsStep& step) {
+    const std::string_view state = SocketStateName(step.state);
+    const std::optional<int> port =
+        step.port.empty() ? std::nullopt : std::optional<int>(ports_.at(step.port));
+    const std::string on_port = port ? fmt::format(" on port {}", *port) : "";
+    const std::string who = step.instance.empty() ? "the test's programs" : step.instance;
+    const std::string what =
+        fmt::format("{} {} {} TCP socket(s) in {}{}", who, step.instance.empty() ? "have" : "has",
+                    CountRange(step.min, step.max), state, on_port);
+    ProgramRun* run = nullptr;
+    if (!step.instance.empty()) {
+      run = RunningForProbe(step.instance, what);
+      if (run == nullptr) return grader_error_.empty();
+    }
+    const ProcReader reader;
+    ProbeUntil(run, step.timeout_ms, what, [&](std::string* expected, std::string* actual) {
+      std::optional<std::set<std::uint64_t>> owned;
+      if (run != nullptr) owned = SocketInodesOf(reader, ProcessTree(reader, run->pid()));
+      std::string error;
+      const auto table = ReadSocketTables(reader, ThreadNetDir(), SocketProtocol::kTcp, &error);
+      if (!table) {
+        GraderError(error);
+        return error;
+      }
+      const int count = CountSockets(*table, owned, step.state, port);
+      if ((!step.min || count >= *step.min) && (!step.max || count <= *step.max))
+        return std::string();
+      *expected = fmt::format("{} in {}", CountRange(step.min, step.max), state);
+      *actual = fmt::format("{} in {}", count, state);
+      return SocketCountProblem(step.instance, step.state, count, step.min, step.max, port);
+    });
+    return grader_error_.empty();
+  }
+
+  bool Execute(const RecordFdsStep& step) {
+    ProgramRun* run = FindRun(step.instance);
+    if (run == nullptr)
+      return GraderError(fmt::format("record_fds names {}, which was not started", step.instance));
+    const std::string what = fmt::format("{}'s open descriptors are counted", step.instance);
+    const std::optional<int> count = OpenDescriptorCount(ProcReader(), run->pid());
+    if (run->Exited() || !count)
+      return StepFailed(what, fmt::format("{} had ended before its descriptors could be counted: "
+                                          "it {}",
+                                          step.instance, EndedWords(step.instance)));
+    fd_baselines_[step.baseline][step.instance] = *count;
+    return true;
+  }
+
+  bool Execute(const ExpectFdsStep& step) {
+    const std::string what =
+        fmt::format("{} has at most {} more open descriptor{} than at {}", step.instance,
+                    step.max_extra, step.max_extra == 1 ? "" : "s", step.baseline);
+    const auto& recorded = fd_baselines_[step.baseline];
+    // A baseline of one instance serves every instance; one of a group, each member's own.
+    auto own = recorded.find(step.instance);
+    if (own == recorded.end() && recorded.size() != 1)
+      return GraderError(
+          fmt::format("no baseline {} was recorded for {}", step.baseline, step.instance));
+    const int baseline = own != recorded.end() ? own->second : recorded.begin()->second;
+    ProgramRun* run = RunningForProbe(step.instance, what);
+    if (run == nullptr) return grader_error_.empty();
+    ProbeUntil(run, step.timeout_ms, what, [&](std::string* expected, std::string* actual) {
+      const std::optional<int> count = OpenDescriptorCount(ProcReader(), run->pid());
+      if (!count || *count <= baseline + step.max_extra) return std::string();
+      *expected = fmt::format("at most {} open", baseline + step.max_extra);
+      *actual = fmt::format("{} open", *count);
+      return fmt::format(
+          "{} has {} open file descriptors, {} more than the {} it had at {}: it keeps a "
+          "descriptor open for each connection or file it has finished with (a missing "
+          "close())",
+          step.instance, *count, *count - baseline, baseline, step.baseline);
+    });
+    return true;
+  }
+
+  bool Execute(const ExpectNoZombiesStep& step) {
+    const std::string what = fmt::format("{} leaves no zombie children", step.instance);
+    ProgramRun* run = RunningForProbe(step.instance, what);
+    if (run == nullptr) return grader_error_.empty();
+    const ProcReader reader;
+    ProbeUntil(run, step.timeout_ms, what, [&](std::string* expected, std::string* actual) {
+      const std::vector<int> zombies = ZombiesIn(reader, ProcessTree(reader, run->pid()));
+      if (zombies.empty()) return std::string();
+      const std::size_t n = zombies.size();
+      *expected = "no zombie children";
+      *actual = fmt::format("{} zombie{}", n, n == 1 ? "" : "s");
+      return fmt::format(
+          "{} has {} child process{} that ended but {} never waited for (zombie{}): it must "
+          "reap its children with wait() or waitpid(), e.g. in a SIGCHLD handler",
+          step.instance, n, n == 1 ? "" : "es", n == 1 ? "was" : "were", n == 1 ? "" : "s");
+    });
+    return true;
+  }
+
+  bool Execute(const ExpectAliveStep& step) {
+    ProgramRun* run = FindRun(step.instance);
+    if (run == nullptr)
+      return GraderError(
+          fmt::format("expect_alive names {}, which was not started", step.instance));
+    const std::string what = fmt::format("{} is still running", step.instance);
+    RecordProbe(what, run->Exited() ? fmt::format("{} is no longer running: it {}", step.instance,
+                                                  EndedWords(step.instance))
+                                    : "");
+    return true;
+  }
+
   // ---- Teardown --------------------------------------------------------------------------
 
   void Teardown() {
+    // The built-in client's connections end first, as a client that is done would; what they
+    // received stays for the checks.
+    for (auto& [name, connection] : connections_) connection->Close();
     // A paused program that handles SIGTERM would sit out the grace time stopped.
     for (const std::string& name : paused_) SignalProcess(*instances_.at(name).run, SIGCONT);
     for (auto& [name, instance] : instances_) instance.run->RequestTermination();
@@ -789,6 +1253,29 @@ class Scenario {
         return "is not empty";
     }
     return "";
+  }
+
+  CheckResult Evaluate(const ReceivedCheck& check) {
+    std::string matcher = check.same_as_sent ? "is exactly what it sent"
+                          : check.match == MatchKind::kContains
+                              ? fmt::format("contains \"{}\"", check.text)
+                          : check.match == MatchKind::kEmpty    ? "is empty"
+                          : check.match == MatchKind::kNotEmpty ? "is not empty"
+                                                                : "is exactly the expected text";
+    const std::string what =
+        fmt::format("what the test's client received over {} {}", check.connection, matcher);
+    auto found = connections_.find(check.connection);
+    if (found == connections_.end()) {
+      return Failed(what, fmt::format("the connection {} was never opened: an earlier step of "
+                                      "this test failed",
+                                      check.connection));
+    }
+    const RawConnection& connection = *found->second;
+    const std::string& received = connection.received();
+    MatchContext context{what, connection.received_total() > RawConnection::kKeptBytes,
+                         connection.received_total()};
+    return MatchOutput(check.match, check.same_as_sent ? connection.sent() : check.text, received,
+                       context);
   }
 
   CheckResult Evaluate(const NoSysvLeftCheck&) {
@@ -1128,6 +1615,14 @@ class Scenario {
     if (!grader_error_.empty()) {
       result_.outcome = Outcome::kError;
       result_.grader_error = grader_error_;
+    } else if (!skipped_.empty()) {
+      // The machine cannot give the test what it needs: neither a pass nor the student's fail.
+      CheckResult skipped;
+      skipped.what = network_words_;
+      skipped.outcome = Outcome::kSkipped;
+      skipped.rationale = skipped_;
+      result_.checks.push_back(std::move(skipped));
+      result_.outcome = Outcome::kSkipped;
     } else if (std::any_of(result_.checks.begin(), result_.checks.end(),
                            [](const CheckResult& c) { return c.outcome == Outcome::kError; })) {
       result_.outcome = Outcome::kError;
@@ -1157,6 +1652,12 @@ class Scenario {
   std::vector<IpcObject> leftovers_;
   std::mutex idle_mutex_;
   std::condition_variable idle_;
+  std::map<std::string, std::vector<std::string>> groups_;  ///< group → its members, in order
+  std::map<std::string, int> ports_;  ///< "port", "port:NAME" → the number for this test
+  std::map<std::string, std::unique_ptr<RawConnection>> connections_;
+  std::map<std::string, std::map<std::string, int>> fd_baselines_;  ///< baseline → instance → fds
+  std::string skipped_;        ///< why the machine cannot run this test; empty: it can
+  std::string network_words_;  ///< the test's network conditions, in words
 };
 
 }  // namespace

@@ -41,8 +41,17 @@ struct LabContext {
 struct InstanceRecord {
   int line = 0;
   bool has_stdin = false;
+  int group_size = 0;  ///< > 0: a group (start with count:), whose members are NAME-1..NAME-N
 };
 using InstanceTable = std::map<std::string, InstanceRecord>;
+
+/// The names a test defines as its steps go: instances, the built-in client's connections and
+/// descriptor baselines, each with the line that defined it.
+struct TestNames {
+  InstanceTable instances;
+  std::map<std::string, int> connections;
+  std::map<std::string, int> baselines;
+};
 
 /// The test names and points seen so far, for the checks across tests.
 struct TestTally {
@@ -154,11 +163,17 @@ bool IsKeyFileName(std::string_view text) {
   return text.starts_with(kPrefix) && IsSlug(text.substr(kPrefix.size()));
 }
 
+/// "port" or "port:NAME": the port placeholders, {port} in argv and `port: port` in steps.
+bool IsPortPlaceholderName(std::string_view text) {
+  constexpr std::string_view kPrefix = "port:";
+  if (text == "port") return true;
+  return text.starts_with(kPrefix) && IsSlug(text.substr(kPrefix.size()));
+}
+
 /// What is wrong with the placeholders in one argv element, if anything. Every '{' opens one.
 std::optional<std::string> PlaceholderProblem(std::string_view arg) {
-  // {port} joins these with the socket labs (issue 3), once the harness can expand it.
-  static const std::vector<std::string_view> kAllowed = {"{keyfile}", "{keyfile:NAME}", "{testdir}",
-                                                         "{labdir}"};
+  static const std::vector<std::string_view> kAllowed = {
+      "{keyfile}", "{keyfile:NAME}", "{testdir}", "{labdir}", "{port}", "{port:NAME}"};
   std::size_t open = arg.find('{');
   while (open != std::string_view::npos) {
     const std::size_t close = arg.find('}', open);
@@ -166,7 +181,8 @@ std::optional<std::string> PlaceholderProblem(std::string_view arg) {
       return fmt::format("'{{' without a closing '}}' in '{}'", arg);
     }
     const std::string_view name = arg.substr(open + 1, close - open - 1);
-    if (!IsKeyFileName(name) && name != "testdir" && name != "labdir") {
+    if (!IsKeyFileName(name) && !IsPortPlaceholderName(name) && name != "testdir" &&
+        name != "labdir") {
       const std::string placeholder(arg.substr(open, close - open + 1));
       return fmt::format("unknown placeholder '{}' ({})", placeholder,
                          NameHint(placeholder, kAllowed, "allowed"));
@@ -467,15 +483,22 @@ std::optional<std::string> ReadProgramName(const SpecNode& node, const LabContex
   return program;
 }
 
-/// Adds the instance a start/run step makes; reports one of the same name started earlier.
+/// Adds the instance a start/run step makes (with count, the group and each member); reports
+/// one of the same name started earlier.
 void DefineInstance(const SpecMap& step, const SpecNode& program_node, const StartStep& start,
                     InstanceTable& instances) {
-  const auto [known, added] =
-      instances.emplace(start.instance, InstanceRecord{start.mark.line, step.Has("stdin")});
-  if (added) return;
-  const SpecNode at = step.Get("as").value_or(program_node);
-  at.Error(fmt::format("instance '{}' was already started on line {}{}", start.instance,
-                       known->second.line, step.Has("as") ? "" : "; name this one with 'as:'"));
+  std::vector<std::string> names{start.instance};
+  for (int i = 1; i <= start.count; ++i) names.push_back(fmt::format("{}-{}", start.instance, i));
+  for (const std::string& name : names) {
+    const bool group = name == start.instance && start.count > 0;
+    const auto [known, added] = instances.emplace(
+        name, InstanceRecord{start.mark.line, step.Has("stdin"), group ? start.count : 0});
+    if (added) continue;
+    const SpecNode at = step.Get("as").value_or(program_node);
+    at.Error(fmt::format("instance '{}' was already started on line {}{}", name, known->second.line,
+                         step.Has("as") ? "" : "; name this one with 'as:'"));
+    return;
+  }
 }
 
 /// `start: PROGRAM` or `run: PROGRAM`, with `as`, `from`, `args` and `stdin`.
@@ -490,6 +513,9 @@ std::optional<Step> ReadStartStep(const SpecMap& step, const std::string& action
   start.instance = step.String("as").value_or(*program);
   start.wait_for_exit = action == "run";
   start.mark = step.node().mark();
+  if (const std::optional<std::int64_t> count = step.Integer("count", 1, 100)) {
+    start.count = static_cast<int>(*count);
+  }
   // Defined even when the step has errors, so later steps naming it are not reported too.
   DefineInstance(step, program_node, start, instances);
   if (const std::optional<SpecNode> from = step.Get("from")) {
@@ -675,21 +701,317 @@ std::optional<Step> ReadExpectMappingStep(const SpecNode& node, const InstanceTa
   return step;
 }
 
-std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab,
-                             InstanceTable& instances) {
-  ErrorWatch watch(node.sink());
+// ---- Socket steps ----------------------------------------------------------------------------
+
+/// The port placeholder `key` names without braces ("port", "port:NAME"); `port` when absent.
+std::optional<std::string> ReadPortName(const SpecMap& map, std::string_view key = "port") {
+  const std::optional<SpecNode> node = map.Get(key);
+  if (!node) return "port";
+  std::optional<std::string> text = node->AsString();
+  if (text && !IsPortPlaceholderName(*text)) {
+    std::string hint;
+    if (text->size() > 2 && text->front() == '{' && text->back() == '}') {
+      hint = fmt::format(" (write it without braces: '{}')", text->substr(1, text->size() - 2));
+    } else if (IsSlug(*text) && !std::all_of(text->begin(), text->end(), ::isdigit)) {
+      hint = fmt::format(" (did you mean 'port:{}'?)", *text);
+    } else if (!text->empty() && std::all_of(text->begin(), text->end(), ::isdigit)) {
+      hint = " (a fixed number is not allowed: in host mode the grader picks a free port)";
+    }
+    node->Error(fmt::format(
+        "expected port or port:NAME (NAME made of a-z, 0-9 and '-'), got '{}'{}", *text, hint));
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::optional<SocketProtocol> ReadProtocol(const SpecMap& map) {
+  const std::optional<SpecNode> node = map.Get("protocol");
+  if (!node) return SocketProtocol::kTcp;
+  return node->AsChoice<SocketProtocol>(
+      {{"tcp", SocketProtocol::kTcp}, {"udp", SocketProtocol::kUdp}});
+}
+
+std::optional<Step> ReadWaitForPortStep(const SpecNode& node, const InstanceTable& instances) {
   const std::optional<SpecMap> map =
-      SpecMap::Read(node, {"start", "run", "wait_for_sysv", "wait_exit", "signal", "create_sysv",
-                           "expect_idle", "make_file", "make_dir", "pause_when_blocked", "resume",
-                           "expect_mapping", "as", "from", "args", "stdin"});
+      SpecMap::Read(node, {"instance", "protocol", "port", "timeout_ms"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  WaitForPortStep step;
+  step.mark = node.mark();
+  step.instance = ReadInstance(*map, "instance", instances, kBeforeThisStep).value_or("");
+  step.protocol = ReadProtocol(*map).value_or(step.protocol);
+  step.port = ReadPortName(*map).value_or(step.port);
+  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
+/// A connection name of the built-in client, opened by an earlier `connect:`.
+std::optional<std::string> ReadConnectionName(const SpecNode& node, const TestNames& names,
+                                              std::string_view when) {
+  std::optional<std::string> name = node.AsString();
+  if (name && !names.connections.contains(*name)) {
+    std::vector<std::string> opened;
+    for (const auto& entry : names.connections) opened.push_back(entry.first);
+    node.Error(fmt::format("no connection '{}' was opened {} ({})", *name, when,
+                           NameHint(*name, Views(opened), "opened")));
+    return std::nullopt;
+  }
+  return name;
+}
+
+std::optional<Step> ReadConnectStep(const SpecNode& node, TestNames& names) {
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"as", "port", "timeout_ms"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  ConnectStep step;
+  step.mark = node.mark();
+  if (const std::optional<SpecNode> as = map->Get("as", Presence::kRequired)) {
+    const std::optional<std::string> name = as->AsString();
+    if (name && !IsSlug(*name)) {
+      as->Error(fmt::format("'{}' must use only a-z, 0-9 and '-'", *name));
+    } else if (name) {
+      step.connection = *name;
+      const auto [known, added] = names.connections.emplace(*name, step.mark.line);
+      if (!added) {
+        as->Error(
+            fmt::format("connection '{}' was already opened on line {}", *name, known->second));
+      }
+    }
+  }
+  step.port = ReadPortName(*map).value_or(step.port);
+  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
+std::optional<Step> ReadSendStep(const SpecNode& node, const LabContext& lab,
+                                 const TestNames& names) {
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"connection", "text", "file", "random_bytes", "seed", "timeout_ms"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  SendStep step;
+  step.mark = node.mark();
+  if (const std::optional<SpecNode> connection = map->Get("connection", Presence::kRequired)) {
+    step.connection = ReadConnectionName(*connection, names, kBeforeThisStep).value_or("");
+  }
+  step.bytes = ReadByteSource(*map, "file", lab.lab_dir).value_or(StdinNone{});
+  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
+std::optional<Step> ReadConnectionActionStep(const SpecNode& node, ConnectionAction action,
+                                             const TestNames& names) {
+  const std::optional<std::string> connection = ReadConnectionName(node, names, kBeforeThisStep);
+  if (!connection) return std::nullopt;
+  return ConnectionActionStep{*connection, action, node.mark()};
+}
+
+std::optional<Step> ReadReceiveStep(const SpecNode& node, const TestNames& names) {
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"connection", "bytes", "until_closed", "timeout_ms"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  ReceiveStep step;
+  step.mark = node.mark();
+  if (const std::optional<SpecNode> connection = map->Get("connection", Presence::kRequired)) {
+    step.connection = ReadConnectionName(*connection, names, kBeforeThisStep).value_or("");
+  }
+  const std::optional<std::string> how = map->OneOf({"bytes", "until_closed"});
+  if (how == "bytes") {
+    step.bytes = map->Integer("bytes", 1, std::numeric_limits<std::int64_t>::max()).value_or(0);
+  } else if (how == "until_closed") {
+    const std::optional<bool> flag = map->Bool("until_closed");
+    if (flag == false) map->Get("until_closed")->Error("must be true, got false");
+    step.until_closed = true;
+  }
+  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
+std::optional<Step> ReadExpectSocketsStep(const SpecNode& node, const InstanceTable& instances) {
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"instance", "state", "min", "max", "port", "timeout_ms"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  ExpectSocketsStep step;
+  step.mark = node.mark();
+  step.instance =
+      ReadInstance(*map, "instance", instances, kBeforeThisStep, Presence::kOptional).value_or("");
+  if (const std::optional<SpecNode> state = map->Get("state", Presence::kRequired)) {
+    step.state = state
+                     ->AsChoice<SocketState>({{"LISTEN", SocketState::kListen},
+                                              {"ESTABLISHED", SocketState::kEstablished},
+                                              {"CLOSE_WAIT", SocketState::kCloseWait},
+                                              {"TIME_WAIT", SocketState::kTimeWait},
+                                              {"FIN_WAIT1", SocketState::kFinWait1},
+                                              {"FIN_WAIT2", SocketState::kFinWait2},
+                                              {"LAST_ACK", SocketState::kLastAck},
+                                              {"CLOSING", SocketState::kClosing},
+                                              {"SYN_SENT", SocketState::kSynSent},
+                                              {"SYN_RECV", SocketState::kSynRecv}})
+                     .value_or(step.state);
+    if (step.state == SocketState::kTimeWait && map->Has("instance")) {
+      state->Error(
+          "a socket in TIME_WAIT belongs to no process any more (the kernel keeps it after "
+          "close); leave out 'instance' to count those of the whole test");
+    }
+  }
+  const std::optional<std::int64_t> min = map->Integer("min", 0, kNoUpperBound);
+  const std::optional<std::int64_t> max = map->Integer("max", 0, kNoUpperBound);
+  if (min) step.min = static_cast<int>(*min);
+  if (max) step.max = static_cast<int>(*max);
+  if (!map->Has("min") && !map->Has("max")) node.Error("needs 'min' or 'max' (or both)");
+  if (min && max && *min > *max) {
+    node.ErrorAt(map->KeyMark("max"), fmt::format("max ({}) is less than min ({})", *max, *min));
+  }
+  if (map->Has("port")) step.port = ReadPortName(*map).value_or("");
+  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
+std::optional<Step> ReadRecordFdsStep(const SpecNode& node, TestNames& names) {
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "as"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  RecordFdsStep step;
+  step.mark = node.mark();
+  step.instance = ReadInstance(*map, "instance", names.instances, kBeforeThisStep).value_or("");
+  if (const std::optional<std::string> baseline = ReadSlug(*map, "as")) {
+    step.baseline = *baseline;
+    const auto [known, added] = names.baselines.emplace(*baseline, step.mark.line);
+    if (!added) {
+      map->Get("as")->Error(
+          fmt::format("baseline '{}' was already recorded on line {}", *baseline, known->second));
+    }
+  }
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
+std::optional<Step> ReadExpectFdsStep(const SpecNode& node, const TestNames& names) {
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"instance", "baseline", "max_extra", "timeout_ms"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  ExpectFdsStep step;
+  step.mark = node.mark();
+  step.instance = ReadInstance(*map, "instance", names.instances, kBeforeThisStep).value_or("");
+  if (const std::optional<SpecNode> baseline = map->Get("baseline", Presence::kRequired)) {
+    const std::optional<std::string> name = baseline->AsString();
+    if (name && !names.baselines.contains(*name)) {
+      std::vector<std::string> recorded;
+      for (const auto& entry : names.baselines) recorded.push_back(entry.first);
+      baseline->Error(fmt::format("no baseline '{}' was recorded before this step ({})", *name,
+                                  NameHint(*name, Views(recorded), "recorded")));
+    } else if (name) {
+      step.baseline = *name;
+    }
+  }
+  ReadNumberInto(*map, "max_extra", 0, step.max_extra);
+  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
+std::optional<Step> ReadExpectNoZombiesStep(const SpecNode& node, const InstanceTable& instances) {
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "timeout_ms"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  ExpectNoZombiesStep step;
+  step.mark = node.mark();
+  step.instance = ReadInstance(*map, "instance", instances, kBeforeThisStep).value_or("");
+  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
+/// The steps of the socket labs: readiness, the built-in client, the probes.
+std::optional<Step> ReadSocketStep(const std::string& action, const SpecNode& body,
+                                   const LabContext& lab, TestNames& names) {
+  if (action == "wait_for_port") return ReadWaitForPortStep(body, names.instances);
+  if (action == "connect") return ReadConnectStep(body, names);
+  if (action == "send") return ReadSendStep(body, lab, names);
+  if (action == "shutdown_write")
+    return ReadConnectionActionStep(body, ConnectionAction::kShutdownWrite, names);
+  if (action == "reset") return ReadConnectionActionStep(body, ConnectionAction::kReset, names);
+  if (action == "close") return ReadConnectionActionStep(body, ConnectionAction::kClose, names);
+  if (action == "receive") return ReadReceiveStep(body, names);
+  if (action == "expect_sockets") return ReadExpectSocketsStep(body, names.instances);
+  if (action == "record_fds") return ReadRecordFdsStep(body, names);
+  if (action == "expect_fds") return ReadExpectFdsStep(body, names);
+  if (action == "expect_no_zombies") return ReadExpectNoZombiesStep(body, names.instances);
+  const std::optional<std::string> instance =
+      ReadInstanceName(body, names.instances, kBeforeThisStep);
+  if (!instance) return std::nullopt;
+  return ExpectAliveStep{*instance, body.mark()};
+}
+
+std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab, TestNames& names) {
+  InstanceTable& instances = names.instances;
+  ErrorWatch watch(node.sink());
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"start",
+                                                          "run",
+                                                          "wait_for_sysv",
+                                                          "wait_exit",
+                                                          "signal",
+                                                          "create_sysv",
+                                                          "expect_idle",
+                                                          "make_file",
+                                                          "make_dir",
+                                                          "pause_when_blocked",
+                                                          "resume",
+                                                          "expect_mapping",
+                                                          "wait_for_port",
+                                                          "connect",
+                                                          "send",
+                                                          "shutdown_write",
+                                                          "reset",
+                                                          "close",
+                                                          "receive",
+                                                          "expect_sockets",
+                                                          "record_fds",
+                                                          "expect_fds",
+                                                          "expect_no_zombies",
+                                                          "expect_alive",
+                                                          "as",
+                                                          "from",
+                                                          "args",
+                                                          "stdin",
+                                                          "count"});
   // An unknown key is most likely the action misspelt: "needs one of" would say it twice.
   if (!map || !watch.clean()) return std::nullopt;
-  const std::optional<std::string> action = map->OneOf(
-      {"start", "run", "wait_for_sysv", "wait_exit", "signal", "create_sysv", "expect_idle",
-       "make_file", "make_dir", "pause_when_blocked", "resume", "expect_mapping"});
+  const std::optional<std::string> action = map->OneOf({"start",
+                                                        "run",
+                                                        "wait_for_sysv",
+                                                        "wait_exit",
+                                                        "signal",
+                                                        "create_sysv",
+                                                        "expect_idle",
+                                                        "make_file",
+                                                        "make_dir",
+                                                        "pause_when_blocked",
+                                                        "resume",
+                                                        "expect_mapping",
+                                                        "wait_for_port",
+                                                        "connect",
+                                                        "send",
+                                                        "shutdown_write",
+                                                        "reset",
+                                                        "close",
+                                                        "receive",
+                                                        "expect_sockets",
+                                                        "record_fds",
+                                                        "expect_fds",
+                                                        "expect_no_zombies",
+                                                        "expect_alive"});
   if (!action) return std::nullopt;
   if (*action == "start" || *action == "run") return ReadStartStep(*map, *action, lab, instances);
-  for (std::string_view key : {"as", "from", "args", "stdin"}) {
+  for (std::string_view key : {"as", "from", "args", "stdin", "count"}) {
     if (map->Has(key)) {
       node.ErrorAt(map->KeyMark(key), fmt::format("'{}' goes only with 'start' or 'run'", key));
       return std::nullopt;
@@ -705,7 +1027,8 @@ std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab,
   if (*action == "make_dir") return ReadMakeDirStep(body);
   if (*action == "pause_when_blocked") return ReadPauseWhenBlockedStep(body, instances);
   if (*action == "resume") return ReadResumeStep(body, instances);
-  return ReadExpectMappingStep(body, instances);
+  if (*action == "expect_mapping") return ReadExpectMappingStep(body, instances);
+  return ReadSocketStep(*action, body, lab, names);
 }
 
 // ---- Checks --------------------------------------------------------------------------------
@@ -743,6 +1066,19 @@ void ReadMatcher(const SpecMap& map, const std::string& matcher, const LabContex
     const std::optional<std::string> instance = ReadInstance(map, matcher, instances, kInThisTest);
     if (instance && !instances.at(*instance).has_stdin) {
       value.Error(fmt::format("instance '{}' is given no stdin to compare with", *instance));
+    }
+    const auto checked = instances.find(check.instance);
+    if (instance && checked != instances.end()) {
+      // A group's members are compared pairwise (i with i), or each with one instance.
+      const int ours = checked->second.group_size;
+      const int theirs = instances.at(*instance).group_size;
+      if (theirs > 0 && ours != theirs) {
+        value.Error(fmt::format(
+            "'{}' is a group of {} instances; it can be compared only with a group of as many "
+            "(each with its own), and '{}' {}",
+            *instance, theirs, check.instance,
+            ours == 0 ? "is one instance" : fmt::format("has {}", ours)));
+      }
     }
     check.text = instance.value_or("");
   } else {
@@ -911,18 +1247,48 @@ std::optional<Check> ReadImportsCheck(const SpecNode& node, const LabContext& la
   return check;
 }
 
+std::optional<Check> ReadReceivedCheck(const SpecNode& node, const TestNames& names) {
+  const std::optional<SpecMap> map = SpecMap::Read(
+      node, {"connection", "equals", "contains", "same_as_sent", "empty", "not_empty"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  ReceivedCheck check;
+  check.mark = node.mark();
+  if (const std::optional<SpecNode> connection = map->Get("connection", Presence::kRequired)) {
+    check.connection = ReadConnectionName(*connection, names, kInThisTest).value_or("");
+  }
+  const std::optional<std::string> matcher =
+      map->OneOf({"equals", "contains", "same_as_sent", "empty", "not_empty"});
+  if (!matcher) return std::nullopt;
+  const SpecNode value = *map->Get(*matcher);
+  if (*matcher == "equals" || *matcher == "contains") {
+    check.match = *matcher == "equals" ? MatchKind::kEquals : MatchKind::kContains;
+    check.text = value.AsString().value_or("");
+  } else {
+    check.match = *matcher == "empty"       ? MatchKind::kEmpty
+                  : *matcher == "not_empty" ? MatchKind::kNotEmpty
+                                            : MatchKind::kEquals;
+    check.same_as_sent = *matcher == "same_as_sent";
+    if (value.AsBool() == false) value.Error("must be true, got false");
+  }
+  if (!watch.clean()) return std::nullopt;
+  return check;
+}
+
 std::optional<Check> ReadCheck(const SpecNode& node, const LabContext& lab,
-                               const InstanceTable& instances) {
+                               const TestNames& names) {
+  const InstanceTable& instances = names.instances;
   ErrorWatch watch(node.sink());
   const std::optional<SpecMap> map =
       SpecMap::Read(node, {"exit", "stdout", "stderr", "no_sysv_left", "sysv_exists",
-                           "finished_within", "file", "imports"});
+                           "finished_within", "file", "imports", "received"});
   if (!map || !watch.clean()) return std::nullopt;
   const std::optional<std::string> kind =
       map->OneOf({"exit", "stdout", "stderr", "no_sysv_left", "sysv_exists", "finished_within",
-                  "file", "imports"});
+                  "file", "imports", "received"});
   if (!kind) return std::nullopt;
   const SpecNode body = *map->Get(*kind);
+  if (*kind == "received") return ReadReceivedCheck(body, names);
   if (*kind == "exit") return ReadExitCheck(body, instances);
   if (*kind == "stdout") return ReadOutputCheck(body, StreamName::kStdout, lab, instances);
   if (*kind == "stderr") return ReadOutputCheck(body, StreamName::kStderr, lab, instances);
@@ -957,35 +1323,44 @@ void ReadTestPoints(const SpecMap& map, TestTally& tally, TestSpec& test) {
   tally.points_sum += *points;
 }
 
-void ReadTestSteps(const SpecMap& map, const LabContext& lab, InstanceTable& instances,
-                   TestSpec& test) {
+void ReadTestSteps(const SpecMap& map, const LabContext& lab, TestNames& names, TestSpec& test) {
   const std::optional<SpecNode> steps = map.Get("steps", Presence::kRequired);
   if (!steps) return;
   const std::optional<std::vector<SpecNode>> items = steps->AsList();
   if (!items) return;
   if (items->empty()) steps->Error("needs at least one step");
   for (const SpecNode& item : *items) {
-    if (std::optional<Step> step = ReadStep(item, lab, instances)) test.steps.push_back(*step);
+    if (std::optional<Step> step = ReadStep(item, lab, names)) test.steps.push_back(*step);
   }
 }
 
-void ReadTestChecks(const SpecMap& map, const LabContext& lab, const InstanceTable& instances,
+void ReadTestChecks(const SpecMap& map, const LabContext& lab, const TestNames& names,
                     TestSpec& test) {
   const std::optional<SpecNode> checks = map.Get("checks");
   if (!checks) return;
   const std::optional<std::vector<SpecNode>> items = checks->AsList();
   if (!items) return;
   for (const SpecNode& item : *items) {
-    if (std::optional<Check> check = ReadCheck(item, lab, instances)) {
+    if (std::optional<Check> check = ReadCheck(item, lab, names)) {
       test.checks.push_back(*check);
     }
   }
 }
 
+/// `network:` of a test: the conditions its cell's loopback gets.
+std::optional<NetworkConditions> ReadNetwork(const SpecNode& node) {
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"loss_percent"});
+  if (!map) return std::nullopt;
+  const std::optional<std::int64_t> loss =
+      map->Integer("loss_percent", 0, 100, Presence::kRequired);
+  if (!loss) return std::nullopt;
+  return NetworkConditions{static_cast<int>(*loss)};
+}
+
 std::optional<TestSpec> ReadTest(const SpecNode& node, const LabContext& lab, TestTally& tally) {
   ErrorWatch watch(node.sink());
   const std::optional<SpecMap> map = SpecMap::Read(
-      node, {"name", "description", "points", "visibility", "hint", "steps", "checks"});
+      node, {"name", "description", "points", "visibility", "hint", "network", "steps", "checks"});
   if (!map) {
     tally.points_complete = false;
     return std::nullopt;
@@ -1002,9 +1377,11 @@ std::optional<TestSpec> ReadTest(const SpecNode& node, const LabContext& lab, Te
                           .value_or(Visibility::kVisible);
   }
   test.hint = map->String("hint").value_or("");
-  InstanceTable instances;
-  ReadTestSteps(*map, lab, instances, test);
-  ReadTestChecks(*map, lab, instances, test);
+  if (const std::optional<SpecNode> network = map->Get("network"))
+    test.network = ReadNetwork(*network);
+  TestNames names;
+  ReadTestSteps(*map, lab, names, test);
+  ReadTestChecks(*map, lab, names, test);
   if (!watch.clean()) return std::nullopt;
   return test;
 }

@@ -457,7 +457,7 @@ TEST_F(SpecLoaderTest, ReportsUnknownKeyWithAllowedKeys) {
       - run: writer
 )")),
             "labs/demo/lab.yaml:14:5: error: tests[0]: unknown key 'timeout' (expected one of: "
-            "name, description, points, visibility, hint, steps, checks)\n"
+            "name, description, points, visibility, hint, network, steps, checks)\n"
             "      timeout: 5\n"
             "      ^\n");
 }
@@ -853,7 +853,8 @@ TEST_F(SpecLoaderTest, ReportsUnknownPlaceholderWithAllowedList) {
         args: ["--out={outputfile}"]
 )")),
             "labs/demo/lab.yaml:16:16: error: tests[0].steps[0].args[0]: unknown placeholder "
-            "'{outputfile}' (allowed: {keyfile}, {keyfile:NAME}, {testdir}, {labdir})\n"
+            "'{outputfile}' (allowed: {keyfile}, {keyfile:NAME}, {testdir}, {labdir}, {port}, "
+            "{port:NAME})\n"
             "          args: [\"--out={outputfile}\"]\n"
             "                 ^\n");
 }
@@ -942,7 +943,9 @@ TEST_F(SpecLoaderTest, ReportsStepWithTwoActions) {
 )")),
             "labs/demo/lab.yaml:16:9: error: tests[0].steps[0]: give only one of: start, run, "
             "wait_for_sysv, wait_exit, signal, create_sysv, expect_idle, make_file, make_dir, "
-            "pause_when_blocked, resume, expect_mapping (found 'run' and 'start')\n"
+            "pause_when_blocked, resume, expect_mapping, wait_for_port, connect, send, "
+            "shutdown_write, reset, close, receive, expect_sockets, record_fds, expect_fds, "
+            "expect_no_zombies, expect_alive (found 'run' and 'start')\n"
             "          start: reader\n"
             "          ^\n");
 }
@@ -1107,7 +1110,7 @@ TEST_F(SpecLoaderTest, ReportsUnknownCheckKind) {
 )")),
             "labs/demo/lab.yaml:17:9: error: tests[0].checks[0]: unknown key 'no_sysv_leftover' "
             "(expected one of: exit, stdout, stderr, no_sysv_left, sysv_exists, "
-            "finished_within, file, imports)\n"
+            "finished_within, file, imports, received)\n"
             "        - no_sysv_leftover: true\n"
             "          ^\n");
 }
@@ -1424,6 +1427,302 @@ TEST_F(SpecLoaderTest, MessagesStartWithTheirKey) {
   for (const SpecError& error : load.errors) {
     EXPECT_EQ(error.message.rfind(error.key + ": ", 0), 0u) << error.message;
   }
+}
+
+// ---- The socket labs: groups, ports, the built-in client, probes ---------------------------
+
+// A test using every socket key: groups, {port}, waits, the built-in client, probes, network.
+constexpr std::string_view kNetworkTest = R"(  - name: net
+    description: Many clients at once
+    points: 100
+    network: { loss_percent: 20 }
+    steps:
+      - start: reader
+        args: ["{port}", "{port:b}"]
+      - wait_for_port: { instance: reader, protocol: udp, port: "port:b", timeout_ms: 3000 }
+      - start: writer
+        as: client
+        count: 3
+        args: ["127.0.0.1", "{port}"]
+        stdin: { random_bytes: 100, seed: 7 }
+      - connect: { as: idle, timeout_ms: 1000 }
+      - send: { connection: idle, text: "ping" }
+      - shutdown_write: idle
+      - receive: { connection: idle, bytes: 4 }
+      - receive: { connection: idle, until_closed: true, timeout_ms: 2000 }
+      - reset: idle
+      - close: idle
+      - expect_sockets: { instance: reader, state: CLOSE_WAIT, max: 0 }
+      - expect_sockets: { state: TIME_WAIT, min: 1, max: 5, port: port, timeout_ms: 100 }
+      - record_fds: { instance: reader, as: baseline }
+      - expect_fds: { instance: reader, baseline: baseline, max_extra: 2 }
+      - expect_no_zombies: { instance: reader, timeout_ms: 500 }
+      - expect_alive: reader
+      - wait_exit: { instance: client }
+    checks:
+      - exit: { instance: client, code: 0 }
+      - stdout: { instance: client, same_as_stdin_of: client }
+      - stdout: { instance: client-2, equals: "x" }
+      - received: { connection: idle, same_as_sent: true }
+      - received: { connection: idle, contains: "pi" }
+)";
+
+// Every socket key becomes its typed value.
+TEST_F(SpecLoaderTest, LoadsSocketSteps) {
+  const SpecLoad load = LoadTests(kNetworkTest);
+  ASSERT_TRUE(load.spec) << Report(load);
+  const TestSpec& test = load.spec->tests.at(0);
+  ASSERT_TRUE(test.network);
+  EXPECT_EQ(test.network->loss_percent, 20);
+  ASSERT_EQ(test.steps.size(), 17u);
+  const auto& wait = std::get<WaitForPortStep>(test.steps[1]);
+  EXPECT_EQ(wait.protocol, SocketProtocol::kUdp);
+  EXPECT_EQ(wait.port, "port:b");
+  EXPECT_EQ(wait.timeout_ms, 3000);
+  const auto& clients = std::get<StartStep>(test.steps[2]);
+  EXPECT_EQ(clients.instance, "client");
+  EXPECT_EQ(clients.count, 3);
+  const auto& connect = std::get<ConnectStep>(test.steps[3]);
+  EXPECT_EQ(connect.connection, "idle");
+  EXPECT_EQ(connect.port, "port");
+  EXPECT_EQ(std::get<StdinText>(std::get<SendStep>(test.steps[4]).bytes).text, "ping");
+  EXPECT_EQ(std::get<ConnectionActionStep>(test.steps[5]).action, ConnectionAction::kShutdownWrite);
+  EXPECT_EQ(std::get<ReceiveStep>(test.steps[6]).bytes, 4);
+  EXPECT_TRUE(std::get<ReceiveStep>(test.steps[7]).until_closed);
+  EXPECT_EQ(std::get<ConnectionActionStep>(test.steps[8]).action, ConnectionAction::kReset);
+  EXPECT_EQ(std::get<ConnectionActionStep>(test.steps[9]).action, ConnectionAction::kClose);
+  const auto& close_wait = std::get<ExpectSocketsStep>(test.steps[10]);
+  EXPECT_EQ(close_wait.state, SocketState::kCloseWait);
+  EXPECT_EQ(close_wait.max, 0);
+  EXPECT_EQ(close_wait.min, std::nullopt);
+  EXPECT_EQ(close_wait.timeout_ms, 2000);
+  const auto& time_wait = std::get<ExpectSocketsStep>(test.steps[11]);
+  EXPECT_EQ(time_wait.instance, "");
+  EXPECT_EQ(time_wait.port, "port");
+  EXPECT_EQ(std::get<RecordFdsStep>(test.steps[12]).baseline, "baseline");
+  EXPECT_EQ(std::get<ExpectFdsStep>(test.steps[13]).max_extra, 2);
+  EXPECT_EQ(std::get<ExpectNoZombiesStep>(test.steps[14]).timeout_ms, 500);
+  EXPECT_EQ(std::get<ExpectAliveStep>(test.steps[15]).instance, "reader");
+  ASSERT_EQ(test.checks.size(), 5u);
+  EXPECT_TRUE(std::get<ReceivedCheck>(test.checks[3]).same_as_sent);
+  EXPECT_EQ(std::get<ReceivedCheck>(test.checks[4]).match, MatchKind::kContains);
+}
+
+// A member of a group that does not exist is reported like any unknown instance.
+TEST_F(SpecLoaderTest, ReportsUnknownGroupMember) {
+  std::string yaml(kNetworkTest);
+  yaml.replace(yaml.find("instance: client-2,"), 19, "instance: client-4,");
+  EXPECT_EQ(Report(LoadTests(yaml)),
+            "labs/demo/lab.yaml:41:29: error: tests[0].checks[2].stdout.instance: no instance "
+            "'client-4' was started in this test (did you mean 'client-1'?)\n"
+            "        - stdout: { instance: client-4, equals: \"x\" }\n"
+            "                              ^\n");
+}
+
+// A group member's name cannot be taken by a later start.
+TEST_F(SpecLoaderTest, ReportsInstanceNameTakenByAGroup) {
+  const SpecLoad load = LoadTests(R"(  - name: net
+    description: Clients
+    points: 100
+    steps:
+      - start: writer
+        as: client
+        count: 2
+      - start: writer
+        as: client-2
+)");
+  EXPECT_EQ(Report(load),
+            "labs/demo/lab.yaml:19:13: error: tests[0].steps[1].as: instance 'client-2' was "
+            "already started on line 15\n"
+            "          as: client-2\n"
+            "              ^\n");
+}
+
+// count goes with start and run only, and from 1 to 100.
+TEST_F(SpecLoaderTest, ReportsCountOutOfRangeAndMisplaced) {
+  const SpecLoad load = LoadTests(R"(  - name: net
+    description: Clients
+    points: 100
+    steps:
+      - start: writer
+        count: 101
+      - wait_exit: { instance: writer }
+        count: 2
+)");
+  ASSERT_EQ(load.errors.size(), 2u) << Report(load);
+  EXPECT_EQ(load.errors[0].message, "tests[0].steps[0].count: must be between 1 and 100, got 101");
+  EXPECT_EQ(load.errors[1].message, "tests[0].steps[1]: 'count' goes only with 'start' or 'run'");
+}
+
+// A fixed number where a port placeholder's name belongs says why it is not allowed.
+TEST_F(SpecLoaderTest, ReportsFixedPortNumber) {
+  const SpecLoad load = LoadTests(R"(  - name: net
+    description: Server
+    points: 100
+    steps:
+      - start: reader
+      - wait_for_port: { instance: reader, port: 5000 }
+)");
+  EXPECT_EQ(Report(load),
+            "labs/demo/lab.yaml:16:50: error: tests[0].steps[1].wait_for_port.port: expected port "
+            "or port:NAME (NAME made of a-z, 0-9 and '-'), got '5000' (a fixed number is not "
+            "allowed: in host mode the grader picks a free port)\n"
+            "        - wait_for_port: { instance: reader, port: 5000 }\n"
+            "                                                   ^\n");
+}
+
+// A bare name where a port placeholder's name belongs is most likely port:NAME.
+TEST_F(SpecLoaderTest, SuggestsPortColonName) {
+  const SpecLoad load = LoadTests(R"(  - name: net
+    description: Server
+    points: 100
+    steps:
+      - connect: { as: c, port: b }
+)");
+  ASSERT_EQ(load.errors.size(), 1u) << Report(load);
+  EXPECT_EQ(load.errors[0].message,
+            "tests[0].steps[0].connect.port: expected port or port:NAME (NAME made of a-z, 0-9 "
+            "and '-'), got 'b' (did you mean 'port:b'?)");
+}
+
+// {port:NAME} is allowed in argv.
+TEST_F(SpecLoaderTest, AcceptsPortPlaceholdersInArgv) {
+  const SpecLoad load = LoadTests(R"(  - name: net
+    description: Server
+    points: 100
+    steps:
+      - run: writer
+        args: ["{port}", "--peer=127.0.0.1:{port:peer-2}"]
+)");
+  EXPECT_TRUE(load.spec) << Report(load);
+}
+
+// A connection must be opened before a step uses it, and checks name one of the test.
+TEST_F(SpecLoaderTest, ReportsUnknownConnection) {
+  const SpecLoad load = LoadTests(R"(  - name: net
+    description: Server
+    points: 100
+    steps:
+      - connect: { as: idle }
+      - send: { connection: idel, text: "x" }
+    checks:
+      - received: { connection: busy, equals: "x" }
+)");
+  ASSERT_EQ(load.errors.size(), 2u) << Report(load);
+  EXPECT_EQ(load.errors[0].message,
+            "tests[0].steps[1].send.connection: no connection 'idel' was opened before this step "
+            "(did you mean 'idle'?)");
+  EXPECT_EQ(load.errors[1].message,
+            "tests[0].checks[0].received.connection: no connection 'busy' was opened in this "
+            "test (opened: idle)");
+}
+
+// Two connections of one name are an error at the second.
+TEST_F(SpecLoaderTest, ReportsConnectionOpenedTwice) {
+  const SpecLoad load = LoadTests(R"(  - name: net
+    description: Server
+    points: 100
+    steps:
+      - connect: { as: idle }
+      - connect: { as: idle }
+)");
+  ASSERT_EQ(load.errors.size(), 1u) << Report(load);
+  EXPECT_EQ(load.errors[0].message,
+            "tests[0].steps[1].connect.as: connection 'idle' was already opened on line 15");
+}
+
+// TIME_WAIT sockets belong to no process, so counting them per instance is refused.
+TEST_F(SpecLoaderTest, ReportsTimeWaitOfAnInstance) {
+  const SpecLoad load = LoadTests(R"(  - name: net
+    description: Server
+    points: 100
+    steps:
+      - start: reader
+      - expect_sockets: { instance: reader, state: TIME_WAIT, max: 0 }
+)");
+  ASSERT_EQ(load.errors.size(), 1u) << Report(load);
+  EXPECT_EQ(load.errors[0].message,
+            "tests[0].steps[1].expect_sockets.state: a socket in TIME_WAIT belongs to no process "
+            "any more (the kernel keeps it after close); leave out 'instance' to count those of "
+            "the whole test");
+}
+
+// A count needs a bound, the bounds an order, and the state a known name.
+TEST_F(SpecLoaderTest, ReportsSocketCountMistakes) {
+  const SpecLoad load = LoadTests(R"(  - name: net
+    description: Server
+    points: 100
+    steps:
+      - expect_sockets: { state: LISTEN }
+      - expect_sockets: { state: LISTEN, min: 3, max: 1 }
+      - expect_sockets: { state: CLOSEWAIT, max: 0 }
+)");
+  ASSERT_EQ(load.errors.size(), 3u) << Report(load);
+  EXPECT_EQ(load.errors[0].message,
+            "tests[0].steps[0].expect_sockets: needs 'min' or 'max' (or both)");
+  EXPECT_EQ(load.errors[1].message,
+            "tests[0].steps[1].expect_sockets: max (1) is less than min (3)");
+  EXPECT_EQ(load.errors[2].message,
+            "tests[0].steps[2].expect_sockets.state: expected LISTEN, ESTABLISHED, CLOSE_WAIT, "
+            "TIME_WAIT, FIN_WAIT1, FIN_WAIT2, LAST_ACK, CLOSING, SYN_SENT or SYN_RECV, got "
+            "'CLOSEWAIT'");
+}
+
+// A baseline must be recorded before it is compared with, and only once.
+TEST_F(SpecLoaderTest, ReportsUnknownBaseline) {
+  const SpecLoad load = LoadTests(R"(  - name: net
+    description: Server
+    points: 100
+    steps:
+      - start: reader
+      - expect_fds: { instance: reader, baseline: before }
+      - record_fds: { instance: reader, as: start }
+      - record_fds: { instance: reader, as: start }
+)");
+  ASSERT_EQ(load.errors.size(), 2u) << Report(load);
+  EXPECT_EQ(load.errors[0].message,
+            "tests[0].steps[1].expect_fds.baseline: no baseline 'before' was recorded before this "
+            "step (recorded: none)");
+  EXPECT_EQ(load.errors[1].message,
+            "tests[0].steps[3].record_fds.as: baseline 'start' was already recorded on line 17");
+}
+
+// Groups are compared with stdin pairwise only when their sizes match.
+TEST_F(SpecLoaderTest, ReportsGroupSizeMismatchInSameAsStdinOf) {
+  const SpecLoad load = LoadTests(R"(  - name: net
+    description: Clients
+    points: 100
+    steps:
+      - start: writer
+        as: a
+        count: 2
+        stdin: { text: "x" }
+      - start: writer
+        as: b
+        count: 3
+    checks:
+      - stdout: { instance: b, same_as_stdin_of: a }
+)");
+  ASSERT_EQ(load.errors.size(), 1u) << Report(load);
+  EXPECT_EQ(load.errors[0].message,
+            "tests[0].checks[0].stdout.same_as_stdin_of: 'a' is a group of 2 instances; it can be "
+            "compared only with a group of as many (each with its own), and 'b' has 3");
+}
+
+// receive needs how much to wait for, and loss is a percentage.
+TEST_F(SpecLoaderTest, ReportsReceiveAndNetworkMistakes) {
+  const SpecLoad load = LoadTests(R"(  - name: net
+    description: Server
+    points: 100
+    network: { loss_percent: 150 }
+    steps:
+      - connect: { as: c }
+      - receive: { connection: c }
+)");
+  ASSERT_EQ(load.errors.size(), 2u) << Report(load);
+  EXPECT_EQ(load.errors[0].message,
+            "tests[0].network.loss_percent: must be between 0 and 100, got 150");
+  EXPECT_EQ(load.errors[1].message, "tests[0].steps[1].receive: needs one of: bytes, until_closed");
 }
 
 // ---- The real lab --------------------------------------------------------------------------

@@ -96,6 +96,23 @@ static int exchange(int sock) {
             return 1;
         }
 
+        if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+            ssize_t n = read(STDIN_FILENO, out, sizeof out);
+            if (n == -1 && errno != EINTR) {
+                perror("echocli: read from standard input");
+                return 1;
+            }
+            if (n == 0) {
+                /* DEFECT: stops as soon as the input ends (standard input is looked at first),
+                 * while the replies to the last bytes sent are still on their way. */
+                return 0;
+            }
+            if (n > 0) {
+                out_len = (size_t)n;
+                out_sent = 0;
+            }
+        }
+
         if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
             ssize_t n = read(sock, in, sizeof in);
             if (n == 0) {
@@ -123,22 +140,6 @@ static int exchange(int sock) {
             }
             if (n > 0) {
                 out_sent += (size_t)n;
-            }
-        }
-
-        if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-            ssize_t n = read(STDIN_FILENO, out, sizeof out);
-            if (n == -1 && errno != EINTR) {
-                perror("echocli: read from standard input");
-                return 1;
-            }
-            if (n == 0) {
-                /* DEFECT: stops at the end of the input, before the last replies came back. */
-                return 0;
-            }
-            if (n > 0) {
-                out_len = (size_t)n;
-                out_sent = 0;
             }
         }
     }

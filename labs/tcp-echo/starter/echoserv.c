@@ -30,9 +30,9 @@ int main(int argc, char* argv[]) {
     /* TODO: socket(AF_INET, SOCK_STREAM, 0); setsockopt SO_REUSEADDR; bind to INADDR_ANY and
      * the port from argv[1] (htons!); listen(). Report any failure on stderr and exit 1. */
 
-    /* TODO: loop until the flag is set: accept(); fork(); in the child close the listening
-     * socket, echo (read, then write everything read, until read returns 0), close the
-     * connection and _exit; in the parent close the connected socket. */
+    /* TODO: loop until the flag is set: accept(); fork(); in the child restore SIGTERM to
+     * SIG_DFL, close the listening socket, echo (read, then write everything read, until read
+     * returns 0), close the connection and _exit; in the parent close the connected socket. */
 
     /* TODO: close the listening socket and exit 0. */
 

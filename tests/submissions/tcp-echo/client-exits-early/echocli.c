@@ -85,7 +85,8 @@ static int exchange(int sock) {
     for (;;) {
         /* Read stdin only when the last chunk is all sent: the buffer is the only backlog. */
         struct pollfd fds[2] = {
-            {.fd = sock, .events = POLLIN | (out_sent < out_len ? POLLOUT : 0)},
+            /* DEFECT: never waits for replies, only for room to send. */
+            {.fd = sock, .events = out_sent < out_len ? POLLOUT : 0},
             {.fd = input_done || out_sent < out_len ? -1 : STDIN_FILENO, .events = POLLIN},
         };
         if (poll(fds, 2, -1) == -1) {
@@ -94,23 +95,6 @@ static int exchange(int sock) {
             }
             perror("echocli: poll");
             return 1;
-        }
-
-        if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-            ssize_t n = read(STDIN_FILENO, out, sizeof out);
-            if (n == -1 && errno != EINTR) {
-                perror("echocli: read from standard input");
-                return 1;
-            }
-            if (n == 0) {
-                /* DEFECT: stops as soon as the input ends (standard input is looked at first),
-                 * while the replies to the last bytes sent are still on their way. */
-                return 0;
-            }
-            if (n > 0) {
-                out_len = (size_t)n;
-                out_sent = 0;
-            }
         }
 
         if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -140,6 +124,22 @@ static int exchange(int sock) {
             }
             if (n > 0) {
                 out_sent += (size_t)n;
+            }
+        }
+
+        if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+            ssize_t n = read(STDIN_FILENO, out, sizeof out);
+            if (n == -1 && errno != EINTR) {
+                perror("echocli: read from standard input");
+                return 1;
+            }
+            if (n == 0) {
+                /* DEFECT: stops as soon as the input is sent, without reading the replies. */
+                return 0;
+            }
+            if (n > 0) {
+                out_len = (size_t)n;
+                out_sent = 0;
             }
         }
     }

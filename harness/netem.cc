@@ -54,6 +54,13 @@ NetemSetup ApplyLoopbackLoss(int loss_percent) {
         "packet loss needs the kernel's netem queueing discipline (module sch_netem), which "
         "this machine does not have (tc said: {})",
         said);
+  } else if (said.find("Operation not permitted") != std::string::npos) {
+    // As an ordinary user the cells live in labgrade's own user namespace, and tc, a program
+    // it runs, does not keep the capabilities labgrade has there.
+    setup.unavailable = fmt::format(
+        "tc is not allowed to set up packet loss on loopback (tc said: {}); labgrade run as "
+        "root can",
+        said);
   } else {
     setup.unavailable = fmt::format("tc could not set up packet loss on loopback (tc said: {})",
                                     said.empty() ? "nothing" : said);

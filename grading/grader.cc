@@ -182,7 +182,11 @@ GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options,
   } else {
     RunTests(lab, options, isolation, work, report);
   }
-  for (const TestResult& test : report.tests) report.score += test.points;
+  for (const TestResult& test : report.tests) {
+    report.score += test.points;
+    if (test.outcome == Outcome::kSkipped) report.skipped_points += test.max_points;
+  }
+  report.max_score -= report.skipped_points;
   if (!options.keep_work_dir && options.work_dir.empty()) {
     std::error_code ec;
     fs::remove_all(work, ec);

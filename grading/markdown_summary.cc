@@ -114,9 +114,9 @@ std::string MarkdownCodeBlock(std::string_view text) {
 
 std::string StepSummaryMarkdown(const GradeReport& report) {
   const bool built = !SubmissionFailedToBuild(report);
-  std::string md =
-      fmt::format("## {} ({}): {}/{}\n\n", MarkdownInline(report.lab_name),
-                  MarkdownInline(report.lab_title), built ? report.score : 0, report.max_score);
+  std::string md = fmt::format("## {} ({}): {}/{}{}\n\n", MarkdownInline(report.lab_name),
+                               MarkdownInline(report.lab_title), built ? report.score : 0,
+                               report.max_score, MarkdownInline(SkippedPointsNote(report)));
   md += IsolationLine(report);
   if (!report.grader_error.empty())
     md += Collapsed("Grader error (not your fault)", RenderGraderError(report.grader_error));

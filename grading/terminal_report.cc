@@ -298,13 +298,20 @@ std::string RenderGraderError(std::string_view error) {
          "  Your score may be incomplete: please tell your instructor.\n";
 }
 
+std::string SkippedPointsNote(const GradeReport& report) {
+  if (report.skipped_points <= 0) return "";
+  return fmt::format(" (not counted: {} points of skipped tests)", report.skipped_points);
+}
+
 std::string RenderTerminalReport(const GradeReport& report, const TerminalStyle& style) {
   std::string out = RenderHeader(report, style) + "\n" + RenderBody(report, style);
   if (!report.grader_error.empty()) {
     out += PaintLines(style, kYellow, RenderGraderError(report.grader_error)) + "\n";
   }
   const int score = SubmissionFailedToBuild(report) ? 0 : report.score;
-  return out + Paint(style, kBold, fmt::format("Score: {}/{}", score, report.max_score)) + "\n";
+  out += Paint(style, kBold, fmt::format("Score: {}/{}", score, report.max_score));
+  out += SkippedPointsNote(report);
+  return out + "\n";
 }
 
 }  // namespace labgrade

@@ -42,4 +42,8 @@ std::string RenderBuildFailure(const BuildResult& build);
 /// student should do about it.
 std::string RenderGraderError(std::string_view error);
 
+/// " (not counted: N points of skipped tests)" when the report skipped some tests, else "".
+/// Every view that shows the score appends it, so "85/85" never reads as a full 100.
+std::string SkippedPointsNote(const GradeReport& report);
+
 }  // namespace labgrade

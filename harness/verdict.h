@@ -88,7 +88,10 @@ struct GradeReport {
   bool reference_build_from_cache = false;  ///< the reference's build came from the build cache
   std::vector<TestResult> tests;
   int score = 0;
+  /// The points of the tests that ran: a test the grader had to skip on this machine (say, no
+  /// netem for packet loss) is neither the student's loss nor their gain, so it is left out.
   int max_score = 0;
+  int skipped_points = 0;    ///< the points of the skipped tests, not in max_score
   std::string grader_error;  ///< set when the grader failed before or around the tests
   std::int64_t duration_ms = 0;
 };

@@ -20,6 +20,7 @@ using testing::HiddenFailedTest;
 using testing::MixedReport;
 using testing::PassedTest;
 using testing::ReportOf;
+using testing::SkippedTest;
 
 constexpr TerminalStyle kPlain;
 
@@ -94,6 +95,17 @@ TEST(RenderTerminalReport, WithholdsHiddenDetails) {
             "FAIL   large-input (hidden)   0/15  2.0 s\n"
             "\n"
             "Score: 10/25\n");
+}
+
+// A skipped test's points are left out of the score, and the score line says how many.
+TEST(RenderTerminalReport, SaysWhichPointsSkippedTestsLeftOut) {
+  GradeReport report = ReportOf({PassedTest(), SkippedTest()});
+  report.max_score = 10;  // as the grader leaves it: the skipped test's 5 points are not in it
+  report.skipped_points = 5;
+  const std::string text = RenderTerminalReport(report, kPlain);
+  EXPECT_NE(text.find("\nScore: 10/10 (not counted: 5 points of skipped tests)\n"),
+            std::string::npos)
+      << text;
 }
 
 // A failed build shows the command and the compiler's output instead of tests, and scores 0.

@@ -12,6 +12,8 @@ labgrade="$root/build/labgrade"
 declare -A samples=(
   [shm-xfer]="semaphore-leak text-only-output spinning-reader does-not-compile"
   [mmap]="read-write-copy no-ftruncate map-private"
+  [tcp-echo]="iterative-server never-closes-connection no-sigchld-reaping"
+  [udp-echo]="no-retransmission"
 )
 
 status=0

@@ -95,10 +95,11 @@ class ReferenceClass {
   fs::path root_;
 };
 
-// The broken student has 0 everywhere and `words` as their grader error in grades.json,
-// results.json and report.txt; the others full marks and no error; no grade file is left.
+// The broken student has 0 everywhere and `words`, then the child's `last_words` on stderr, as
+// their grader error in grades.json, results.json and report.txt; the others full marks and no
+// error; no grade file is left.
 void ExpectOnlyTheBrokenStudentFailed(const ReferenceClass& generated, const CommandResult& run,
-                                      const std::string& words) {
+                                      const std::string& words, const std::string& last_words) {
   ASSERT_EQ(run.exit_code, 3) << run.out << run.err;
   const int points = OnlyTestPoints();
   ASSERT_GT(points, 0);
@@ -121,15 +122,17 @@ void ExpectOnlyTheBrokenStudentFailed(const ReferenceClass& generated, const Com
     }
     EXPECT_EQ(student["total"], 0);
     EXPECT_EQ(student["build_ok"], false);
-    EXPECT_EQ(student["grader_error"].get<std::string>().rfind(words, 0), 0u)
-        << student["grader_error"];
+    EXPECT_EQ(student["grader_error"],
+              words + "\nthe grader's last words on stderr:\n  " + last_words);
     EXPECT_EQ(results["score"], 0);
     ASSERT_EQ(results["tests"].size(), 1u) << results.dump(2);
     EXPECT_EQ(results["tests"][0]["name"], kOnlyTest);
     EXPECT_EQ(results["tests"][0]["score"], 0);
-    EXPECT_NE(results["output"].get<std::string>().find(words), std::string::npos)
-        << results["output"];
-    EXPECT_NE(report.find(words), std::string::npos) << report;
+    for (const std::string& said : {words, last_words}) {
+      EXPECT_NE(results["output"].get<std::string>().find(said), std::string::npos)
+          << results["output"];
+      EXPECT_NE(report.find(said), std::string::npos) << report;
+    }
   }
   EXPECT_TRUE(run.out.ends_with(fmt::format(
       "graded 3 students: {}/gradebook.csv, summary.md, report.html\n", generated.out().string())))
@@ -140,19 +143,19 @@ void ExpectOnlyTheBrokenStudentFailed(const ReferenceClass& generated, const Com
 }
 
 // The grader aborts on one student: reported for that student, the batch goes on. One student
-// at a time, so that the third student's builds are the first's, from the build cache, which
-// the children report back.
+// at a time, so that the build cache's hits are known and reported back by the children: the
+// copies of the reference build like the reference, so only the first student's build misses.
 TEST(ClassGraderCrashIntegration, AbortOnOneStudentIsThatStudentsGraderError) {
   const ReferenceClass generated("abort");
   const CommandResult run = generated.Grade("LABGRADE_TEST_CRASH_ON_STUDENT", {"--jobs", "1"});
   ExpectOnlyTheBrokenStudentFailed(
       generated, run,
       "the grader crashed (killed by SIGABRT) while grading this submission; this is not your "
-      "fault — tell your instructor\nthe grader's last words on stderr:\n  labgrade: "
-      "LABGRADE_TEST_CRASH_ON_STUDENT: aborting on purpose");
+      "fault — tell your instructor",
+      "labgrade: LABGRADE_TEST_CRASH_ON_STUDENT: aborting on purpose");
   // One progress line per student, the crashed one included.
   EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 3) << run.err;
-  EXPECT_EQ(run.out.rfind(fmt::format("build cache {}/.build-cache: 1 of 3 student builds and 1 "
+  EXPECT_EQ(run.out.rfind(fmt::format("build cache {}/.build-cache: 1 of 3 student builds and 2 "
                                       "of 2 reference builds reused\n",
                                       generated.out().string()),
                           0),
@@ -168,8 +171,8 @@ TEST(ClassGraderCrashIntegration, HangOnOneStudentIsStoppedAtTheStudentTimeout) 
   ExpectOnlyTheBrokenStudentFailed(generated, run,
                                    "the grader did not finish grading this submission within 20 "
                                    "s and was stopped; this is not your fault — tell your "
-                                   "instructor\nthe grader's last words on stderr:\n  labgrade: "
-                                   "LABGRADE_TEST_HANG_ON_STUDENT: waiting for a signal");
+                                   "instructor",
+                                   "labgrade: LABGRADE_TEST_HANG_ON_STUDENT: waiting for a signal");
 }
 
 }  // namespace

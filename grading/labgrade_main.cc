@@ -356,7 +356,8 @@ int GradeClassCommand(const CommandLine& line) {
     request.only_test = only;
     if (cache) request.build_cache_dir = cache->dir();
     if (!line.overlay_path.empty()) request.overlay = line.overlay_path;
-    request.host_mode = !in_namespaces;
+    // Only when asked: a child that falls back to host mode itself says why in its report.
+    request.host_mode = line.host_mode;
     request.wall_limit_ms = wall_limit_ms;
     request.environment = environment;
     const StudentProcessResult result = GradeStudentInChild(plan, request);

@@ -65,16 +65,17 @@ std::optional<StudentProcessResult> TakeStudentGradeFile(const ClassRunPlan& pla
 
 std::vector<std::string> GradeOneArguments(const ClassRunPlan& plan,
                                            const StudentProcessRequest& request) {
-  std::vector<std::string> args = {"grade-one",      request.lab.string(),
-                                   "--submissions",  plan.submissions_dir.string(),
-                                   "--out",          plan.out_dir.string(),
-                                   "--student",      request.student_id,
-                                   "--sandbox-slot", std::to_string(request.sandbox_slot),
-                                   "--jobs",         std::to_string(request.test_jobs)};
-  if (request.only_test) args.insert(args.end(), {"--only", *request.only_test});
-  if (request.build_cache_dir)
-    args.insert(args.end(), {"--build-cache", request.build_cache_dir->string()});
-  if (request.overlay) args.insert(args.end(), {"--overlay", request.overlay->string()});
+  // NAME=value throughout: an id such as "-x" (a folder may be named so) is never an option.
+  std::vector<std::string> args = {"grade-one",
+                                   request.lab.string(),
+                                   "--submissions=" + plan.submissions_dir.string(),
+                                   "--out=" + plan.out_dir.string(),
+                                   "--student=" + request.student_id,
+                                   "--sandbox-slot=" + std::to_string(request.sandbox_slot),
+                                   "--jobs=" + std::to_string(request.test_jobs)};
+  if (request.only_test) args.push_back("--only=" + *request.only_test);
+  if (request.build_cache_dir) args.push_back("--build-cache=" + request.build_cache_dir->string());
+  if (request.overlay) args.push_back("--overlay=" + request.overlay->string());
   if (request.host_mode) args.push_back("--host-mode");
   return args;
 }

@@ -56,8 +56,8 @@ struct StudentProcessRequest {
   std::vector<std::string> environment;  ///< "NAME=value": the child gets only these
 };
 
-/// The child's arguments after argv[0]: `grade-one LAB --submissions DIR --out DIR --student ID
-/// --sandbox-slot N --jobs N [--only T] [--build-cache DIR] [--overlay FILE] [--host-mode]`,
+/// The child's arguments after argv[0]: `grade-one LAB --submissions=DIR --out=DIR --student=ID
+/// --sandbox-slot=N --jobs=N [--only=T] [--build-cache=DIR] [--overlay=FILE] [--host-mode]`,
 /// from the plan's folders.
 std::vector<std::string> GradeOneArguments(const ClassRunPlan& plan,
                                            const StudentProcessRequest& request);

@@ -38,7 +38,8 @@ ProgramEnd ExitedWith(int code) {
   return end;
 }
 
-// The child gets the class's folders, the student, the slot and jobs, then the optional flags.
+// The child gets the class's folders, the student, the slot and jobs, then the optional flags,
+// each as NAME=value so that no value can be read as an option.
 TEST(GradeOneArguments, NameTheStudentAndTheClassFolders) {
   StudentProcessRequest request;
   request.lab = "labs/mmap";
@@ -46,22 +47,26 @@ TEST(GradeOneArguments, NameTheStudentAndTheClassFolders) {
   request.sandbox_slot = 3;
   request.test_jobs = 1;
   request.only_test = "longer-dst";
+  request.build_cache_dir = "/var/tmp/cache";
+  request.overlay = "hidden.yaml";
   request.host_mode = true;
   EXPECT_EQ(GradeOneArguments(SamplePlan(), request),
-            (std::vector<std::string>{"grade-one", "labs/mmap", "--submissions",
-                                      "/var/tmp/class/submissions", "--out", "/var/tmp/class/out",
-                                      "--student", "alice", "--sandbox-slot", "3", "--jobs", "1",
-                                      "--only", "longer-dst", "--host-mode"}));
+            (std::vector<std::string>{
+                "grade-one", "labs/mmap", "--submissions=/var/tmp/class/submissions",
+                "--out=/var/tmp/class/out", "--student=alice", "--sandbox-slot=3", "--jobs=1",
+                "--only=longer-dst", "--build-cache=/var/tmp/cache", "--overlay=hidden.yaml",
+                "--host-mode"}));
 }
 
-// Without --only or host mode, neither flag is passed on.
+// Without --only, a cache, an overlay or host mode, none of those flags is passed on.
 TEST(GradeOneArguments, LeaveOutUnsetFlags) {
   StudentProcessRequest request;
   request.lab = "labs/mmap";
-  request.student_id = "bob";
-  const auto args = GradeOneArguments(SamplePlan(), request);
-  EXPECT_EQ(std::count(args.begin(), args.end(), "--only"), 0);
-  EXPECT_EQ(std::count(args.begin(), args.end(), "--host-mode"), 0);
+  request.student_id = "-bob";
+  EXPECT_EQ(GradeOneArguments(SamplePlan(), request),
+            (std::vector<std::string>{
+                "grade-one", "labs/mmap", "--submissions=/var/tmp/class/submissions",
+                "--out=/var/tmp/class/out", "--student=-bob", "--sandbox-slot=0", "--jobs=1"}));
 }
 
 // Two builds at their timeout, each test every program's wall limit plus a minute, two minutes.

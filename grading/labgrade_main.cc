@@ -409,6 +409,7 @@ int GradeOneCommand(const CommandLine& line) {
   GradeOptions options;
   if (!line.only_test.empty()) options.only_test = line.only_test;
   options.first_sandbox_slot = line.sandbox_slot;
+  options.work_dir = line.work_dir;
   options.build_cache = cache ? &*cache : nullptr;
   ClassRunPlan plan{
       lab->name,      lab->title,  TestColumnsOf(*lab, options.only_test), line.submissions_dir,
@@ -474,6 +475,7 @@ void AddClassCommands(CLI::App& app, CommandLine& line) {
   one->add_option("--only", line.only_test, "run only this test");
   one->add_option("--build-cache", line.build_cache_dir, "the class's build cache");
   one->add_option("--overlay", line.overlay_path, "the hidden tests' overlay");
+  one->add_option("--work-dir", line.work_dir, "build and run here");
   one->add_flag("--host-mode", line.host_mode, "run tests on the host");
   CLI::App* probe = app.add_subcommand("probe-isolation", "how tests are isolated (internal)");
   probe->group("");

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <variant>
 
 #include "harness/signal_names.h"
 
@@ -61,6 +62,31 @@ std::optional<StudentProcessResult> TakeStudentGradeFile(const ClassRunPlan& pla
   return result;
 }
 
+/// A fresh work folder under /var/tmp (never /tmp: each cell mounts its own), or why not.
+std::variant<fs::path, std::string> MakeWorkFolder(const std::string& id) {
+  std::string pattern = "/var/tmp/labgrade-student-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr)
+    return fmt::format("cannot create a work folder under /var/tmp for {}: {}", id,
+                       std::strerror(errno));
+  return fs::path(pattern);
+}
+
+/// Removes the child's work folder when it goes out of scope: a crashed child leaves its
+/// builds and test folders behind.
+class WorkFolderRemover {
+ public:
+  explicit WorkFolderRemover(fs::path path) : path_(std::move(path)) {}
+  WorkFolderRemover(const WorkFolderRemover&) = delete;
+  WorkFolderRemover& operator=(const WorkFolderRemover&) = delete;
+  ~WorkFolderRemover() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+
+ private:
+  fs::path path_;
+};
+
 }  // namespace
 
 std::vector<std::string> GradeOneArguments(const ClassRunPlan& plan,
@@ -76,6 +102,7 @@ std::vector<std::string> GradeOneArguments(const ClassRunPlan& plan,
   if (request.only_test) args.push_back("--only=" + *request.only_test);
   if (request.build_cache_dir) args.push_back("--build-cache=" + request.build_cache_dir->string());
   if (request.overlay) args.push_back("--overlay=" + request.overlay->string());
+  if (request.work_dir) args.push_back("--work-dir=" + request.work_dir->string());
   if (request.host_mode) args.push_back("--host-mode");
   return args;
 }
@@ -203,9 +230,20 @@ StudentProcessResult GradeStudentInChild(const ClassRunPlan& plan,
   try {
     std::error_code ignored;
     fs::remove(plan.out_dir / id / kStudentGradeFile, ignored);  // left by an earlier run
+    auto work = MakeWorkFolder(id);
+    if (auto* error = std::get_if<std::string>(&work)) {
+      return {RecordGraderFailure(
+                  plan, id,
+                  fmt::format("the grader could not start grading this submission ({}); {}", *error,
+                              kNotYourFault)),
+              {}};
+    }
+    const WorkFolderRemover remover(std::get<fs::path>(work));
+    StudentProcessRequest in_folder = request;
+    in_folder.work_dir = std::get<fs::path>(work);
     LaunchSpec spec;
     spec.executable = request.labgrade;
-    spec.args = GradeOneArguments(plan, request);
+    spec.args = GradeOneArguments(plan, in_folder);
     spec.working_dir = fs::current_path();
     spec.environment = request.environment;
     RunLimits limits{request.wall_limit_ms, kChildOutputBytes, kChildKillGraceMs};

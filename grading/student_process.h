@@ -51,13 +51,17 @@ struct StudentProcessRequest {
   std::optional<std::string> only_test;
   std::optional<std::filesystem::path> build_cache_dir;  ///< the cache the children share
   std::optional<std::filesystem::path> overlay;          ///< hidden tests, as `--overlay`
+  /// The child's work folder (GradeOptions::work_dir). GradeStudentInChild makes a fresh one
+  /// under /var/tmp and removes it once the child has ended, however it ended.
+  std::optional<std::filesystem::path> work_dir;
   bool host_mode = false;
   int wall_limit_ms = 0;                 ///< the child is killed after this long
   std::vector<std::string> environment;  ///< "NAME=value": the child gets only these
 };
 
 /// The child's arguments after argv[0]: `grade-one LAB --submissions=DIR --out=DIR --student=ID
-/// --sandbox-slot=N --jobs=N [--only=T] [--build-cache=DIR] [--overlay=FILE] [--host-mode]`,
+/// --sandbox-slot=N --jobs=N [--only=T] [--build-cache=DIR] [--overlay=FILE] [--work-dir=DIR]
+/// [--host-mode]`,
 /// from the plan's folders.
 std::vector<std::string> GradeOneArguments(const ClassRunPlan& plan,
                                            const StudentProcessRequest& request);
@@ -96,9 +100,9 @@ std::optional<StudentProcessResult> StudentGradeFromFileJson(const nlohmann::jso
 int GradeStudentForParent(const LabSpec& lab, const ClassRunPlan& plan, const std::string& id,
                           const GradeOptions& options, const Isolation& isolation);
 
-/// The parent's side: runs `request`'s child for student `request.student_id` of `plan`, waits
-/// for it, and returns its grade, or records a grader failure (RecordGraderFailure) that says
-/// how the child ended. Never throws.
+/// The parent's side: runs `request`'s child for student `request.student_id` of `plan` in a
+/// work folder of its own, waits for it, removes the folder, and returns its grade, or records a
+/// grader failure (RecordGraderFailure) that says how the child ended. Never throws.
 StudentProcessResult GradeStudentInChild(const ClassRunPlan& plan,
                                          const StudentProcessRequest& request);
 

@@ -49,16 +49,18 @@ TEST(GradeOneArguments, NameTheStudentAndTheClassFolders) {
   request.only_test = "longer-dst";
   request.build_cache_dir = "/var/tmp/cache";
   request.overlay = "hidden.yaml";
+  request.work_dir = "/var/tmp/labgrade-student-x";
   request.host_mode = true;
   EXPECT_EQ(GradeOneArguments(SamplePlan(), request),
             (std::vector<std::string>{
                 "grade-one", "labs/mmap", "--submissions=/var/tmp/class/submissions",
                 "--out=/var/tmp/class/out", "--student=alice", "--sandbox-slot=3", "--jobs=1",
                 "--only=longer-dst", "--build-cache=/var/tmp/cache", "--overlay=hidden.yaml",
-                "--host-mode"}));
+                "--work-dir=/var/tmp/labgrade-student-x", "--host-mode"}));
 }
 
-// Without --only, a cache, an overlay or host mode, none of those flags is passed on.
+// Without --only, a cache, an overlay, a work folder or host mode, none of those flags is passed
+// on.
 TEST(GradeOneArguments, LeaveOutUnsetFlags) {
   StudentProcessRequest request;
   request.lab = "labs/mmap";

@@ -343,8 +343,9 @@ int GradeClassCommand(const CommandLine& line) {
   ClassRunPlan plan{lab->name, lab->title,  TestColumnsOf(*lab, only), line.submissions_dir,
                     *ids,      line.out_dir};
   ChooseParallelism(line, in_namespaces, plan);
-  const int wall_limit_ms = line.student_timeout_s > 0 ? line.student_timeout_s * 1000
-                                                       : StudentWallLimitMs(*lab, plan.tests);
+  const int wall_limit_ms = line.student_timeout_s > 0
+                                ? std::min(line.student_timeout_s, 24 * 3600) * 1000
+                                : StudentWallLimitMs(*lab, plan.tests);
   auto grade = [&](const std::string& id, int test_jobs, int worker) {
     StudentProcessRequest request;
     request.labgrade = self;

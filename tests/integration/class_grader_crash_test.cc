@@ -3,6 +3,7 @@
 // LABGRADE_TEST_HANG_ON_STUDENT (waits forever) make that child fail for exactly one student of a
 // small class of copies of the mmap reference, graded on one quick test. The batch must finish,
 // exit 3, give that student 0 with the grader error in words, and grade the others normally.
+// The child's commands stay out of --help.
 #include <unistd.h>
 
 #include <filesystem>
@@ -177,6 +178,24 @@ TEST(ClassGraderCrashIntegration, HangOnOneStudentIsStoppedAtTheStudentTimeout) 
                                    "s and was stopped; this is not your fault — tell your "
                                    "instructor",
                                    "labgrade: LABGRADE_TEST_HANG_ON_STUDENT: waiting for a signal");
+}
+
+// The child's commands are internal: `labgrade --help` lists grade but not grade-one or
+// probe-isolation.
+TEST(ClassGraderCrashIntegration, ChildCommandsStayOutOfHelp) {
+  LaunchSpec spec;
+  spec.executable = kLabgrade;
+  spec.args = {"--help"};
+  spec.working_dir = kSourceDir;
+  spec.environment = {"PATH=/usr/bin:/bin"};
+  auto started = ProgramRun::Start(spec, nullptr, RunLimits{60'000, 1 << 20, 1'000});
+  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<ProgramRun>>(started));
+  auto& run = std::get<std::unique_ptr<ProgramRun>>(started);
+  run->WaitUntilFinished(Clock::time_point::max());
+  const std::string& help = run->end().out.bytes;
+  EXPECT_NE(help.find("grade"), std::string::npos) << help;
+  EXPECT_EQ(help.find("grade-one"), std::string::npos) << help;
+  EXPECT_EQ(help.find("probe-isolation"), std::string::npos) << help;
 }
 
 }  // namespace

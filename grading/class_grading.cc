@@ -33,13 +33,13 @@ std::optional<std::string> WriteTextFile(const fs::path& path, const std::string
 
 /// What the student's report says when grading threw instead of returning one: every test
 /// listed as the grader's error, so results.json and report.txt show each at 0 and say why.
-GradeReport ExceptionReport(const ClassRunPlan& plan, const fs::path& submission,
-                            std::string_view what) {
+GradeReport FailureReport(const ClassRunPlan& plan, const fs::path& submission,
+                          std::string_view grader_error) {
   GradeReport report;
   report.lab_name = plan.lab_name;
   report.lab_title = plan.lab_title;
   report.submission = submission.string();
-  report.grader_error = fmt::format("internal error: {}", what);
+  report.grader_error = std::string(grader_error);
   report.max_score = TotalPoints(plan.tests);
   for (const TestColumn& column : plan.tests) {
     TestResult test;
@@ -57,9 +57,10 @@ GradeReport GradeCatching(const ClassRunPlan& plan, const SubmissionGrader& grad
   try {
     return grade(submission, plan.test_jobs, worker);
   } catch (const std::exception& failure) {
-    return ExceptionReport(plan, submission, failure.what());
+    return FailureReport(plan, submission, fmt::format("internal error: {}", failure.what()));
   } catch (...) {
-    return ExceptionReport(plan, submission, "an exception that is not a std::exception");
+    return FailureReport(plan, submission,
+                         "internal error: an exception that is not a std::exception");
   }
 }
 
@@ -80,9 +81,9 @@ std::string WriteStudentFiles(const fs::path& dir, const GradeReport& report) {
   return errors;
 }
 
-StudentGrade GradeOneStudentOrThrow(const ClassRunPlan& plan, const SubmissionGrader& grade,
-                                    const std::string& id, int worker) {
-  const GradeReport report = GradeCatching(plan, grade, plan.submissions_dir / id, worker);
+/// The student's grade from `report`, with their files written from it.
+StudentGrade RecordReport(const ClassRunPlan& plan, const std::string& id,
+                          const GradeReport& report) {
   StudentGrade student = StudentGradeOf(id, report, plan.tests);
   const std::string write_errors = WriteStudentFiles(plan.out_dir / id, report);
   if (!write_errors.empty())
@@ -90,22 +91,26 @@ StudentGrade GradeOneStudentOrThrow(const ClassRunPlan& plan, const SubmissionGr
   return student;
 }
 
-/// Never throws: a worker thread that threw would end the whole batch (std::terminate).
-StudentGrade GradeOneStudent(const ClassRunPlan& plan, const SubmissionGrader& grade,
-                             const std::string& id, int worker) {
-  std::string what;
-  try {
-    return GradeOneStudentOrThrow(plan, grade, id, worker);
-  } catch (const std::exception& failure) {
-    what = failure.what();
-  } catch (...) {
-    what = "an exception that is not a std::exception";
-  }
+/// The grade of a student whose grading threw `what` even outside the grader's own catch.
+StudentGrade WritingFailed(const ClassRunPlan& plan, const std::string& id, std::string_view what) {
   StudentGrade student;
   student.student_id = id;
   student.grader_error = fmt::format("internal error while writing the reports: {}", what);
   student.tests.resize(plan.tests.size());
   return student;
+}
+
+/// Never throws: a worker thread that threw would end the whole batch (std::terminate).
+StudentGrade GradeOneStudent(const ClassRunPlan& plan, const StudentGrader& grade,
+                             const std::string& id, int worker) {
+  try {
+    return grade(id, plan.test_jobs, worker);
+  } catch (const std::exception& failure) {
+    return RecordGraderFailure(plan, id, fmt::format("internal error: {}", failure.what()));
+  } catch (...) {
+    return RecordGraderFailure(plan, id,
+                               "internal error: an exception that is not a std::exception");
+  }
 }
 
 std::optional<ClassGrades> ReadShard(const fs::path& dir, std::string* error) {
@@ -201,8 +206,40 @@ std::vector<TestColumn> TestColumnsOf(const LabSpec& lab,
   return columns;
 }
 
+StudentGrade GradeStudentHere(const ClassRunPlan& plan, const SubmissionGrader& grade,
+                              const std::string& id, int worker) {
+  try {
+    return RecordReport(plan, id, GradeCatching(plan, grade, plan.submissions_dir / id, worker));
+  } catch (const std::exception& failure) {
+    return WritingFailed(plan, id, failure.what());
+  } catch (...) {
+    return WritingFailed(plan, id, "an exception that is not a std::exception");
+  }
+}
+
+StudentGrade RecordGraderFailure(const ClassRunPlan& plan, const std::string& id,
+                                 std::string_view grader_error) {
+  try {
+    return RecordReport(plan, id, FailureReport(plan, plan.submissions_dir / id, grader_error));
+  } catch (const std::exception& failure) {
+    return WritingFailed(plan, id, failure.what());
+  } catch (...) {
+    return WritingFailed(plan, id, "an exception that is not a std::exception");
+  }
+}
+
 ClassGrades GradeClass(const ClassRunPlan& plan, const SubmissionGrader& grade,
                        const StudentGraded& graded) {
+  return GradeClassBy(
+      plan,
+      [&](const std::string& id, int, int worker) {
+        return GradeStudentHere(plan, grade, id, worker);
+      },
+      graded);
+}
+
+ClassGrades GradeClassBy(const ClassRunPlan& plan, const StudentGrader& grade,
+                         const StudentGraded& graded) {
   const auto started = std::chrono::steady_clock::now();
   ClassGrades grades{plan.lab_name, plan.lab_title, plan.tests, {}};
   grades.students.resize(plan.student_ids.size());

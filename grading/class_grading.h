@@ -45,6 +45,12 @@ std::vector<TestColumn> TestColumnsOf(const LabSpec& lab,
 using SubmissionGrader = std::function<GradeReport(const std::filesystem::path& submission_dir,
                                                    int test_jobs, int worker)>;
 
+/// Grades student `id` of the plan completely: writes <out>/<id>/results.json and report.txt and
+/// returns the student's grade (GradeStudentHere in this process, or a child process: see
+/// grading/student_process.h). `worker` is as for SubmissionGrader. May throw: the batch records
+/// the exception as that student's grader error.
+using StudentGrader = std::function<StudentGrade(const std::string& id, int test_jobs, int worker)>;
+
 /// Called once per graded student, in the order they finish, never two calls at once.
 using StudentGraded =
     std::function<void(const StudentGrade& student, std::chrono::milliseconds elapsed)>;
@@ -65,6 +71,22 @@ struct ClassRunPlan {
 /// cannot be written becomes that student's grader error. The students come back sorted by id.
 ClassGrades GradeClass(const ClassRunPlan& plan, const SubmissionGrader& grade,
                        const StudentGraded& graded);
+
+/// Like GradeClass, with each student graded by `grade` as a whole.
+ClassGrades GradeClassBy(const ClassRunPlan& plan, const StudentGrader& grade,
+                         const StudentGraded& graded);
+
+/// What GradeClass does for one student, in this process: grades them with `grade` (an
+/// exception becomes their grader error), writes their files and returns their grade. Never
+/// throws.
+StudentGrade GradeStudentHere(const ClassRunPlan& plan, const SubmissionGrader& grade,
+                              const std::string& id, int worker);
+
+/// Records that the grader failed on student `id` before a report came back: their results.json
+/// and report.txt list every test of the plan at 0 as the grader's error `grader_error` (said
+/// as is, so it must be fit for the student to read). Returns their grade. Never throws.
+StudentGrade RecordGraderFailure(const ClassRunPlan& plan, const std::string& id,
+                                 std::string_view grader_error);
 
 /// Writes gradebook.csv, summary.md, report.html and grades.json into `out_dir`; returns what
 /// could not be written, empty on success.

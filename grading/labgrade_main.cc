@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -21,6 +22,7 @@
 #include "grading/junit_report.h"
 #include "grading/markdown_summary.h"
 #include "grading/progress_display.h"
+#include "grading/student_process.h"
 #include "grading/terminal_report.h"
 #include "harness/build_cache.h"
 #include "harness/cell.h"
@@ -53,6 +55,9 @@ struct CommandLine {
   bool no_build_cache = false;
   std::string overlay_path;
   bool show_hidden_details = false;
+  std::string student;        ///< grade-one
+  int sandbox_slot = 0;       ///< grade-one
+  int student_timeout_s = 0;  ///< grade; 0: StudentWallLimitMs
   int jobs = 0;
   bool keep_work_dir = false;
   bool host_mode = false;
@@ -286,10 +291,10 @@ std::optional<std::vector<std::string>> StudentsToGrade(const CommandLine& line)
 /// Students in parallel, each with its tests one at a time, unless there are fewer students
 /// than jobs: see the README's "Grading a class". Host mode attributes IPC objects to the one
 /// test running, so one student at a time.
-void ChooseParallelism(const CommandLine& line, const Isolation& isolation, ClassRunPlan& plan) {
+void ChooseParallelism(const CommandLine& line, bool in_namespaces, ClassRunPlan& plan) {
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   const int jobs = line.jobs > 0 ? line.jobs : cores;
-  if (isolation.mode == IsolationMode::kHost) {
+  if (!in_namespaces) {
     plan.students_at_once = 1;
     plan.test_jobs = 1;
     return;
@@ -309,6 +314,9 @@ bool WriteClassFilesReporting(const ClassGrades& grades, const std::string& out_
   return errors.empty();
 }
 
+/// Each student is graded by a child labgrade (`grade-one`, see grading/student_process.h), so
+/// that the grader crashing or hanging on one submission is that student's grader error and the
+/// batch goes on. The children set up their own isolation: this process enters no namespace.
 int GradeClassCommand(const CommandLine& line) {
   std::string errors;
   auto lab = LoadLab(line, &errors);
@@ -327,7 +335,12 @@ int GradeClassCommand(const CommandLine& line) {
     std::cerr << fmt::format("labgrade: cannot create {}: {}\n", line.out_dir, ec.message());
     return kExitUsage;
   }
-  const Isolation isolation = SetUpIsolation(line.host_mode);
+  ::umask(022);  // as in the children: the sandbox users must read the builds
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe");
+  const std::vector<std::string> environment = OwnEnvironment();
+  std::string host_note;
+  const bool in_namespaces =
+      !line.host_mode && ChildrenUseNamespaces(self, environment, &host_note);
   std::string cache_error;
   const std::string cache_dir =
       line.no_build_cache ? ""
@@ -344,24 +357,34 @@ int GradeClassCommand(const CommandLine& line) {
   if (!line.only_test.empty()) only = line.only_test;
   ClassRunPlan plan{lab->name, lab->title,  TestColumnsOf(*lab, only), line.submissions_dir,
                     *ids,      line.out_dir};
-  ChooseParallelism(line, isolation, plan);
-  auto grade = [&](const std::filesystem::path& submission, int test_jobs, int worker) {
-    GradeOptions options;
-    options.submission_dir = submission;
-    options.jobs = test_jobs;
-    options.only_test = only;
+  ChooseParallelism(line, in_namespaces, plan);
+  const int wall_limit_ms = line.student_timeout_s > 0
+                                ? std::min(line.student_timeout_s, 24 * 3600) * 1000
+                                : StudentWallLimitMs(*lab, plan.tests);
+  auto grade = [&](const std::string& id, int test_jobs, int worker) {
+    StudentProcessRequest request;
+    request.labgrade = self;
+    request.lab = line.lab;
+    request.student_id = id;
+    request.test_jobs = std::max(1, test_jobs);
     // Students graded at once run their tests as different sandbox users.
-    options.first_sandbox_slot = worker * test_jobs;
-    options.build_cache = cache ? &*cache : nullptr;
-    GradeReport report = GradeSubmission(*lab, options, isolation);
-    if (report.build.from_cache) ++student_builds_reused;
-    if (report.build.ok) ++reference_builds;
-    if (report.reference_build_from_cache) ++reference_builds_reused;
-    return report;
+    request.sandbox_slot = worker * request.test_jobs;
+    request.only_test = only;
+    if (cache) request.build_cache_dir = cache->dir();
+    if (!line.overlay_path.empty()) request.overlay = line.overlay_path;
+    // Only when asked: a child that falls back to host mode itself says why in its report.
+    request.host_mode = line.host_mode;
+    request.wall_limit_ms = wall_limit_ms;
+    request.environment = environment;
+    const StudentProcessResult result = GradeStudentInChild(plan, request);
+    if (result.cache.build_from_cache) ++student_builds_reused;
+    if (result.grade.build_ok) ++reference_builds;
+    if (result.cache.reference_build_from_cache) ++reference_builds_reused;
+    return result.grade;
   };
   ProgressDisplay progress(::isatty(STDERR_FILENO) == 1, static_cast<int>(ids->size()),
                            TotalPoints(plan.tests));
-  ClassGrades grades = GradeClass(plan, grade, [&](const StudentGrade& student, auto elapsed) {
+  ClassGrades grades = GradeClassBy(plan, grade, [&](const StudentGrade& student, auto elapsed) {
     std::cerr << progress.Record(student, elapsed) << std::flush;
   });
   if (cache) {
@@ -371,6 +394,55 @@ int GradeClassCommand(const CommandLine& line) {
   }
   if (!WriteClassFilesReporting(grades, line.out_dir, "graded")) return kExitGraderError;
   return AnyGraderError(grades) ? kExitGraderError : kExitAllPassed;
+}
+
+/// `grade-one`: one student of a class, the child process of GradeClassCommand (see
+/// grading/student_process.h). Exits 0 once it has left the student's grade for the parent.
+int GradeOneCommand(const CommandLine& line) {
+  std::string errors;
+  auto lab = LoadLab(line, &errors);
+  if (!lab) return kExitUsage;
+  const Isolation isolation = SetUpIsolation(line.host_mode);
+  // Test hooks: let the integration tests crash or hang the grader on exactly one student, as a
+  // bug in the harness would. Harmless in production: nothing sets them, and only this hidden
+  // command reads them.
+  if (const char* crash_on = std::getenv("LABGRADE_TEST_CRASH_ON_STUDENT");
+      crash_on != nullptr && line.student == crash_on) {
+    std::cerr << "labgrade: LABGRADE_TEST_CRASH_ON_STUDENT: aborting on purpose\n" << std::flush;
+    std::abort();
+  }
+  if (const char* hang_on = std::getenv("LABGRADE_TEST_HANG_ON_STUDENT");
+      hang_on != nullptr && line.student == hang_on) {
+    std::cerr << "labgrade: LABGRADE_TEST_HANG_ON_STUDENT: waiting for a signal\n" << std::flush;
+    for (;;) ::pause();  // until the parent's wall limit ends this process
+  }
+  std::string cache_error;
+  const std::optional<BuildCache> cache = OpenBuildCache(line.build_cache_dir, &cache_error);
+  if (!cache_error.empty()) {
+    std::cerr << "labgrade: " << cache_error << "\n";
+    return kExitUsage;
+  }
+  GradeOptions options;
+  if (!line.only_test.empty()) options.only_test = line.only_test;
+  options.first_sandbox_slot = line.sandbox_slot;
+  options.work_dir = line.work_dir;
+  options.build_cache = cache ? &*cache : nullptr;
+  ClassRunPlan plan{
+      lab->name,      lab->title,  TestColumnsOf(*lab, options.only_test), line.submissions_dir,
+      {line.student}, line.out_dir};
+  plan.test_jobs = line.jobs;
+  return GradeStudentForParent(*lab, plan, line.student, options, isolation);
+}
+
+/// `probe-isolation`: how a child would isolate tests, for GradeClassCommand to decide how many
+/// students it grades at once. Prints "namespaces", or "host" and the reason on the next line.
+int ProbeIsolationCommand() {
+  const Isolation isolation = SetUpIsolation(false);
+  if (isolation.mode == IsolationMode::kHost)
+    fmt::print("host\n{}\n", isolation.note);
+  else
+    fmt::print("namespaces\n");
+  return kExitAllPassed;
 }
 
 int MergeCommand(const CommandLine& line) {
@@ -405,6 +477,24 @@ void AddClassCommands(CLI::App& app, CommandLine& line) {
                     "add the hidden tests of this overlay file to the lab's");
   grade->add_flag("--host-mode", line.host_mode,
                   "run tests on the host one at a time, without namespaces");
+  grade->add_option("--student-timeout-s", line.student_timeout_s,
+                    "stop grading a student after this long (default: from the lab's limits)");
+  // Hidden (group ""): the child process of `grade` for one student, and its isolation probe.
+  CLI::App* one = app.add_subcommand("grade-one", "grade one student for `grade` (internal)");
+  one->group("");
+  one->add_option("lab", line.lab, "the lab folder")->required();
+  one->add_option("--submissions", line.submissions_dir, "the class's submissions")->required();
+  one->add_option("--out", line.out_dir, "the class's output folder")->required();
+  one->add_option("--student", line.student, "the student's id")->required();
+  one->add_option("--sandbox-slot", line.sandbox_slot, "the first sandbox slot");
+  one->add_option("--jobs", line.jobs, "tests at once");
+  one->add_option("--only", line.only_test, "run only this test");
+  one->add_option("--build-cache", line.build_cache_dir, "the class's build cache");
+  one->add_option("--overlay", line.overlay_path, "the hidden tests' overlay");
+  one->add_option("--work-dir", line.work_dir, "build and run here");
+  one->add_flag("--host-mode", line.host_mode, "run tests on the host");
+  CLI::App* probe = app.add_subcommand("probe-isolation", "how tests are isolated (internal)");
+  probe->group("");
   CLI::App* merge = app.add_subcommand("merge", "combine the outputs of `grade --shard` runs");
   merge->add_option("--out", line.out_dir, "write the combined reports here")->required();
   merge->add_option("shards", line.shard_dirs, "the --out folders of the shards")
@@ -444,6 +534,8 @@ int Main(int argc, char** argv) {
     if (validate->parsed()) return Validate(line);
     if (app.got_subcommand("grade")) return GradeClassCommand(line);
     if (app.got_subcommand("merge")) return MergeCommand(line);
+    if (app.got_subcommand("grade-one")) return GradeOneCommand(line);
+    if (app.got_subcommand("probe-isolation")) return ProbeIsolationCommand();
     return Grade(line, selftest->parsed());
   } catch (const std::exception& failure) {
     // Whatever escaped is the grader's failure, and says so rather than aborting.

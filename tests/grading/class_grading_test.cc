@@ -277,6 +277,58 @@ TEST(GradeClass, UnwritableReportIsTheGradersError) {
       << grades.students[0].grader_error;
 }
 
+// A grader failure recorded for a student: every test at 0 as the grader's error, said as
+// given in their grade, results.json and report.txt.
+TEST(RecordGraderFailure, WritesEveryTestAtZeroWithTheWords) {
+  ScratchFolder out("failure");
+  const ClassRunPlan plan = PlanFor(out.path(), {"alice"});
+  const StudentGrade alice = RecordGraderFailure(plan, "alice", "the grader crashed");
+  EXPECT_EQ(alice.student_id, "alice");
+  EXPECT_EQ(alice.total, 0);
+  EXPECT_FALSE(alice.build_ok);
+  EXPECT_EQ(alice.grader_error, "the grader crashed");
+  ASSERT_EQ(alice.tests.size(), 2u);
+  EXPECT_EQ(alice.tests[0].points, 0);
+  EXPECT_FALSE(alice.tests[1].passed);
+  const json results = json::parse(ReadFile(out.path() / "alice" / "results.json"));
+  EXPECT_EQ(results["score"], 0);
+  ASSERT_EQ(results["tests"].size(), 2u);
+  EXPECT_EQ(results["tests"][0]["name"], "short-text");
+  EXPECT_EQ(results["tests"][1]["score"], 0);
+  EXPECT_NE(results["output"].get<std::string>().find("the grader crashed"), std::string::npos);
+  const std::string report = ReadFile(out.path() / "alice" / "report.txt");
+  EXPECT_NE(report.find("the grader crashed"), std::string::npos) << report;
+  EXPECT_NE(report.find("Score: 0/100"), std::string::npos) << report;
+}
+
+// GradeClassBy takes each student's grade from its grader as is, and one that throws is
+// recorded as that student's grader error while the others are graded.
+TEST(GradeClassBy, UsesEachStudentsGradeAndRecordsAThrow) {
+  ScratchFolder out("by");
+  ClassRunPlan plan = PlanFor(out.path(), {"alice", "bob"});
+  std::vector<std::string> asked;
+  std::mutex mutex;
+  ClassGrades grades = GradeClassBy(
+      plan,
+      [&](const std::string& id, int, int) {
+        {
+          std::lock_guard lock(mutex);
+          asked.push_back(id);
+        }
+        if (id == "bob") throw std::runtime_error("no child");
+        return testing::Student(id, 60, true, {{60, true}, {0, false}});
+      },
+      [](const StudentGrade&, auto) {});
+  std::sort(asked.begin(), asked.end());
+  EXPECT_EQ(asked, (std::vector<std::string>{"alice", "bob"}));
+  ASSERT_EQ(grades.students.size(), 2u);
+  EXPECT_EQ(grades.students[0].total, 60);
+  EXPECT_EQ(grades.students[0].grader_error, "");
+  EXPECT_EQ(grades.students[1].grader_error, "internal error: no child");
+  EXPECT_EQ(grades.students[1].total, 0);
+  EXPECT_TRUE(fs::exists(out.path() / "bob" / "results.json"));
+}
+
 // WriteClassFiles writes the four class files.
 TEST(WriteClassFiles, WritesTheFourFiles) {
   ScratchFolder out("class-files");

@@ -1,5 +1,6 @@
 #include "harness/submission_build.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -98,10 +99,16 @@ BuildResult RunBuild(const LabSpec& lab, const BuildRequest& request, bool* cach
     run->WaitUntilFinished(Clock::time_point::max());
     const ProgramEnd& end = run->end();
     result.log += end.out.bytes + end.err.bytes;
-    if (end.hit_wall_limit) {
+    // Stopped at a limit, not failed: on a less loaded machine it may finish, so it is never
+    // cached. The CPU limit equals the wall limit, and a busy command can reach it first:
+    // RLIMIT_CPU sends SIGXCPU, then SIGKILL at the hard limit.
+    const bool hit_cpu_limit =
+        !end.exited && (end.term_signal == SIGXCPU || end.term_signal == SIGKILL);
+    if (end.hit_wall_limit || hit_cpu_limit) {
       *cacheable = false;
-      result.log += fmt::format("\nThe build took longer than {} s and was stopped.\n",
-                                lab.build_timeout_ms / 1000);
+      result.log +=
+          fmt::format("\nThe build took longer than {} s {}and was stopped.\n",
+                      lab.build_timeout_ms / 1000, end.hit_wall_limit ? "" : "of CPU time ");
       return result;
     }
     if (!end.exited || end.exit_code != 0) {

@@ -7,8 +7,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,32 +16,23 @@
 
 #include "harness/program_run.h"
 #include "harness/spec_loader.h"
+#include "tests/integration/labgrade_command.h"
 
 namespace labgrade {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using testing::CommandResult;
+using testing::ReadFile;
+using testing::RunLabgrade;
 
 const fs::path kSourceDir = LABGRADE_SOURCE_DIR;
-const fs::path kLabgrade = fs::path(LABGRADE_BINARY_DIR) / "labgrade";
+const fs::path kLabgrade = testing::kLabgradeBinary;
 const fs::path kLab = kSourceDir / "labs" / "mmap";
 constexpr const char* kOnlyTest = "longer-dst";
 const std::vector<std::string> kStudents = {"student-01", "student-02", "student-03"};
 constexpr const char* kBroken = "student-02";
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 int OnlyTestPoints() {
   SpecLoad load = LoadLabSpec(kLab);
@@ -74,22 +63,11 @@ class ReferenceClass {
 
   /// `labgrade grade` of the class on kOnlyTest with `extra` arguments and `hook` set.
   CommandResult Grade(const std::string& hook, std::vector<std::string> extra) const {
-    LaunchSpec spec;
-    spec.executable = kLabgrade;
-    spec.args = {"grade", kLab.string(),  "--submissions", (root_ / "submissions").string(),
-                 "--out", out().string(), "--only",        kOnlyTest};
-    spec.args.insert(spec.args.end(), extra.begin(), extra.end());
-    spec.working_dir = kSourceDir;
-    spec.environment = {"PATH=/usr/bin:/bin", "NO_COLOR=1", hook + "=" + kBroken};
-    auto started = ProgramRun::Start(spec, nullptr, RunLimits{600'000, 16 << 20, 1'000});
-    if (auto* error = std::get_if<LaunchError>(&started)) {
-      ADD_FAILURE() << error->message;
-      return {};
-    }
-    auto& run = std::get<std::unique_ptr<ProgramRun>>(started);
-    run->WaitUntilFinished(Clock::time_point::max());
-    const ProgramEnd& end = run->end();
-    return {end.exited ? end.exit_code : 128 + end.term_signal, end.out.bytes, end.err.bytes};
+    std::vector<std::string> args = {
+        "grade", kLab.string(),  "--submissions", (root_ / "submissions").string(),
+        "--out", out().string(), "--only",        kOnlyTest};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunLabgrade(std::move(args), std::nullopt, {hook + "=" + kBroken});
   }
 
  private:

@@ -29,51 +29,23 @@
 
 #include "harness/program_run.h"
 #include "harness/spec_loader.h"
+#include "tests/integration/labgrade_command.h"
 
 namespace labgrade {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using testing::CommandResult;
+using testing::ReadFile;
+using testing::RunLabgrade;
 
 const fs::path kSourceDir = LABGRADE_SOURCE_DIR;
-const fs::path kLabgrade = fs::path(LABGRADE_BINARY_DIR) / "labgrade";
 const fs::path kLab = kSourceDir / "labs" / "mmap";
 const fs::path kDefects = kSourceDir / "tests" / "submissions" / "mmap";
 constexpr const char* kOnlyTest = "longer-dst";
 constexpr int kCopiesInTheBigClass = 4;
 constexpr int kShards = 3;
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs labgrade with its stdout and stderr on pipes, as in a CI log.
-CommandResult RunLabgrade(std::vector<std::string> args) {
-  LaunchSpec spec;
-  spec.executable = kLabgrade;
-  spec.args = std::move(args);
-  spec.working_dir = kSourceDir;
-  spec.environment = {"PATH=/usr/bin:/bin", "NO_COLOR=1"};
-  auto started = ProgramRun::Start(spec, nullptr, RunLimits{600'000, 16 << 20, 1'000});
-  if (auto* error = std::get_if<LaunchError>(&started)) {
-    ADD_FAILURE() << error->message;
-    return {};
-  }
-  auto& run = std::get<std::unique_ptr<ProgramRun>>(started);
-  run->WaitUntilFinished(Clock::time_point::max());
-  const ProgramEnd& end = run->end();
-  return {end.exited ? end.exit_code : 128 + end.term_signal, end.out.bytes, end.err.bytes};
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 std::vector<std::string> Split(const std::string& text, const std::string& separator) {
   std::vector<std::string> parts;

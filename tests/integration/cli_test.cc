@@ -12,41 +12,18 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/program_run.h"
+#include "tests/integration/labgrade_command.h"
 
 namespace labgrade {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::CommandResult;
+using testing::ReadFile;
+using testing::RunLabgrade;
 
 const fs::path kSourceDir = LABGRADE_SOURCE_DIR;
-const fs::path kLabgrade = fs::path(LABGRADE_BINARY_DIR) / "labgrade";
 const fs::path kLab = kSourceDir / "labs" / "shm-xfer";
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-CommandResult RunLabgrade(std::vector<std::string> args,
-                          std::optional<uid_t> as_user = std::nullopt) {
-  LaunchSpec spec;
-  spec.executable = kLabgrade;
-  spec.args = std::move(args);
-  spec.working_dir = kSourceDir;
-  spec.environment = {"PATH=/usr/bin:/bin", "NO_COLOR=1"};
-  spec.sandbox.uid = as_user;
-  spec.sandbox.gid = as_user;
-  auto started = ProgramRun::Start(spec, nullptr, RunLimits{300'000, 16 << 20, 1'000});
-  if (auto* error = std::get_if<LaunchError>(&started)) {
-    ADD_FAILURE() << error->message;
-    return {};
-  }
-  auto& run = std::get<std::unique_ptr<ProgramRun>>(started);
-  run->WaitUntilFinished(Clock::time_point::max());
-  const ProgramEnd& end = run->end();
-  return {end.exited ? end.exit_code : 128 + end.term_signal, end.out.bytes, end.err.bytes};
-}
 
 fs::path ScratchDir(const std::string& name) {
   fs::path dir = fs::path("/var/tmp") / ("labgrade-cli-" + name + "-" + std::to_string(::getpid()));
@@ -54,13 +31,6 @@ fs::path ScratchDir(const std::string& name) {
   fs::create_directories(dir);
   fs::permissions(dir, fs::perms::all);
   return dir;
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
 }
 
 // Standard base64 back to bytes (the test's own decoder, independent of the one under test).

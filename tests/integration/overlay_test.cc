@@ -12,45 +12,18 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/program_run.h"
+#include "tests/integration/labgrade_command.h"
 
 namespace labgrade {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::CommandResult;
+using testing::ReadFile;
+using testing::RunLabgrade;
 
 const fs::path kSourceDir = LABGRADE_SOURCE_DIR;
-const fs::path kLabgrade = fs::path(LABGRADE_BINARY_DIR) / "labgrade";
 const fs::path kOverlay = kSourceDir / "labs" / "mmap" / "hidden-tests.example.yaml";
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-CommandResult RunLabgrade(std::vector<std::string> args) {
-  LaunchSpec spec;
-  spec.executable = kLabgrade;
-  spec.args = std::move(args);
-  spec.working_dir = kSourceDir;
-  spec.environment = {"PATH=/usr/bin:/bin", "NO_COLOR=1"};
-  auto started = ProgramRun::Start(spec, nullptr, RunLimits{600'000, 16 << 20, 1'000});
-  if (auto* error = std::get_if<LaunchError>(&started)) {
-    ADD_FAILURE() << error->message;
-    return {};
-  }
-  auto& run = std::get<std::unique_ptr<ProgramRun>>(started);
-  run->WaitUntilFinished(Clock::time_point::max());
-  const ProgramEnd& end = run->end();
-  return {end.exited ? end.exit_code : 128 + end.term_signal, end.out.bytes, end.err.bytes};
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 const nlohmann::json* FindTest(const nlohmann::json& results, const std::string& name) {
   for (const nlohmann::json& test : results["tests"]) {

@@ -481,7 +481,11 @@ class Scenario {
                             : "";
     return StepFailed(
         fmt::format("{} exits within {}{}", step.instance, Seconds(step.timeout_ms), after),
-        fmt::format("{} was still running {}{}", step.instance, Seconds(step.timeout_ms), after));
+        // "still running 2 s after SIGTERM", but "still running after 5 s" without a signal.
+        after.empty()
+            ? fmt::format("{} was still running after {}", step.instance, Seconds(step.timeout_ms))
+            : fmt::format("{} was still running {}{}", step.instance, Seconds(step.timeout_ms),
+                          after));
   }
 
   bool Execute(const SignalStep& step) {

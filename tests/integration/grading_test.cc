@@ -289,6 +289,22 @@ TEST(StudentMessagesIntegration, ShmSemaphoreLeak) {
   EXPECT_TRUE(report.tests[0].cleanup[0].ends_with("(removed with the test's IPC namespace)"));
 }
 
+// An iterative server keeps the second client waiting: the report says the client was still
+// running after the step's 5 s, and that the grader had to stop it.
+TEST(StudentMessagesIntegration, TcpIterativeServerKeepsTheClientWaiting) {
+  LabSpec lab = LoadLab("tcp-echo");
+  GradeOptions options;
+  options.submission_dir = kSourceDir / "tests/submissions/tcp-echo/iterative-server";
+  options.only_test = "idle-client-does-not-block-others";
+  GradeReport report = GradeSubmission(lab, options, Namespaces());
+  ASSERT_EQ(report.tests.size(), 1u);
+  std::vector<std::string> rationales = FailedRationales(report);
+  ASSERT_GE(rationales.size(), 2u);
+  EXPECT_EQ(rationales[0], "echocli was still running after 5 s");
+  EXPECT_EQ(rationales[1],
+            "echocli was still running at the end of the test and was stopped by the grader");
+}
+
 }  // namespace
 }  // namespace labgrade
 

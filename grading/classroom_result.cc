@@ -40,9 +40,8 @@ nlohmann::json ClassroomResult(const GradeReport& report) {
       message = "not run: the grader failed (not your fault)";
     } else if (outcome != Outcome::kPass) {
       // Students read this at once: a hidden test's details wait until grades are published.
-      message = test.visibility == Visibility::kHidden
-                    ? "a hidden test: its details are shown once grades are published"
-                    : RenderTestDetails(test);
+      message = test.visibility == Visibility::kHidden ? std::string(kHiddenDetailsWithheld)
+                                                       : RenderTestDetails(test);
     }
     any_error = any_error || outcome == Outcome::kError;
     all_passed = all_passed && outcome == Outcome::kPass;

@@ -58,11 +58,17 @@ std::string FirstCheckWhat(const TestResult& test, Outcome outcome, std::string_
 
 // The <failure>, <error> or <skipped> element inside a testcase, or empty for a pass.
 std::string OutcomeElement(const TestResult& test) {
-  const std::string details = Text(RenderTestDetails(test));
+  // The student template uploads this file for students to read at once, so a hidden test's
+  // failure says no more than the job summary does.
+  const bool hidden = test.visibility == Visibility::kHidden;
+  const std::string details =
+      Text(hidden ? std::string(kHiddenDetailsWithheld) : RenderTestDetails(test));
   switch (test.outcome) {
     case Outcome::kFail:
       return fmt::format("      <failure message=\"{}\">{}</failure>\n",
-                         Attribute(FirstCheckWhat(test, Outcome::kFail, "test failed")), details);
+                         Attribute(hidden ? "hidden test failed"
+                                          : FirstCheckWhat(test, Outcome::kFail, "test failed")),
+                         details);
     case Outcome::kError:
       return fmt::format("      <error message=\"{}\">{}</error>\n",
                          Attribute(test.grader_error.empty() ? "grader error" : test.grader_error),

@@ -42,6 +42,11 @@ std::string RenderBuildFailure(const BuildResult& build);
 /// student should do about it.
 std::string RenderGraderError(std::string_view error);
 
+/// What the views students read at once (job summary, Classroom, JUnit) say instead of a failed
+/// hidden test's details, which wait until grades are published (Gradescope's after_published).
+inline constexpr std::string_view kHiddenDetailsWithheld =
+    "a hidden test: its details are shown once grades are published";
+
 /// " (not counted: N points of skipped tests)" when the report skipped some tests, else "".
 /// Every view that shows the score appends it, so "85/85" never reads as a full 100.
 std::string SkippedPointsNote(const GradeReport& report);

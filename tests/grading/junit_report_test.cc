@@ -20,6 +20,7 @@ using testing::BinaryFailedTest;
 using testing::BuildFailedReport;
 using testing::Check;
 using testing::ErrorTest;
+using testing::HiddenFailedTest;
 using testing::PassedTest;
 using testing::ReportOf;
 using testing::SkippedTest;
@@ -119,6 +120,17 @@ TEST(JunitXml, KeepsNewlinesInAttributes) {
   EXPECT_NE(xml.find("message=\"first line&#10;second&#9;line\""), std::string::npos) << xml;
   EXPECT_EQ(Parsed(xml).get<std::string>("testsuites.testsuite.testcase.error.<xmlattr>.message"),
             "first line\nsecond\tline");
+}
+
+// A failed hidden test says that it failed, and nothing of what it checked.
+TEST(JunitXml, WithholdsHiddenTestDetails) {
+  const std::string xml = JunitXml(ReportOf({HiddenFailedTest()}));
+  EXPECT_NE(xml.find("      <failure message=\"hidden test failed\">a hidden test: its details "
+                     "are shown once grades are published</failure>\n"),
+            std::string::npos)
+      << xml;
+  EXPECT_EQ(xml.find("1048576"), std::string::npos) << xml;
+  Parsed(xml);
 }
 
 // A failed build is one failing testcase "build" holding the compiler's output.

@@ -951,67 +951,50 @@ std::optional<Step> ReadSocketStep(const std::string& action, const SpecNode& bo
   return ExpectAliveStep{*instance, body.mark()};
 }
 
+/// The key that says what a step does; every step has exactly one.
+const std::vector<std::string_view> kStepActions = {"start",
+                                                    "run",
+                                                    "wait_for_sysv",
+                                                    "wait_exit",
+                                                    "signal",
+                                                    "create_sysv",
+                                                    "expect_idle",
+                                                    "make_file",
+                                                    "make_dir",
+                                                    "pause_when_blocked",
+                                                    "resume",
+                                                    "expect_mapping",
+                                                    "wait_for_port",
+                                                    "connect",
+                                                    "send",
+                                                    "shutdown_write",
+                                                    "reset",
+                                                    "close",
+                                                    "receive",
+                                                    "expect_sockets",
+                                                    "record_fds",
+                                                    "expect_fds",
+                                                    "expect_no_zombies",
+                                                    "expect_alive"};
+
+/// The keys only `start:` and `run:` take beside their action.
+const std::vector<std::string_view> kStartStepKeys = {"as", "from", "args", "stdin", "count"};
+
 std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab, TestNames& names) {
   InstanceTable& instances = names.instances;
   ErrorWatch watch(node.sink());
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"start",
-                                                          "run",
-                                                          "wait_for_sysv",
-                                                          "wait_exit",
-                                                          "signal",
-                                                          "create_sysv",
-                                                          "expect_idle",
-                                                          "make_file",
-                                                          "make_dir",
-                                                          "pause_when_blocked",
-                                                          "resume",
-                                                          "expect_mapping",
-                                                          "wait_for_port",
-                                                          "connect",
-                                                          "send",
-                                                          "shutdown_write",
-                                                          "reset",
-                                                          "close",
-                                                          "receive",
-                                                          "expect_sockets",
-                                                          "record_fds",
-                                                          "expect_fds",
-                                                          "expect_no_zombies",
-                                                          "expect_alive",
-                                                          "as",
-                                                          "from",
-                                                          "args",
-                                                          "stdin",
-                                                          "count"});
+  static const std::vector<std::string_view> kAllowedKeys = [] {
+    std::vector<std::string_view> keys = kStepActions;
+    keys.insert(keys.end(), kStartStepKeys.begin(), kStartStepKeys.end());
+    return keys;
+  }();
+  const std::optional<SpecMap> map = SpecMap::Read(node, kAllowedKeys);
   // An unknown key is most likely the action misspelt: "needs one of" would say it twice.
   if (!map || !watch.clean()) return std::nullopt;
-  const std::optional<std::string> action = map->OneOf({"start",
-                                                        "run",
-                                                        "wait_for_sysv",
-                                                        "wait_exit",
-                                                        "signal",
-                                                        "create_sysv",
-                                                        "expect_idle",
-                                                        "make_file",
-                                                        "make_dir",
-                                                        "pause_when_blocked",
-                                                        "resume",
-                                                        "expect_mapping",
-                                                        "wait_for_port",
-                                                        "connect",
-                                                        "send",
-                                                        "shutdown_write",
-                                                        "reset",
-                                                        "close",
-                                                        "receive",
-                                                        "expect_sockets",
-                                                        "record_fds",
-                                                        "expect_fds",
-                                                        "expect_no_zombies",
-                                                        "expect_alive"});
+  const std::optional<std::string> action = map->OneOf(kStepActions);
   if (!action) return std::nullopt;
   if (*action == "start" || *action == "run") return ReadStartStep(*map, *action, lab, instances);
-  for (std::string_view key : {"as", "from", "args", "stdin", "count"}) {
+  for (std::string_view key : kStartStepKeys) {
     if (map->Has(key)) {
       node.ErrorAt(map->KeyMark(key), fmt::format("'{}' goes only with 'start' or 'run'", key));
       return std::nullopt;
@@ -1279,13 +1262,12 @@ std::optional<Check> ReadCheck(const SpecNode& node, const LabContext& lab,
                                const TestNames& names) {
   const InstanceTable& instances = names.instances;
   ErrorWatch watch(node.sink());
-  const std::optional<SpecMap> map =
-      SpecMap::Read(node, {"exit", "stdout", "stderr", "no_sysv_left", "sysv_exists",
-                           "finished_within", "file", "imports", "received"});
+  static const std::vector<std::string_view> kCheckKinds = {
+      "exit", "stdout",  "stderr",  "no_sysv_left", "sysv_exists", "finished_within",
+      "file", "imports", "received"};
+  const std::optional<SpecMap> map = SpecMap::Read(node, kCheckKinds);
   if (!map || !watch.clean()) return std::nullopt;
-  const std::optional<std::string> kind =
-      map->OneOf({"exit", "stdout", "stderr", "no_sysv_left", "sysv_exists", "finished_within",
-                  "file", "imports", "received"});
+  const std::optional<std::string> kind = map->OneOf(kCheckKinds);
   if (!kind) return std::nullopt;
   const SpecNode body = *map->Get(*kind);
   if (*kind == "received") return ReadReceivedCheck(body, names);

@@ -172,9 +172,8 @@ std::optional<std::size_t> SpecNode::ChoiceIndex(const std::vector<std::string_v
 // ---- SpecMap -------------------------------------------------------------------------------
 
 std::optional<SpecMap> SpecMap::Read(const SpecNode& node,
-                                     std::initializer_list<std::string_view> allowed_keys) {
-  const std::vector<std::string_view> allowed(allowed_keys);
-  return ReadKeys(node, &allowed);
+                                     const std::vector<std::string_view>& allowed_keys) {
+  return ReadKeys(node, &allowed_keys);
 }
 
 std::optional<SpecMap> SpecMap::ReadAnyKeys(const SpecNode& node) {
@@ -238,7 +237,7 @@ YAML::Mark SpecMap::KeyMark(std::string_view key) const {
   return entry ? entry->key_mark : node_.yaml_mark();
 }
 
-std::optional<std::string> SpecMap::OneOf(std::initializer_list<std::string_view> keys) const {
+std::optional<std::string> SpecMap::OneOf(const std::vector<std::string_view>& keys) const {
   std::vector<const Entry*> present;
   for (std::string_view key : keys) {
     if (const Entry* entry = Find(key)) present.push_back(entry);

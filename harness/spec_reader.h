@@ -103,7 +103,7 @@ class SpecMap {
  public:
   /// std::nullopt (and an error) when `node` is not a mapping.
   static std::optional<SpecMap> Read(const SpecNode& node,
-                                     std::initializer_list<std::string_view> allowed_keys);
+                                     const std::vector<std::string_view>& allowed_keys);
   /// A mapping whose keys are names the author chose (programs: reader, writer); only
   /// duplicate and non-scalar keys are reported.
   static std::optional<SpecMap> ReadAnyKeys(const SpecNode& node);
@@ -117,7 +117,7 @@ class SpecMap {
   YAML::Mark KeyMark(std::string_view key) const;
   /// Which one of `keys` is present. Reports when none is ("needs one of: ...") or more than
   /// one is ("give only one of: ...").
-  std::optional<std::string> OneOf(std::initializer_list<std::string_view> keys) const;
+  std::optional<std::string> OneOf(const std::vector<std::string_view>& keys) const;
 
   /// Every key and its value, in document order.
   std::vector<std::pair<std::string, SpecNode>> Entries() const;

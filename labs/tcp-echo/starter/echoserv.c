@@ -25,7 +25,8 @@ int main(int argc, char* argv[]) {
 
     /* TODO: install signal handlers with sigaction(): SIGTERM sets a volatile sig_atomic_t
      * flag (no SA_RESTART, so that accept() returns EINTR); SIGCHLD reaps every ended child
-     * with waitpid(-1, NULL, WNOHANG) in a loop (SA_RESTART); SIGPIPE is ignored. */
+     * with waitpid(-1, NULL, WNOHANG) in a loop (no SA_RESTART either: see the handout);
+     * SIGPIPE is ignored. */
 
     /* TODO: socket(AF_INET, SOCK_STREAM, 0); setsockopt SO_REUSEADDR; bind to INADDR_ANY and
      * the port from argv[1] (htons!); listen(). Report any failure on stderr and exit 1. */

@@ -43,8 +43,9 @@ static void on_child_exit(int signo) {
     errno = saved_errno;
 }
 
-/* SIGTERM and SIGINT without SA_RESTART, so that a blocked accept() returns EINTR and the loop
- * sees stop_requested. SIGCHLD with SA_RESTART: a child ending must not disturb accept().
+/* No SA_RESTART, for any of them: a blocked accept() returns EINTR and the loop looks at
+ * stop_requested again. That matters for SIGCHLD too: a SIGTERM that lands while on_child_exit
+ * runs would otherwise be seen only after a restarted accept(), at the next connection.
  * SIGPIPE ignored: a write to a reset connection then fails with EPIPE. */
 static int install_signal_handlers(void) {
     struct sigaction action;
@@ -57,7 +58,7 @@ static int install_signal_handlers(void) {
         return -1;
     }
     action.sa_handler = on_child_exit;
-    action.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+    action.sa_flags = SA_NOCLDSTOP;
     if (sigaction(SIGCHLD, &action, NULL) == -1) {
         return -1;
     }

@@ -290,7 +290,8 @@ TEST(StudentMessagesIntegration, ShmSemaphoreLeak) {
 }
 
 // An iterative server keeps the second client waiting: the report says the client was still
-// running after the step's 5 s, and that the grader had to stop it.
+// running after the step's 5 s. (What follows depends on teardown: once the grader closes the
+// idle connection, the server may still serve the waiting client before it is stopped.)
 TEST(StudentMessagesIntegration, TcpIterativeServerKeepsTheClientWaiting) {
   LabSpec lab = LoadLab("tcp-echo");
   GradeOptions options;
@@ -299,10 +300,8 @@ TEST(StudentMessagesIntegration, TcpIterativeServerKeepsTheClientWaiting) {
   GradeReport report = GradeSubmission(lab, options, Namespaces());
   ASSERT_EQ(report.tests.size(), 1u);
   std::vector<std::string> rationales = FailedRationales(report);
-  ASSERT_GE(rationales.size(), 2u);
+  ASSERT_GE(rationales.size(), 1u);
   EXPECT_EQ(rationales[0], "echocli was still running after 5 s");
-  EXPECT_EQ(rationales[1],
-            "echocli was still running at the end of the test and was stopped by the grader");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <condition_variable>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -230,7 +231,9 @@ TEST(GradeClass, GradesEachStudentsFolder) {
 }
 
 // Students graded at the same time never share a worker number (their sandbox users derive
-// from it), and every number is below students_at_once.
+// from it), and every number is below students_at_once. The first three students wait until
+// all three are being graded (with a deadline, so a batch that grades fewer at once fails
+// instead of hanging): otherwise a fast worker may take every student before the others start.
 TEST(GradeClass, ConcurrentStudentsHaveDistinctWorkers) {
   ScratchFolder out("workers");
   std::vector<std::string> ids;
@@ -238,18 +241,26 @@ TEST(GradeClass, ConcurrentStudentsHaveDistinctWorkers) {
   ClassRunPlan plan = PlanFor(out.path(), ids);
   plan.students_at_once = 3;
   std::mutex mutex;
+  std::condition_variable changed;
   std::multiset<int> busy;
   bool overlap = false, out_of_range = false;
-  std::set<int> seen;
+  std::size_t most_at_once = 0;
+  int started = 0;
+  std::set<int> first_three;
   GradeClass(
       plan,
       [&](const fs::path& submission, int, int worker) {
         {
-          std::lock_guard lock(mutex);
+          std::unique_lock lock(mutex);
           overlap = overlap || busy.contains(worker);
           out_of_range = out_of_range || worker < 0 || worker >= 3;
           busy.insert(worker);
-          seen.insert(worker);
+          most_at_once = std::max(most_at_once, busy.size());
+          changed.notify_all();
+          if (started++ < 3) {
+            first_three.insert(worker);
+            changed.wait_for(lock, std::chrono::seconds(30), [&] { return most_at_once >= 3; });
+          }
         }
         GradeReport report = FakeReport(submission, true, true);
         std::lock_guard lock(mutex);
@@ -259,7 +270,8 @@ TEST(GradeClass, ConcurrentStudentsHaveDistinctWorkers) {
       [](const StudentGrade&, auto) {});
   EXPECT_FALSE(overlap);
   EXPECT_FALSE(out_of_range);
-  EXPECT_TRUE(seen.contains(0));
+  EXPECT_EQ(most_at_once, 3u);
+  EXPECT_EQ(first_three, (std::set<int>{0, 1, 2}));
 }
 
 // A report file that cannot be written is that student's grader error.

@@ -20,10 +20,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Unprivileged identities for root mode: one for builds, one per parallel test slot, so that
-// RLIMIT_NPROC (counted per user) limits each test on its own.
-constexpr uid_t kBuildUid = 61999;
+// Unprivileged identities for root mode: one per parallel test slot, counting up from 62000, so
+// that RLIMIT_NPROC (counted per user) limits each test on its own; and one build user per
+// submission graded at once, counting down from 61999, so that one student's build (which runs
+// the student's commands) can never write into another's build folder while both build.
+constexpr uid_t kFirstBuildUid = 61999;
 constexpr uid_t kFirstTestUid = 62000;
+
+uid_t BuildUidFor(const GradeOptions& options) {
+  return kFirstBuildUid - static_cast<uid_t>(options.first_sandbox_slot);
+}
 
 SandboxIdentity IdentityFor(const Isolation& isolation, uid_t uid) {
   if (!isolation.as_root) return {};
@@ -161,12 +167,14 @@ GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options,
   fs::permissions(work, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                             fs::perms::others_read | fs::perms::others_exec);
 
-  report.build = BuildSubmission(lab, {options.submission_dir, work / "student",
-                                       IdentityFor(isolation, kBuildUid), options.build_cache});
+  report.build =
+      BuildSubmission(lab, {options.submission_dir, work / "student",
+                            IdentityFor(isolation, BuildUidFor(options)), options.build_cache});
   BuildResult reference;
   if (report.build.ok) {
-    reference = BuildSubmission(lab, {lab.reference_dir, work / "reference",
-                                      IdentityFor(isolation, kBuildUid), options.build_cache});
+    reference =
+        BuildSubmission(lab, {lab.reference_dir, work / "reference",
+                              IdentityFor(isolation, BuildUidFor(options)), options.build_cache});
     report.reference_build_from_cache = reference.from_cache;
   }
   if (!report.build.grader_error.empty()) {

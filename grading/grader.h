@@ -36,7 +36,8 @@ struct GradeOptions {
   const BuildCache* build_cache = nullptr;  ///< reuse builds of the same content; null: none
   /// In root mode, tests run as uids 62000 + first_sandbox_slot + [0, jobs): submissions graded
   /// at the same time need slots that do not overlap, or RLIMIT_NPROC (counted per uid) would
-  /// let one's fork bomb starve the other's tests.
+  /// let one's fork bomb starve the other's tests. The build runs as uid 61999 -
+  /// first_sandbox_slot, so that builds of students graded at once never share a user either.
   int first_sandbox_slot = 0;
 };
 

@@ -310,41 +310,44 @@ TEST(StudentMessagesIntegration, TcpIterativeServerKeepsTheClientWaiting) {
 namespace labgrade {
 namespace {
 
-/// A one-test lab in a fresh folder under /var/tmp whose program prints its real uid.
+/// A one-test lab in a fresh folder under /var/tmp whose program prints its real uid and the uid
+/// that built it.
 fs::path UidLab() {
   const fs::path lab = fs::path("/var/tmp") / ("labgrade-uid-lab-" + std::to_string(::getpid()));
   fs::remove_all(lab);
   fs::create_directories(lab / "reference");
   fs::permissions(lab, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                            fs::perms::others_read | fs::perms::others_exec);
-  std::ofstream(lab / "lab.yaml") << "name: uid\n"
-                                     "title: Prints its uid\n"
-                                     "reference: reference\n"
-                                     "submission:\n"
-                                     "  required: [uid.c]\n"
-                                     "build:\n"
-                                     "  commands:\n"
-                                     "    - cc -o uid uid.c\n"
-                                     "programs:\n"
-                                     "  uid:\n"
-                                     "tests:\n"
-                                     "  - name: prints-uid\n"
-                                     "    description: Prints the uid it runs as\n"
-                                     "    points: 100\n"
-                                     "    steps:\n"
-                                     "      - start: uid\n"
-                                     "      - wait_exit: { instance: uid, timeout_ms: 10000 }\n"
-                                     "    checks:\n"
-                                     "      - stdout: { instance: uid, equals: \"62005\\n\" }\n";
+  std::ofstream(lab / "lab.yaml")
+      << "name: uid\n"
+         "title: Prints its uid\n"
+         "reference: reference\n"
+         "submission:\n"
+         "  required: [uid.c]\n"
+         "build:\n"
+         "  commands:\n"
+         "    - cc -DBUILT_BY=$(id -u) -o uid uid.c\n"
+         "programs:\n"
+         "  uid:\n"
+         "tests:\n"
+         "  - name: prints-uid\n"
+         "    description: Prints the uid it runs as\n"
+         "    points: 100\n"
+         "    steps:\n"
+         "      - start: uid\n"
+         "      - wait_exit: { instance: uid, timeout_ms: 10000 }\n"
+         "    checks:\n"
+         "      - stdout: { instance: uid, equals: \"62005 built by 61994\\n\" }\n";
   std::ofstream(lab / "reference" / "uid.c")
       << "#include <stdio.h>\n#include <unistd.h>\n"
-         "int main(void) { printf(\"%d\\n\", (int)getuid()); return 0; }\n";
+         "int main(void) { printf(\"%d built by %d\\n\", (int)getuid(), BUILT_BY); return 0; }\n";
   return lab;
 }
 
-// In root mode, first_sandbox_slot moves a submission's tests to other sandbox users, so that
-// students graded at the same time never share RLIMIT_NPROC (counted per uid).
-TEST(SandboxSlotIntegration, FirstSandboxSlotShiftsTheTestsUser) {
+// In root mode, first_sandbox_slot moves a submission's tests and its build to other sandbox
+// users, so that students graded at the same time never share RLIMIT_NPROC (counted per uid) and
+// one's build cannot write into another's build folder.
+TEST(SandboxSlotIntegration, FirstSandboxSlotShiftsTheTestsAndBuildUsers) {
   if (::geteuid() != 0) GTEST_SKIP() << "sandbox users exist only in root mode";
   if (Namespaces().mode != IsolationMode::kNamespaces)
     GTEST_SKIP() << "no namespaces here: " << Namespaces().note;
@@ -361,7 +364,7 @@ TEST(SandboxSlotIntegration, FirstSandboxSlotShiftsTheTestsUser) {
   EXPECT_EQ(report.score, 100) << Describe(report);
   options.first_sandbox_slot = 0;
   report = GradeSubmission(*load.spec, options, Namespaces());
-  EXPECT_EQ(report.score, 0) << "slot 0 runs as 62000, not 62005";
+  EXPECT_EQ(report.score, 0) << "slot 0 runs as 62000 and builds as 61999";
   fs::remove_all(dir);
 }
 

@@ -26,8 +26,11 @@ std::string TestGraderErrors(const GradeReport& report) {
 json StudentJson(const StudentGrade& student, const std::vector<TestColumn>& columns) {
   json tests = json::object();
   for (std::size_t i = 0; i < columns.size(); ++i) {
-    tests[columns[i].name] = {{"score", student.tests[i].points},
-                              {"status", student.tests[i].passed ? "passed" : "failed"}};
+    const StudentTestScore& score = student.tests[i];
+    tests[columns[i].name] = {{"score", score.points},
+                              {"status", score.skipped  ? "skipped"
+                                         : score.passed ? "passed"
+                                                        : "failed"}};
   }
   return {{"total", student.total},
           {"build_ok", student.build_ok},
@@ -44,7 +47,8 @@ StudentGrade StudentFromJson(const std::string& id, const json& entry,
   student.grader_error = entry.at("grader_error").get<std::string>();
   for (const TestColumn& column : columns) {
     const json& test = entry.at("tests").at(column.name);
-    student.tests.push_back({test.at("score").get<int>(), test.at("status") == "passed"});
+    const json& status = test.at("status");
+    student.tests.push_back({test.at("score").get<int>(), status == "passed", status == "skipped"});
   }
   return student;
 }
@@ -73,8 +77,15 @@ StudentGrade StudentGradeOf(const std::string& student_id, const GradeReport& re
     auto column = std::find_if(columns.begin(), columns.end(),
                                [&](const TestColumn& c) { return c.name == test["name"]; });
     if (column == columns.end()) continue;
-    student.tests[column - columns.begin()] = {test["score"].get<int>(),
-                                               test["status"] == "passed"};
+    student.tests[column - columns.begin()] = {test["score"].get<int>(), test["status"] == "passed",
+                                               false};
+  }
+  // results.json has no "skipped" status (Gradescope knows only passed and failed).
+  for (const TestResult& test : report.tests) {
+    if (test.outcome != Outcome::kSkipped) continue;
+    auto column = std::find_if(columns.begin(), columns.end(),
+                               [&](const TestColumn& c) { return c.name == test.name; });
+    if (column != columns.end()) student.tests[column - columns.begin()].skipped = true;
   }
   return student;
 }
@@ -107,6 +118,28 @@ int PassedCount(const ClassGrades& grades, std::size_t column) {
   return static_cast<int>(
       std::count_if(grades.students.begin(), grades.students.end(),
                     [&](const StudentGrade& student) { return student.tests[column].passed; }));
+}
+
+int SkippedCount(const ClassGrades& grades, std::size_t column) {
+  return static_cast<int>(
+      std::count_if(grades.students.begin(), grades.students.end(),
+                    [&](const StudentGrade& student) { return student.tests[column].skipped; }));
+}
+
+std::vector<std::string> SkippedTestWarnings(const ClassGrades& grades) {
+  std::vector<std::string> warnings;
+  for (std::size_t i = 0; i < grades.tests.size(); ++i) {
+    const int skipped = SkippedCount(grades, i);
+    if (skipped == 0) continue;
+    warnings.push_back(fmt::format(
+        "{} ({} points) was skipped for {} of {} students: the machine that graded them could not "
+        "run it (each student's report.txt says why), so it scored 0 in the gradebook and was "
+        "left out of their reports' maximum; grade it on a machine that can run it, with --only "
+        "{}",
+        grades.tests[i].name, grades.tests[i].max_points, skipped, grades.students.size(),
+        grades.tests[i].name));
+  }
+  return warnings;
 }
 
 int PassRatePercent(const ClassGrades& grades, std::size_t column) {

@@ -26,6 +26,9 @@ int TotalPoints(const std::vector<TestColumn>& tests);
 struct StudentTestScore {
   int points = 0;
   bool passed = false;
+  /// The machine could not run the test (no netem, say): it scored 0 through no fault of the
+  /// student's, and the report left its points out of the student's maximum.
+  bool skipped = false;
 };
 
 struct StudentGrade {
@@ -67,6 +70,14 @@ std::vector<ScoreBin> ScoreDistribution(const ClassGrades& grades);
 /// How many students passed test column `column`.
 int PassedCount(const ClassGrades& grades, std::size_t column);
 
+/// How many students' test column `column` was skipped.
+int SkippedCount(const ClassGrades& grades, std::size_t column);
+
+/// One sentence per test skipped for any student, naming the test, its points and how many
+/// students it was skipped for, and what to do: the warning `grade` prints and the class
+/// summaries carry, so that nobody takes its zeros for failures. Empty when nothing was skipped.
+std::vector<std::string> SkippedTestWarnings(const ClassGrades& grades);
+
 /// Pass rate of column `column` in whole percent, rounded down; 0 with no students.
 int PassRatePercent(const ClassGrades& grades, std::size_t column);
 
@@ -74,7 +85,8 @@ int PassRatePercent(const ClassGrades& grades, std::size_t column);
 double MeanTotal(const ClassGrades& grades);
 
 /// grades.json: {"lab", "title", "tests": [{"name", "max_points"}], "max_total",
-/// "students": {id: {"total", "build_ok", "grader_error", "tests": {name: {"score", "status"}}}}}.
+/// "students": {id: {"total", "build_ok", "grader_error", "tests": {name: {"score", "status"}}}}},
+/// status being "passed", "failed" or "skipped".
 nlohmann::json ClassGradesJson(const ClassGrades& grades);
 
 /// Reads ClassGradesJson's output back; nullopt and `error` set when it is not one, or when a

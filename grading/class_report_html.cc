@@ -62,7 +62,10 @@ std::string TestTable(const ClassGrades& grades) {
         HtmlEscape(grades.tests[i].name), grades.tests[i].max_points, PassedCount(grades, i),
         grades.students.size(), rate, rate);
   }
-  return table + "</table>\n";
+  table += "</table>\n";
+  for (const std::string& warning : SkippedTestWarnings(grades))
+    table += "<p class=\"bad\"><strong>Skipped:</strong> " + HtmlEscape(warning) + ".</p>\n";
+  return table;
 }
 
 std::string StudentStatus(const StudentGrade& student) {
@@ -80,8 +83,11 @@ std::string StudentTable(const ClassGrades& grades) {
     table += fmt::format("<tr><td><a href=\"{}/report.txt\">{}</a></td><td class=\"num\">{}</td>",
                          HtmlEscape(PercentEncode(student.student_id)),
                          HtmlEscape(student.student_id), student.total);
-    for (const StudentTestScore& test : student.tests)
-      table += fmt::format("<td class=\"num\">{}</td>", test.points);
+    for (const StudentTestScore& test : student.tests) {
+      table += test.skipped ? fmt::format("<td class=\"num\" title=\"skipped\">{} (skipped)</td>",
+                                          test.points)
+                            : fmt::format("<td class=\"num\">{}</td>", test.points);
+    }
     table += "<td>" + StudentStatus(student) + "</td></tr>\n";
   }
   return table + "</table>\n";

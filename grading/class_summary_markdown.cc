@@ -40,6 +40,9 @@ std::string TestTable(const ClassGrades& grades) {
                          grades.tests[i].max_points, PassedCount(grades, i), grades.students.size(),
                          PassRatePercent(grades, i));
   }
+  // After a blank line: a line right under a table would be read as one more row.
+  for (const std::string& warning : SkippedTestWarnings(grades))
+    table += "\n**Skipped:** " + MarkdownInline(warning) + ".\n";
   return table + "\n";
 }
 

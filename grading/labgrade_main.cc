@@ -303,9 +303,12 @@ void ChooseParallelism(const CommandLine& line, bool in_namespaces, ClassRunPlan
   plan.test_jobs = std::max(1, jobs / plan.students_at_once);
 }
 
-/// Writes the class files, then says "<done> N students: <out>/gradebook.csv, ...".
+/// Writes the class files, then says "<done> N students: <out>/gradebook.csv, ...", after a
+/// warning for each test that was skipped (its zeros are not the students' failures).
 bool WriteClassFilesReporting(const ClassGrades& grades, const std::string& out_dir,
                               std::string_view done) {
+  for (const std::string& warning : SkippedTestWarnings(grades))
+    std::cerr << "labgrade: warning: " << warning << "\n";
   std::vector<std::string> errors = WriteClassFiles(grades, out_dir);
   for (const std::string& error : errors) std::cerr << "labgrade: " << error << "\n";
   if (errors.empty())

@@ -22,6 +22,7 @@ using testing::FailedTest;
 using testing::PassedTest;
 using testing::ReportOf;
 using testing::SampleClass;
+using testing::SkippedTest;
 using testing::Student;
 
 const std::vector<TestColumn> kColumns = {{"one-line", 10}, {"two-lines", 20}, {"absent", 5}};
@@ -70,6 +71,36 @@ TEST(StudentGradeOf, RunGraderErrorComesFirst) {
   report.grader_error = "cannot create a work folder under /var/tmp: No space left on device";
   EXPECT_EQ(StudentGradeOf("dave", report, kColumns).grader_error,
             "cannot create a work folder under /var/tmp: No space left on device");
+}
+
+// A test the machine could not run is marked skipped (results.json cannot say so), at 0 points.
+TEST(StudentGradeOf, MarksASkippedTest) {
+  const std::vector<TestColumn> columns = {{"one-line", 10}, {"slow-writer", 5}};
+  const StudentGrade student =
+      StudentGradeOf("erin", ReportOf({PassedTest(), SkippedTest()}), columns);
+  ASSERT_EQ(student.tests.size(), 2u);
+  EXPECT_FALSE(student.tests[0].skipped);
+  EXPECT_TRUE(student.tests[1].skipped);
+  EXPECT_FALSE(student.tests[1].passed);
+  EXPECT_EQ(student.tests[1].points, 0);
+  EXPECT_EQ(student.grader_error, "") << "a skipped test is not the grader's failure";
+}
+
+// The warning names the test, its points, for how many students, and what to do; nothing is
+// said when no test was skipped.
+TEST(SkippedTestWarnings, NameTheTestAndTheStudents) {
+  ClassGrades grades = SampleClass();
+  EXPECT_TRUE(SkippedTestWarnings(grades).empty());
+  grades.students[0].tests[1] = {0, false, true};
+  grades.students[1].tests[1] = {0, false, true};
+  EXPECT_EQ(SkippedCount(grades, 1), 2);
+  EXPECT_EQ(SkippedCount(grades, 0), 0);
+  EXPECT_EQ(SkippedTestWarnings(grades),
+            std::vector<std::string>{
+                "cleanup (40 points) was skipped for 2 of 3 students: the machine that graded "
+                "them could not run it (each student's report.txt says why), so it scored 0 in "
+                "the gradebook and was left out of their reports' maximum; grade it on a machine "
+                "that can run it, with --only cleanup"});
 }
 
 // A student with full marks has no failures; one point short or not built has.
@@ -166,6 +197,19 @@ TEST(ClassGradesFromJson, ReadsBackWhatWasWritten) {
   EXPECT_EQ(read->students[2].student_id, "carol");
   EXPECT_EQ(read->students[2].grader_error, "internal error: boom");
   EXPECT_FALSE(read->students[1].tests[1].passed);
+}
+
+// A skipped test is written as status "skipped" and read back as skipped, so a merged gradebook
+// still warns about it.
+TEST(ClassGradesFromJson, KeepsASkippedTest) {
+  ClassGrades grades = SampleClass();
+  grades.students[1].tests[1] = {0, false, true};
+  EXPECT_EQ(ClassGradesJson(grades)["students"]["bob"]["tests"]["cleanup"]["status"], "skipped");
+  std::string error;
+  auto read = ClassGradesFromJson(json::parse(ClassGradesJson(grades).dump()), &error);
+  ASSERT_TRUE(read.has_value()) << error;
+  EXPECT_TRUE(read->students[1].tests[1].skipped);
+  EXPECT_FALSE(read->students[0].tests[1].skipped);
 }
 
 // A file that is not labgrade's says so, naming what is missing.

@@ -72,6 +72,20 @@ TEST(ClassReportHtml, RowPerStudentLinkingToTheirReport) {
   EXPECT_EQ(Count(html, "/report.txt\">"), 3u);
 }
 
+// A skipped test's cell says so, and the tests' table is followed by the warning.
+TEST(ClassReportHtml, MarksASkippedTest) {
+  ClassGrades grades = SampleClass();
+  grades.students[0].tests[1] = {0, false, true};
+  const std::string html = ClassReportHtml(grades);
+  EXPECT_NE(html.find("<td class=\"num\" title=\"skipped\">0 (skipped)</td>"), std::string::npos)
+      << html;
+  EXPECT_NE(html.find("</table>\n<p class=\"bad\"><strong>Skipped:</strong> cleanup (40 points) "
+                      "was skipped for 1 of 3 students"),
+            std::string::npos)
+      << html;
+  EXPECT_EQ(ClassReportHtml(SampleClass()).find("skipped"), std::string::npos);
+}
+
 // Self-contained: no scripts, no stylesheets or images fetched, no URL at all.
 TEST(ClassReportHtml, FetchesNothing) {
   const std::string html = ClassReportHtml(SampleClass());

@@ -70,5 +70,19 @@ TEST(ClassSummaryMarkdown, EscapesTestNamesInTheTable) {
             std::string::npos);
 }
 
+// A test skipped for some students gets a warning under the table (after a blank line, or it
+// would be read as a row), so that its zeros are not read as failures.
+TEST(ClassSummaryMarkdown, WarnsAboutASkippedTest) {
+  ClassGrades grades = SampleClass();
+  grades.students[0].tests[1] = {0, false, true};
+  EXPECT_NE(ClassSummaryMarkdown(grades).find(
+                "| cleanup | 40 | 0/3 | 0% |\n"
+                "\n"
+                "**Skipped:** cleanup (40 points) was skipped for 1 of 3 students: the machine "),
+            std::string::npos)
+      << ClassSummaryMarkdown(grades);
+  EXPECT_EQ(ClassSummaryMarkdown(SampleClass()).find("Skipped"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace labgrade

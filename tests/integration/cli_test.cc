@@ -235,6 +235,37 @@ TEST(CliIntegration, MergeNamesAShardWithoutGrades) {
   fs::remove_all(out);
 }
 
+// A class graded where a test cannot run (udp-echo's lossy-network needs netem) ends with a
+// warning naming the test and how many students it was skipped for, and summary.md says so too;
+// where netem works, the test runs and nothing is said.
+TEST(CliIntegration, GradeWarnsAboutATestSkippedForTheClass) {
+  fs::path out = ScratchDir("grade-skipped");
+  fs::create_directories(out / "class");
+  for (const char* student : {"ada", "bob"})
+    fs::copy(kSourceDir / "reference" / "udp-echo", out / "class" / student,
+             fs::copy_options::recursive);
+  CommandResult grade = RunLabgrade({"grade", (kSourceDir / "labs" / "udp-echo").string(),
+                                     "--submissions", (out / "class").string(), "--out",
+                                     (out / "graded").string(), "--only", "lossy-network"});
+  EXPECT_EQ(grade.exit_code, 0) << grade.out << grade.err;
+  const nlohmann::json grades = nlohmann::json::parse(ReadFile(out / "graded" / "grades.json"));
+  const std::string status = grades["students"]["ada"]["tests"]["lossy-network"]["status"];
+  const std::string warning =
+      "labgrade: warning: lossy-network (15 points) was skipped for 2 of 2 students: ";
+  const std::string summary = ReadFile(out / "graded" / "summary.md");
+  if (status == "skipped") {
+    EXPECT_NE(grade.err.find(warning), std::string::npos) << grade.err;
+    EXPECT_NE(summary.find("**Skipped:** lossy-network (15 points) was skipped for 2 of 2"),
+              std::string::npos)
+        << summary;
+  } else {
+    EXPECT_EQ(status, "passed") << "netem works here, so the reference passes";
+    EXPECT_EQ(grade.err.find("warning"), std::string::npos) << grade.err;
+    EXPECT_EQ(summary.find("Skipped"), std::string::npos) << summary;
+  }
+  fs::remove_all(out);
+}
+
 // selftest grades the reference: full marks and exit 0.
 TEST(CliIntegration, SelftestScoresFullMarks) {
   CommandResult result = RunLabgrade({"selftest", kLab.string()});

@@ -120,11 +120,17 @@ class SandboxInitializer {
     if (box.kill_on_parent_death && ::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
       return Fail("prctl", "PR_SET_PDEATHSIG, SIGKILL");
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return Fail("prctl", "PR_SET_NO_NEW_PRIVS");
-    // The harness blocks or ignores signals on its threads; a program starts with defaults.
+    // The harness blocks or ignores signals on its threads, and whoever started the grader may
+    // have ignored more (nohup ignores SIGHUP, some shells and CI runners SIGPIPE or SIGINT);
+    // an ignored signal stays ignored across exec. A program starts with every default.
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGCHLD}) ::signal(sig, SIG_DFL);
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    sigemptyset(&default_action.sa_mask);
+    // SIGKILL, SIGSTOP and glibc's own real-time signals refuse: they cannot be ignored anyway.
+    for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &default_action, nullptr);
     return {};
   }
 

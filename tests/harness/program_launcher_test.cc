@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -202,19 +203,23 @@ TEST(ProgramLauncher, SetsNoNewPrivileges) {
   EXPECT_EQ(child->StatusField("NoNewPrivs"), "1");
 }
 
-// Signals the grader blocks or ignores are neither blocked nor ignored in the program.
+// Signals the grader blocks or ignores are neither blocked nor ignored in the program: those
+// the harness itself ignores, and any its own parent left ignored (nohup ignores SIGHUP).
 TEST(ProgramLauncher, StartsWithDefaultSignalHandling) {
   sigset_t blocked, previous;
   sigemptyset(&blocked);
   sigaddset(&blocked, SIGTERM);
   sigaddset(&blocked, SIGUSR1);
   ASSERT_EQ(::pthread_sigmask(SIG_BLOCK, &blocked, &previous), 0);
-  struct sigaction ignore {
-  }, previous_action{};
+  struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
-  ASSERT_EQ(::sigaction(SIGINT, &ignore, &previous_action), 0);
+  const int ignored[] = {SIGINT, SIGHUP, SIGUSR2, SIGQUIT};
+  struct sigaction previous_actions[std::size(ignored)] = {};
+  for (std::size_t i = 0; i < std::size(ignored); ++i)
+    ASSERT_EQ(::sigaction(ignored[i], &ignore, &previous_actions[i]), 0);
   auto child = LaunchOrFail(Spec(kPrograms / "sleep-forever"));
-  ::sigaction(SIGINT, &previous_action, nullptr);
+  for (std::size_t i = 0; i < std::size(ignored); ++i)
+    ::sigaction(ignored[i], &previous_actions[i], nullptr);
   ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   ASSERT_NE(child, nullptr);
   EXPECT_EQ(child->StatusField("SigBlk"), "0000000000000000");

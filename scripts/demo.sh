@@ -7,6 +7,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh" || exit 1
 "$root/scripts/build.sh" "$root/build" || exit 1
 labgrade="$root/build/labgrade"
+# The defective samples, made by the build from tests/submissions/<lab>/<defect>/defect.patch.
+samples_dir="$root/build/submissions"
 
 # A few defective samples per lab, to show what a student sees when something is wrong.
 declare -A samples=(
@@ -24,7 +26,7 @@ for lab_dir in "$root"/labs/*/; do
   "$labgrade" selftest "$lab_dir" || status=1
   for sample in ${samples[$lab]:-}; do
     printf '\n=== %s: sample submission "%s" ===\n' "$lab" "$sample"
-    "$labgrade" check "$lab_dir" --submission "$root/tests/submissions/$lab/$sample"
+    "$labgrade" check "$lab_dir" --submission "$samples_dir/$lab/$sample"
     # Exit status 1 means tests failed, as these samples should; 2 and 3 are real problems.
     (( $? >= 2 )) && status=1
   done
@@ -39,7 +41,7 @@ grade_small_class() {
   cp -r "$root/reference/mmap" "$class/submissions/ada" || return 1
   local pair
   for pair in grace:read-write-copy linus:no-ftruncate margaret:map-private ken:does-not-compile; do
-    cp -r "$root/tests/submissions/mmap/${pair#*:}" "$class/submissions/${pair%%:*}" || return 1
+    cp -r "$samples_dir/mmap/${pair#*:}" "$class/submissions/${pair%%:*}" || return 1
   done
   # Piped through cat, the progress is one line per student, as in a CI log.
   "$labgrade" grade "$root/labs/mmap" --submissions "$class/submissions" --out "$class/out" \

@@ -15,6 +15,7 @@ packages=(
   util-linux                                 # ipcs, which the IPC probe runs
   iproute2 procps                            # ip, tc, ps: network labs and debugging
   binutils                                   # nm: the imports check reads what a program calls
+  patch                                      # makes the tests' defective submissions
 )
 
 # Node.js and npm run the workflow-file validator in the tests (tests/workflows).

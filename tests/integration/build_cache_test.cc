@@ -22,7 +22,7 @@ using testing::ReadFile;
 using testing::RunLabgrade;
 
 const fs::path kSourceDir = LABGRADE_SOURCE_DIR;
-const fs::path kMmapSubmissions = kSourceDir / "tests" / "submissions" / "mmap";
+const fs::path kMmapSubmissions = fs::path(LABGRADE_SUBMISSIONS_DIR) / "mmap";
 
 constexpr std::string_view kCachedLine = "build:      cached (the same files were built before)\n";
 

@@ -42,7 +42,7 @@ using testing::RunLabgrade;
 
 const fs::path kSourceDir = LABGRADE_SOURCE_DIR;
 const fs::path kLab = kSourceDir / "labs" / "mmap";
-const fs::path kDefects = kSourceDir / "tests" / "submissions" / "mmap";
+const fs::path kDefects = fs::path(LABGRADE_SUBMISSIONS_DIR) / "mmap";
 constexpr const char* kOnlyTest = "longer-dst";
 constexpr int kCopiesInTheBigClass = 4;
 constexpr int kShards = 3;

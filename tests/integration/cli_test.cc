@@ -106,8 +106,8 @@ TEST(CliIntegration, FailingSubmissionExitsOneAndWritesReports) {
   fs::path out = ScratchDir("reports");
   CommandResult result =
       RunLabgrade({"check", kLab.string(), "--submission",
-                   (kSourceDir / "tests/submissions/shm-xfer/segment-leak").string(), "--only",
-                   "cleanup-after-transfer", "--results", (out / "results.json").string(),
+                   (fs::path(LABGRADE_SUBMISSIONS_DIR) / "shm-xfer/segment-leak").string(),
+                   "--only", "cleanup-after-transfer", "--results", (out / "results.json").string(),
                    "--junit", (out / "junit.xml").string()});
   EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
   EXPECT_NE(result.out.find("FAIL   cleanup-after-transfer"), std::string::npos) << result.out;
@@ -170,7 +170,7 @@ TEST(CliIntegration, ClassroomOutputForABuildFailure) {
   fs::path out = ScratchDir("classroom-build");
   CommandResult result =
       RunLabgrade({"check", kLab.string(), "--submission",
-                   (kSourceDir / "tests/submissions/shm-xfer/does-not-compile").string(),
+                   (fs::path(LABGRADE_SUBMISSIONS_DIR) / "shm-xfer/does-not-compile").string(),
                    "--classroom-output", (out / "github_output").string()});
   EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
   const nlohmann::json classroom = ClassroomResultIn(ReadFile(out / "github_output"));

@@ -1,6 +1,7 @@
 // Grading whole submissions of every lab through the real build, cells and checks: each lab's
-// reference gets full marks, and each defective submission under tests/submissions/<lab>/
-// fails exactly the tests its EXPECTED_FAILURES file names.
+// reference gets full marks, and each defective submission (tests/submissions/<lab>/<defect>/,
+// made in the build tree by scripts/make-submissions.sh) fails exactly the tests its
+// EXPECTED_FAILURES file names.
 #include <sys/ipc.h>
 #include <sys/sem.h>
 #include <unistd.h>
@@ -88,7 +89,8 @@ struct Submission {
 
 std::vector<Submission> DefectiveSubmissions() {
   std::vector<Submission> found;
-  for (const auto& lab : fs::directory_iterator(kSourceDir / "tests" / "submissions")) {
+  for (const auto& lab : fs::directory_iterator(fs::path(LABGRADE_SUBMISSIONS_DIR))) {
+    if (!lab.is_directory()) continue;
     for (const auto& defect : fs::directory_iterator(lab.path())) {
       if (fs::exists(defect.path() / "EXPECTED_FAILURES"))
         found.push_back({lab.path().filename().string(), defect.path().filename().string()});
@@ -101,7 +103,7 @@ std::vector<Submission> DefectiveSubmissions() {
 }
 
 std::set<std::string> ExpectedFailures(const Submission& submission) {
-  std::ifstream file(kSourceDir / "tests" / "submissions" / submission.lab / submission.defect /
+  std::ifstream file(fs::path(LABGRADE_SUBMISSIONS_DIR) / submission.lab / submission.defect /
                      "EXPECTED_FAILURES");
   std::set<std::string> names;
   for (std::string line; std::getline(file, line);) {
@@ -152,8 +154,7 @@ TEST_P(DefectIntegration, FailsExactlyTheExpectedTests) {
   const Submission& submission = GetParam();
   LabSpec lab = LoadLab(submission.lab);
   GradeOptions options;
-  options.submission_dir =
-      kSourceDir / "tests" / "submissions" / submission.lab / submission.defect;
+  options.submission_dir = fs::path(LABGRADE_SUBMISSIONS_DIR) / submission.lab / submission.defect;
   GradeReport report = GradeSubmission(lab, options, Namespaces());
   EXPECT_TRUE(report.grader_error.empty()) << report.grader_error;
   for (const TestResult& test : report.tests)
@@ -176,7 +177,7 @@ INSTANTIATE_TEST_SUITE_P(Submissions, DefectIntegration, testing::ValuesIn(Defec
 TEST(BuildFailureIntegration, ReportsTheCompilerOutputAndScoresZero) {
   LabSpec lab = LoadLab("shm-xfer");
   GradeOptions options;
-  options.submission_dir = kSourceDir / "tests/submissions/shm-xfer/does-not-compile";
+  options.submission_dir = fs::path(LABGRADE_SUBMISSIONS_DIR) / "shm-xfer/does-not-compile";
   GradeReport report = GradeSubmission(lab, options, Namespaces());
   EXPECT_FALSE(report.build.ok);
   EXPECT_NE(report.build.log.find("error:"), std::string::npos) << report.build.log;
@@ -218,7 +219,7 @@ TEST(HostModeIntegration, FindsAndRemovesALeakedSemaphoreSet) {
   LabSpec lab = LoadLab("shm-xfer");
   Isolation host = PrepareIsolation(kLabgrade, /*force_host=*/true);
   GradeOptions options;
-  options.submission_dir = kSourceDir / "tests/submissions/shm-xfer/semaphore-leak";
+  options.submission_dir = fs::path(LABGRADE_SUBMISSIONS_DIR) / "shm-xfer/semaphore-leak";
   options.only_test = "cleanup-after-transfer";
   const int before = HostSemaphoreSets();
   GradeReport report = GradeSubmission(lab, options, host);
@@ -262,7 +263,7 @@ std::vector<std::string> FailedRationales(const GradeReport& report) {
 TEST(StudentMessagesIntegration, MmapCopyWithoutFtruncate) {
   LabSpec lab = LoadLab("mmap");
   GradeOptions options;
-  options.submission_dir = kSourceDir / "tests/submissions/mmap/no-ftruncate";
+  options.submission_dir = fs::path(LABGRADE_SUBMISSIONS_DIR) / "mmap/no-ftruncate";
   options.only_test = "text-copy";
   GradeReport report = GradeSubmission(lab, options, Namespaces());
   EXPECT_EQ(FailedRationales(report),
@@ -274,7 +275,7 @@ TEST(StudentMessagesIntegration, MmapCopyWithoutFtruncate) {
 TEST(StudentMessagesIntegration, ShmSemaphoreLeak) {
   LabSpec lab = LoadLab("shm-xfer");
   GradeOptions options;
-  options.submission_dir = kSourceDir / "tests/submissions/shm-xfer/semaphore-leak";
+  options.submission_dir = fs::path(LABGRADE_SUBMISSIONS_DIR) / "shm-xfer/semaphore-leak";
   options.only_test = "cleanup-after-transfer";
   GradeReport report = GradeSubmission(lab, options, Namespaces());
   ASSERT_EQ(report.tests.size(), 1u);
@@ -295,7 +296,7 @@ TEST(StudentMessagesIntegration, ShmSemaphoreLeak) {
 TEST(StudentMessagesIntegration, TcpIterativeServerKeepsTheClientWaiting) {
   LabSpec lab = LoadLab("tcp-echo");
   GradeOptions options;
-  options.submission_dir = kSourceDir / "tests/submissions/tcp-echo/iterative-server";
+  options.submission_dir = fs::path(LABGRADE_SUBMISSIONS_DIR) / "tcp-echo/iterative-server";
   options.only_test = "idle-client-does-not-block-others";
   GradeReport report = GradeSubmission(lab, options, Namespaces());
   ASSERT_EQ(report.tests.size(), 1u);

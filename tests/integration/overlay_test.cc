@@ -90,7 +90,7 @@ TEST_F(OverlayIntegration, SelftestWithTheOverlayScoresFullMarks) {
 // a failed hidden test's line without its details.
 TEST_F(OverlayIntegration, GradeMarksTheOverlaysTestsHidden) {
   fs::create_directories(root_ / "class");
-  fs::copy(kSourceDir / "tests" / "submissions" / "mmap" / "leaves-tail", root_ / "class" / "erin");
+  fs::copy(fs::path(LABGRADE_SUBMISSIONS_DIR) / "mmap" / "leaves-tail", root_ / "class" / "erin");
   const CommandResult result =
       RunLabgrade({"grade", lab_.string(), "--overlay", kOverlay.string(), "--submissions",
                    (root_ / "class").string(), "--out", (root_ / "out").string()});
@@ -123,7 +123,7 @@ TEST_F(OverlayIntegration, CheckShowsHiddenDetailsOnlyWhenAsked) {
   const std::vector<std::string> args = {
       "check",        lab_.string(),
       "--overlay",    kOverlay.string(),
-      "--submission", (kSourceDir / "tests" / "submissions" / "mmap" / "leaves-tail").string(),
+      "--submission", (fs::path(LABGRADE_SUBMISSIONS_DIR) / "mmap" / "leaves-tail").string(),
       "--only",       "longer-dst-odd-size"};
   const CommandResult plain = RunLabgrade(args);
   EXPECT_EQ(plain.exit_code, 1) << plain.out << plain.err;

@@ -132,27 +132,30 @@ std::string IndentLines(std::string_view text, std::string_view indent, std::siz
   return out;
 }
 
+const char* HtmlEntityOf(char c) {
+  switch (c) {
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    case '"':
+      return "&quot;";
+    case '\'':
+      return "&#39;";
+    default:
+      return nullptr;
+  }
+}
+
 std::string HtmlEscape(std::string_view text) {
   std::string escaped;
   for (char c : EscapeForDisplay(text, SIZE_MAX)) {
-    switch (c) {
-      case '&':
-        escaped += "&amp;";
-        break;
-      case '<':
-        escaped += "&lt;";
-        break;
-      case '>':
-        escaped += "&gt;";
-        break;
-      case '"':
-        escaped += "&quot;";
-        break;
-      case '\'':
-        escaped += "&#39;";
-        break;
-      default:
-        escaped += c;
+    if (const char* entity = HtmlEntityOf(c)) {
+      escaped += entity;
+    } else {
+      escaped += c;
     }
   }
   return escaped;

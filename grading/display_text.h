@@ -28,6 +28,9 @@ std::string EscapeControlBytes(std::string_view text);
 std::string IndentLines(std::string_view text, std::string_view indent,
                         std::size_t max_lines = SIZE_MAX);
 
+/// The HTML entity of one of & < > " ', or null for any other byte.
+const char* HtmlEntityOf(char c);
+
 /// `text` for HTML text or a quoted attribute: EscapeForDisplay (control bytes and invalid
 /// UTF-8 as visible \xNN, newlines as \n), then & < > " ' as entities.
 std::string HtmlEscape(std::string_view text);

@@ -79,13 +79,10 @@ std::string MarkdownInline(std::string_view text) {
   for (char c : EscapeForDisplay(text, SIZE_MAX)) {
     switch (c) {
       case '&':
-        escaped += "&amp;";
-        break;
       case '<':
-        escaped += "&lt;";
-        break;
       case '>':
-        escaped += "&gt;";
+        // GitHub renders inline HTML: these become entities (quotes are harmless in text).
+        escaped += HtmlEntityOf(c);
         break;
       case '|':
       case '\\':

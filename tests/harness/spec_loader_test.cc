@@ -2,14 +2,13 @@
 // of mistake an instructor can make is reported with its exact file:line:col, line and caret.
 #include "harness/spec_loader.h"
 
-#include <stdlib.h>
-
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "tests/harness/throwaway_lab.h"
 
 namespace labgrade {
 namespace {
@@ -40,35 +39,17 @@ constexpr std::string_view kEchoTest = R"(  - name: echo
       - stdout: { instance: writer, equals: "hi\n" }
 )";
 
-/// A throwaway repository: <root>/labs/demo with a few lab files, <root>/reference/demo.
-class SpecLoaderTest : public ::testing::Test {
+/// The throwaway repository with a few lab files, and a file outside the lab.
+class SpecLoaderTest : public testing::ThrowawayLabTest {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "spec_loader_test.XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << "mkdtemp(" << pattern << ")";
-    root_ = pattern;
-    lab_dir_ = root_ / "labs" / "demo";
-    fs::create_directories(lab_dir_ / "data");
-    fs::create_directories(lab_dir_ / "starter");
-    fs::create_directories(root_ / "reference" / "demo");
+    ThrowawayLabTest::SetUp();
     WriteFile(lab_dir_ / "data" / "short.txt", "hello\n");
     WriteFile(lab_dir_ / "starter" / "xfr.h", "#pragma once\n");
     WriteFile(root_ / "secret.txt", "outside the lab\n");
   }
 
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(root_, ignored);
-  }
-
-  static void WriteFile(const fs::path& path, std::string_view text) {
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-  }
-
-  SpecLoad Load(std::string_view yaml) const {
-    return LoadLabSpecFromString(yaml, "labs/demo/lab.yaml", lab_dir_);
-  }
+  SpecLoad Load(std::string_view yaml) const { return LoadLab(yaml); }
 
   /// kHead followed by `tests`.
   SpecLoad LoadTests(std::string_view tests) const {
@@ -81,9 +62,6 @@ class SpecLoaderTest : public ::testing::Test {
     for (const SpecError& error : load.errors) text += error.Format();
     return text;
   }
-
-  fs::path root_;
-  fs::path lab_dir_;
 };
 
 // ---- A valid spec ---------------------------------------------------------------------------

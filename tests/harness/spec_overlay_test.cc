@@ -3,15 +3,13 @@
 // file:line:col with the line and a caret.
 #include "harness/spec_overlay.h"
 
-#include <stdlib.h>
-
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "harness/spec_loader.h"
+#include "tests/harness/throwaway_lab.h"
 
 namespace labgrade {
 namespace {
@@ -56,24 +54,11 @@ tests:
       - run: writer
 )";
 
-class SpecOverlayTest : public ::testing::Test {
+class SpecOverlayTest : public testing::ThrowawayLabTest {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "spec_overlay_test.XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << "mkdtemp(" << pattern << ")";
-    root_ = pattern;
-    lab_dir_ = root_ / "labs" / "demo";
-    fs::create_directories(lab_dir_ / "data");
-    fs::create_directories(root_ / "reference" / "demo");
-    std::ofstream(lab_dir_ / "data" / "long.txt") << "a long line\n";
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(root_, ignored);
-  }
-
-  SpecLoad LoadLab(std::string_view yaml) const {
-    return LoadLabSpecFromString(yaml, "labs/demo/lab.yaml", lab_dir_);
+    ThrowawayLabTest::SetUp();
+    WriteFile(lab_dir_ / "data" / "long.txt", "a long line\n");
   }
 
   /// kLabWithHiddenPoints with `overlay` applied: the errors, formatted as validate prints them.
@@ -87,9 +72,6 @@ class SpecOverlayTest : public ::testing::Test {
     if (result != nullptr) *result = *load.spec;
     return text;
   }
-
-  fs::path root_;
-  fs::path lab_dir_;
 };
 
 // A lab with hidden_points loads on its own: its tests total 100 - hidden_points.

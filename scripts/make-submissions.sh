@@ -24,7 +24,7 @@ for defect_dir in "$root"/tests/submissions/*/*/; do
     [[ $(basename "$file") == defect.patch ]] || cp -R "$file" "$target/"
   done
   [[ -f $defect_dir/defect.patch ]] || continue
-  if ! log=$(patch --batch --silent --no-backup-if-mismatch --reject-file=- -p1 -d "$target" \
+  if ! log=$(patch --batch --forward --silent --no-backup-if-mismatch --reject-file=- -p1 -d "$target" \
                <"$defect_dir/defect.patch" 2>&1); then
     printf '%s\n' "$log" >&2
     echo "make-submissions: tests/submissions/$lab/$defect/defect.patch no longer applies to" \

@@ -49,5 +49,17 @@ TEST(CsvField, QuotesOnlyWhenNeeded) {
   EXPECT_EQ(CsvField("cr\rhere"), "\"cr\rhere\"");
 }
 
+// Text a spreadsheet would run as a formula is made text with a leading '; the same characters
+// later in a field change nothing.
+TEST(CsvField, DisarmsFormulas) {
+  EXPECT_EQ(CsvField("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+  EXPECT_EQ(CsvField("+1"), "'+1");
+  EXPECT_EQ(CsvField("-2+3"), "'-2+3");
+  EXPECT_EQ(CsvField("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(CsvField("\tx"), "'\tx");
+  EXPECT_EQ(CsvField("\rx"), "\"'\rx\"");
+  EXPECT_EQ(CsvField("a=b-c"), "a=b-c");
+}
+
 }  // namespace
 }  // namespace labgrade

@@ -44,7 +44,10 @@ nlohmann::json ClassroomResult(const GradeReport& report) {
                                                        : RenderTestDetails(test);
     }
     any_error = any_error || outcome == Outcome::kError;
-    all_passed = all_passed && outcome == Outcome::kPass;
+    // A test this machine could not run is nobody's failure: it is listed (as "fail", the
+    // reporter knows no "skipped"; its message says why), is left out of max_score, and does
+    // not turn a submission that passed everything else red.
+    all_passed = all_passed && (outcome == Outcome::kPass || outcome == Outcome::kSkipped);
     // Classroom totals these scores: points only from a pass, as in results.json.
     tests.push_back({{"name", test.name},
                      {"status", ClassroomStatus(outcome)},

@@ -34,6 +34,10 @@ std::string TopLevelOutput(const GradeReport& report) {
     if (!out.empty()) out += "\n";
     out += RenderGraderError(report.grader_error);
   }
+  if (const std::string skipped = SkippedTestsNote(report); !skipped.empty()) {
+    if (!out.empty()) out += "\n";
+    out += skipped;
+  }
   return out;
 }
 

@@ -51,4 +51,8 @@ inline constexpr std::string_view kHiddenDetailsWithheld =
 /// Every view that shows the score appends it, so "85/85" never reads as a full 100.
 std::string SkippedPointsNote(const GradeReport& report);
 
+/// "Not counted: N points of tests this machine could not run (a, b); they are not in this
+/// score.\n", or "" when none was skipped: what a score that leaves points out says once.
+std::string SkippedTestsNote(const GradeReport& report);
+
 }  // namespace labgrade

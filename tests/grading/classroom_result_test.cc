@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/grading/sample_reports.h"
+
 namespace labgrade {
 namespace {
 
@@ -28,6 +30,20 @@ GradeReport TwoTests() {
   report.tests = {passed, failed};
   report.score = 60;
   return report;
+}
+
+// A test the machine could not run is listed with its reason and 0 points, left out of
+// max_score, and does not fail a submission that passed everything else.
+TEST(ClassroomResult, SkippedTestDoesNotFailTheSubmission) {
+  const nlohmann::json result = ClassroomResult(testing::SkippedReport());
+  EXPECT_EQ(result["status"], "pass");
+  EXPECT_EQ(result["max_score"], 10);
+  ASSERT_EQ(result["tests"].size(), 2u);
+  EXPECT_EQ(result["tests"][1]["status"], "fail");
+  EXPECT_EQ(result["tests"][1]["score"], 0);
+  EXPECT_NE(result["tests"][1]["message"].get<std::string>().find(
+                "the writer never created its semaphore set"),
+            std::string::npos);
 }
 
 // Each test carries the reporter's fields, and the scores add up to the grade.

@@ -21,6 +21,7 @@ using testing::HiddenFailedTest;
 using testing::MixedReport;
 using testing::PassedTest;
 using testing::ReportOf;
+using testing::SkippedReport;
 
 // The file's text, parsed the way Gradescope will read it.
 json ParsedResults(const GradeReport& report) { return json::parse(GradescopeResultsText(report)); }
@@ -34,6 +35,20 @@ TEST(GradescopeResults, TopLevelFields) {
   EXPECT_EQ(results["visibility"], "visible");
   EXPECT_EQ(results["stdout_visibility"], "hidden");
   EXPECT_EQ(results["tests"].size(), 6u);
+}
+
+// Points of tests the machine could not run are named once at the top: Gradescope's total is
+// the assignment's, so the student must read there why the score is short of it.
+TEST(GradescopeResults, SkippedTestsAreNamedAtTheTop) {
+  const json results = ParsedResults(SkippedReport());
+  EXPECT_EQ(results["score"], 10);
+  EXPECT_EQ(results["output"],
+            "Not counted: 5 points of tests this machine could not run (slow-writer); they are "
+            "not in this score.\n");
+  EXPECT_EQ(results["tests"][1]["status"], "failed");
+  EXPECT_NE(results["tests"][1]["output"].get<std::string>().find(
+                "the writer never created its semaphore set"),
+            std::string::npos);
 }
 
 // A passed test: full points, "passed", nothing to say.

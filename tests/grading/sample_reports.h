@@ -134,6 +134,15 @@ inline GradeReport ReportOf(std::vector<TestResult> tests) {
   return report;
 }
 
+/// A pass and a test the machine could not run, whose points GradeSubmission leaves out of the
+/// maximum.
+inline GradeReport SkippedReport() {
+  GradeReport report = ReportOf({PassedTest(), SkippedTest()});
+  report.skipped_points = SkippedTest().max_points;
+  report.max_score -= report.skipped_points;
+  return report;
+}
+
 /// Every outcome once.
 inline GradeReport MixedReport() {
   return ReportOf({PassedTest(), FailedTest(), BinaryFailedTest(), ErrorTest(), SkippedTest(),

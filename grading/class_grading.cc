@@ -138,6 +138,12 @@ bool SameTests(const ClassGrades& a, const ClassGrades& b) {
                     });
 }
 
+std::string TestNames(const std::vector<TestColumn>& tests) {
+  std::string names;
+  for (const TestColumn& test : tests) names += (names.empty() ? "" : ", ") + test.name;
+  return names;
+}
+
 /// Copies each student's folder of `shard` into `out_dir` (nothing when they are the same).
 bool CopyStudentFolders(const ClassGrades& shard, const fs::path& shard_dir,
                         const fs::path& out_dir, std::string* error) {
@@ -275,6 +281,27 @@ std::vector<std::string> WriteClassFiles(const ClassGrades& grades, const fs::pa
     if (auto error = WriteTextFile(out_dir / name, text)) errors.push_back(*error);
   }
   return errors;
+}
+
+std::optional<std::string> EarlierRunInTheWay(const ClassRunPlan& plan) {
+  std::error_code ec;
+  if (!fs::exists(plan.out_dir / "grades.json", ec)) return std::nullopt;
+  const std::string keep_it =
+      fmt::format("give another --out (with --build-cache {} to reuse that run's builds)",
+                  (plan.out_dir / ".build-cache").string());
+  std::string error;
+  std::optional<ClassGrades> earlier = ReadShard(plan.out_dir, &error);
+  if (!earlier) {
+    return fmt::format("--out {} holds a grades.json this run would replace, but {}; {}",
+                       plan.out_dir.string(), error, keep_it);
+  }
+  ClassGrades now{plan.lab_name, plan.lab_title, plan.tests, {}};
+  if (SameTests(*earlier, now)) return std::nullopt;
+  return fmt::format(
+      "--out {} holds the grades of an earlier run ({}: {}); this run grades {} ({}) and would "
+      "replace them; {}",
+      plan.out_dir.string(), earlier->lab_name, TestNames(earlier->tests), plan.lab_name,
+      TestNames(plan.tests), keep_it);
 }
 
 std::optional<ClassGrades> MergeShards(const std::vector<fs::path>& shard_dirs,

@@ -93,6 +93,12 @@ StudentGrade RecordGraderFailure(const ClassRunPlan& plan, const std::string& id
 std::vector<std::string> WriteClassFiles(const ClassGrades& grades,
                                          const std::filesystem::path& out_dir);
 
+/// Why grading `plan` into its out folder would destroy an earlier run's grades: the folder
+/// holds a grades.json of another lab or other tests (an earlier full run, and this one has
+/// --only), or one labgrade cannot read. nullopt when there is none or it graded the same tests
+/// (grading again, or another shard, replaces or adds students as expected).
+std::optional<std::string> EarlierRunInTheWay(const ClassRunPlan& plan);
+
 /// Combines the grades.json of each shard's output folder and copies each student's folder into
 /// `out_dir`. Fails (nullopt, `error` set) when a shard cannot be read, when shards graded
 /// different labs or tests, or when a student appears twice.

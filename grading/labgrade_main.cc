@@ -360,6 +360,10 @@ int GradeClassCommand(const CommandLine& line) {
   if (!line.only_test.empty()) only = line.only_test;
   ClassRunPlan plan{lab->name, lab->title,  TestColumnsOf(*lab, only), line.submissions_dir,
                     *ids,      line.out_dir};
+  if (auto in_the_way = EarlierRunInTheWay(plan)) {
+    std::cerr << "labgrade: " << *in_the_way << "\n";
+    return kExitUsage;
+  }
   ChooseParallelism(line, in_namespaces, plan);
   const int wall_limit_ms = line.student_timeout_s > 0
                                 ? std::min(line.student_timeout_s, 24 * 3600) * 1000

@@ -352,6 +352,44 @@ TEST(WriteClassFiles, WritesTheFourFiles) {
             "student_id,total,short-text,cleanup\r");
 }
 
+// An out folder with no grades.json, or one of the same lab and tests, is no obstacle: grading
+// again replaces students, as it should.
+TEST(EarlierRunInTheWay, NoneOrTheSameTests) {
+  ScratchFolder out("earlier-same");
+  const ClassRunPlan plan = PlanFor(out.path(), {"alice"});
+  EXPECT_EQ(EarlierRunInTheWay(plan), std::nullopt);
+  ASSERT_TRUE(WriteClassFiles(SampleClass(), out.path()).empty());
+  EXPECT_EQ(EarlierRunInTheWay(plan), std::nullopt);
+}
+
+// A run of fewer tests (--only) into the folder of an earlier full run would replace its grades:
+// it is refused, naming both runs' tests and what to do instead.
+TEST(EarlierRunInTheWay, OtherTestsAreNamed) {
+  ScratchFolder out("earlier-other");
+  ASSERT_TRUE(WriteClassFiles(SampleClass(), out.path()).empty());
+  ClassRunPlan plan = PlanFor(out.path(), {"alice"});
+  plan.tests = {{"cleanup", 40}};
+  EXPECT_EQ(EarlierRunInTheWay(plan),
+            "--out " + out.path().string() +
+                " holds the grades of an earlier run (shm-xfer: short-text, cleanup); this run "
+                "grades shm-xfer (cleanup) and would replace them; give another --out (with "
+                "--build-cache " +
+                (out.path() / ".build-cache").string() + " to reuse that run's builds)");
+}
+
+// A grades.json labgrade cannot read is not silently overwritten either.
+TEST(EarlierRunInTheWay, UnreadableGradesAreNamed) {
+  ScratchFolder out("earlier-unreadable");
+  std::ofstream(out.path() / "grades.json") << "not json\n";
+  const auto message = EarlierRunInTheWay(PlanFor(out.path(), {"alice"}));
+  ASSERT_TRUE(message.has_value());
+  EXPECT_EQ(*message, "--out " + out.path().string() +
+                          " holds a grades.json this run would replace, but " +
+                          (out.path() / "grades.json").string() +
+                          ": not JSON; give another --out (with --build-cache " +
+                          (out.path() / ".build-cache").string() + " to reuse that run's builds)");
+}
+
 /// A shard's output folder holding `grades` and a report.txt per student.
 fs::path WriteShard(const fs::path& dir, const ClassGrades& grades) {
   fs::create_directories(dir);

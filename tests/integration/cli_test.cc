@@ -225,6 +225,33 @@ TEST(CliIntegration, GradeRefusesBadFoldersAndShards) {
   fs::remove_all(out);
 }
 
+// Re-running one test into the folder of a run of other tests is refused before anything is
+// graded: the earlier gradebook stays as it was.
+TEST(CliIntegration, GradeKeepsAnEarlierRunOfOtherTests) {
+  fs::path out = ScratchDir("grade-earlier");
+  fs::create_directories(out / "class");
+  fs::copy(kSourceDir / "reference" / "mmap", out / "class" / "ada", fs::copy_options::recursive);
+  const std::string mmap = (kSourceDir / "labs" / "mmap").string();
+  auto grade_only = [&](const char* test) {
+    return RunLabgrade({"grade", mmap, "--submissions", (out / "class").string(), "--out",
+                        (out / "graded").string(), "--only", test});
+  };
+  const CommandResult first = grade_only("empty-file");
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  const std::string gradebook = ReadFile(out / "graded" / "gradebook.csv");
+  const CommandResult other = grade_only("longer-dst");
+  EXPECT_EQ(other.exit_code, 2) << other.out << other.err;
+  EXPECT_EQ(other.err.rfind("labgrade: --out " + (out / "graded").string() +
+                                " holds the grades of an earlier run (mmap: empty-file); this "
+                                "run grades mmap (longer-dst) and would replace them; ",
+                            0),
+            0u)
+      << other.err;
+  EXPECT_EQ(other.out, "");
+  EXPECT_EQ(ReadFile(out / "graded" / "gradebook.csv"), gradebook);
+  fs::remove_all(out);
+}
+
 // merge of a folder that no grade run wrote exits 2 and names the missing grades.json.
 TEST(CliIntegration, MergeNamesAShardWithoutGrades) {
   fs::path out = ScratchDir("merge-missing");

@@ -204,10 +204,10 @@ std::vector<std::string> ListStudents(const fs::path& submissions_dir, std::stri
 }
 
 std::vector<TestColumn> TestColumnsOf(const LabSpec& lab,
-                                      const std::optional<std::string>& only_test) {
+                                      const std::vector<std::string>& only_tests) {
   std::vector<TestColumn> columns;
   for (const TestSpec& test : lab.tests) {
-    if (!only_test || test.name == *only_test) columns.push_back({test.name, test.points});
+    if (IsChosenTest(only_tests, test.name)) columns.push_back({test.name, test.points});
   }
   return columns;
 }

@@ -34,9 +34,9 @@ std::vector<std::string> SelectShard(const std::vector<std::string>& sorted_ids,
 std::vector<std::string> ListStudents(const std::filesystem::path& submissions_dir,
                                       std::string* error);
 
-/// The lab's tests as gradebook columns, in the lab's order: only `only_test` when set.
+/// The lab's tests as gradebook columns, in the lab's order: only `only_tests` when any.
 std::vector<TestColumn> TestColumnsOf(const LabSpec& lab,
-                                      const std::optional<std::string>& only_test);
+                                      const std::vector<std::string>& only_tests);
 
 /// Grades one submission folder with `test_jobs` tests at once. `worker` is in
 /// [0, students_at_once), and no two calls running at the same time have the same one (see

@@ -64,7 +64,7 @@ std::variant<fs::path, std::string> MakeWorkDir(const fs::path& requested) {
 
 void ListTestsNotRun(const LabSpec& lab, const GradeOptions& options, GradeReport& report) {
   for (const TestSpec& test : lab.tests) {
-    if (options.only_test && test.name != *options.only_test) continue;
+    if (!IsChosenTest(options.only_tests, test.name)) continue;
     TestResult result;
     result.name = test.name;
     result.description = test.description;
@@ -79,7 +79,7 @@ void RunTests(const LabSpec& lab, const GradeOptions& options, const Isolation& 
               const fs::path& work, GradeReport& report) {
   std::vector<const TestSpec*> selected;
   for (const TestSpec& test : lab.tests) {
-    if (!options.only_test || test.name == *options.only_test) selected.push_back(&test);
+    if (IsChosenTest(options.only_tests, test.name)) selected.push_back(&test);
   }
   report.tests.resize(selected.size());
   int jobs =
@@ -153,7 +153,7 @@ GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options,
   report.isolation = isolation.mode;
   report.isolation_note = isolation.note;
   for (const TestSpec& test : lab.tests) {
-    if (!options.only_test || test.name == *options.only_test) report.max_score += test.points;
+    if (IsChosenTest(options.only_tests, test.name)) report.max_score += test.points;
   }
 
   auto made = MakeWorkDir(options.work_dir);

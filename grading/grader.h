@@ -32,7 +32,7 @@ struct GradeOptions {
   int jobs = 0;                    ///< parallel tests; 0: the number of cores
   std::filesystem::path work_dir;  ///< empty: a fresh folder under /var/tmp
   bool keep_work_dir = false;
-  std::optional<std::string> only_test;     ///< run just this test
+  std::vector<std::string> only_tests;      ///< run just these tests; empty: every test
   const BuildCache* build_cache = nullptr;  ///< reuse builds of the same content; null: none
   /// In root mode, tests run as uids 62000 + first_sandbox_slot + [0, jobs): submissions graded
   /// at the same time need slots that do not overlap, or RLIMIT_NPROC (counted per uid) would

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -50,7 +51,7 @@ struct CommandLine {
   std::string shard;
   std::vector<std::string> shard_dirs;
   std::string work_dir;
-  std::string only_test;
+  std::vector<std::string> only_tests;
   std::string build_cache_dir;
   bool no_build_cache = false;
   std::string overlay_path;
@@ -82,16 +83,19 @@ void WriteReports(const CommandLine& line, const GradeReport& report) {
     WriteFile(line.classroom_output_path, ClassroomOutputLine(report), std::ios::app);
 }
 
-/// Why `--only` names no test of the lab, or nullopt when it does (or is not given).
-std::optional<std::string> OnlyTestProblem(const LabSpec& lab, const std::string& only_test) {
-  if (only_test.empty()) return std::nullopt;
+/// Why an `--only` names no test of the lab, or nullopt when each does (or none is given).
+std::optional<std::string> OnlyTestProblem(const LabSpec& lab,
+                                           const std::vector<std::string>& only_tests) {
   std::string names;
-  for (const TestSpec& test : lab.tests) {
-    if (test.name == only_test) return std::nullopt;
-    names += (names.empty() ? "" : ", ") + test.name;
+  for (const TestSpec& test : lab.tests) names += (names.empty() ? "" : ", ") + test.name;
+  for (const std::string& chosen : only_tests) {
+    const bool found = std::any_of(lab.tests.begin(), lab.tests.end(),
+                                   [&](const TestSpec& test) { return test.name == chosen; });
+    if (!found)
+      return fmt::format("--only {}: {} has no such test; its tests are: {}", chosen, lab.name,
+                         names);
   }
-  return fmt::format("--only {}: {} has no such test; its tests are: {}", only_test, lab.name,
-                     names);
+  return std::nullopt;
 }
 
 /// Loads the lab and the overlay of hidden tests if one is given, printing every spec error as
@@ -182,7 +186,7 @@ int Grade(const CommandLine& line, bool selftest) {
     WriteReports(line, report);
     return kExitUsage;
   }
-  if (auto problem = OnlyTestProblem(*lab, line.only_test)) {
+  if (auto problem = OnlyTestProblem(*lab, line.only_tests)) {
     std::cerr << "labgrade: " << *problem << "\n";
     GradeReport report;
     report.lab_name = lab->name;
@@ -207,7 +211,7 @@ int Grade(const CommandLine& line, bool selftest) {
     options.jobs = line.jobs;
     options.work_dir = line.work_dir;
     options.keep_work_dir = line.keep_work_dir;
-    if (!line.only_test.empty()) options.only_test = line.only_test;
+    options.only_tests = line.only_tests;
     options.build_cache = cache ? &*cache : nullptr;
     report = GradeSubmission(*lab, options, isolation);
   } catch (const std::exception& failure) {
@@ -251,7 +255,8 @@ void AddGradingOptions(CLI::App* command, CommandLine& line) {
   command->add_option("--work-dir", line.work_dir,
                       "build and run here (default: a new folder under /var/tmp)");
   command->add_flag("--keep-work-dir", line.keep_work_dir, "keep the work folder afterwards");
-  command->add_option("--only", line.only_test, "run only this test");
+  command->add_option("--only", line.only_tests, "run only these tests (repeat, or TEST,TEST)")
+      ->delimiter(',');
   command->add_option("--build-cache", line.build_cache_dir,
                       "reuse builds of the same content from this folder (default: none)");
   command->add_option("--overlay", line.overlay_path,
@@ -324,7 +329,7 @@ int GradeClassCommand(const CommandLine& line) {
   std::string errors;
   auto lab = LoadLab(line, &errors);
   if (!lab) return kExitUsage;
-  if (auto problem = OnlyTestProblem(*lab, line.only_test)) {
+  if (auto problem = OnlyTestProblem(*lab, line.only_tests)) {
     std::cerr << "labgrade: " << *problem << "\n";
     return kExitUsage;
   }
@@ -356,10 +361,9 @@ int GradeClassCommand(const CommandLine& line) {
     return kExitUsage;
   }
   std::atomic<int> student_builds_reused{0}, reference_builds{0}, reference_builds_reused{0};
-  std::optional<std::string> only;
-  if (!line.only_test.empty()) only = line.only_test;
-  ClassRunPlan plan{lab->name, lab->title,  TestColumnsOf(*lab, only), line.submissions_dir,
-                    *ids,      line.out_dir};
+  ClassRunPlan plan{
+      lab->name, lab->title,  TestColumnsOf(*lab, line.only_tests), line.submissions_dir,
+      *ids,      line.out_dir};
   if (auto in_the_way = EarlierRunInTheWay(plan)) {
     std::cerr << "labgrade: " << *in_the_way << "\n";
     return kExitUsage;
@@ -376,7 +380,7 @@ int GradeClassCommand(const CommandLine& line) {
     request.test_jobs = std::max(1, test_jobs);
     // Students graded at once run their tests as different sandbox users.
     request.sandbox_slot = worker * request.test_jobs;
-    request.only_test = only;
+    request.only_tests = line.only_tests;
     if (cache) request.build_cache_dir = cache->dir();
     if (!line.overlay_path.empty()) request.overlay = line.overlay_path;
     // Only when asked: a child that falls back to host mode itself says why in its report.
@@ -430,12 +434,12 @@ int GradeOneCommand(const CommandLine& line) {
     return kExitUsage;
   }
   GradeOptions options;
-  if (!line.only_test.empty()) options.only_test = line.only_test;
+  options.only_tests = line.only_tests;
   options.first_sandbox_slot = line.sandbox_slot;
   options.work_dir = line.work_dir;
   options.build_cache = cache ? &*cache : nullptr;
   ClassRunPlan plan{
-      lab->name,      lab->title,  TestColumnsOf(*lab, options.only_test), line.submissions_dir,
+      lab->name,      lab->title,  TestColumnsOf(*lab, options.only_tests), line.submissions_dir,
       {line.student}, line.out_dir};
   plan.test_jobs = line.jobs;
   return GradeStudentForParent(*lab, plan, line.student, options, isolation);
@@ -474,7 +478,8 @@ void AddClassCommands(CLI::App& app, CommandLine& line) {
   grade->add_option("--out", line.out_dir, "write the reports and the gradebook here")->required();
   grade->add_option("--jobs,-j", line.jobs,
                     "students graded at once (default: the number of cores)");
-  grade->add_option("--only", line.only_test, "run only this test");
+  grade->add_option("--only", line.only_tests, "run only these tests (repeat, or TEST,TEST)")
+      ->delimiter(',');
   grade->add_option("--shard", line.shard, "grade only shard K of N (K/N), for merge");
   grade->add_option(
       "--build-cache", line.build_cache_dir,
@@ -495,7 +500,7 @@ void AddClassCommands(CLI::App& app, CommandLine& line) {
   one->add_option("--student", line.student, "the student's id")->required();
   one->add_option("--sandbox-slot", line.sandbox_slot, "the first sandbox slot");
   one->add_option("--jobs", line.jobs, "tests at once");
-  one->add_option("--only", line.only_test, "run only this test");
+  one->add_option("--only", line.only_tests, "run only these tests")->delimiter(',');
   one->add_option("--build-cache", line.build_cache_dir, "the class's build cache");
   one->add_option("--overlay", line.overlay_path, "the hidden tests' overlay");
   one->add_option("--work-dir", line.work_dir, "build and run here");

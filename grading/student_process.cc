@@ -99,7 +99,7 @@ std::vector<std::string> GradeOneArguments(const ClassRunPlan& plan,
                                    "--student=" + request.student_id,
                                    "--sandbox-slot=" + std::to_string(request.sandbox_slot),
                                    "--jobs=" + std::to_string(request.test_jobs)};
-  if (request.only_test) args.push_back("--only=" + *request.only_test);
+  for (const std::string& test : request.only_tests) args.push_back("--only=" + test);
   if (request.build_cache_dir) args.push_back("--build-cache=" + request.build_cache_dir->string());
   if (request.overlay) args.push_back("--overlay=" + request.overlay->string());
   if (request.work_dir) args.push_back("--work-dir=" + request.work_dir->string());

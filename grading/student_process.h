@@ -48,7 +48,7 @@ struct StudentProcessRequest {
   std::string student_id;
   int sandbox_slot = 0;  ///< GradeOptions::first_sandbox_slot: distinct per student at once
   int test_jobs = 1;
-  std::optional<std::string> only_test;
+  std::vector<std::string> only_tests;
   std::optional<std::filesystem::path> build_cache_dir;  ///< the cache the children share
   std::optional<std::filesystem::path> overlay;          ///< hidden tests, as `--overlay`
   /// The child's work folder (GradeOptions::work_dir). GradeStudentInChild makes a fresh one
@@ -60,7 +60,7 @@ struct StudentProcessRequest {
 };
 
 /// The child's arguments after argv[0]: `grade-one LAB --submissions=DIR --out=DIR --student=ID
-/// --sandbox-slot=N --jobs=N [--only=T] [--build-cache=DIR] [--overlay=FILE] [--work-dir=DIR]
+/// --sandbox-slot=N --jobs=N [--only=T]... [--build-cache=DIR] [--overlay=FILE] [--work-dir=DIR]
 /// [--host-mode]`,
 /// from the plan's folders.
 std::vector<std::string> GradeOneArguments(const ClassRunPlan& plan,

@@ -434,4 +434,13 @@ struct LabSpec {
   SourceMark mark;
 };
 
+/// Whether test `name` is among `only_tests`, the tests chosen with --only; every test is when
+/// none was chosen.
+inline bool IsChosenTest(const std::vector<std::string>& only_tests, const std::string& name) {
+  if (only_tests.empty()) return true;
+  for (const std::string& chosen : only_tests)
+    if (chosen == name) return true;
+  return false;
+}
+
 }  // namespace labgrade

@@ -46,7 +46,7 @@ TEST(GradeOneArguments, NameTheStudentAndTheClassFolders) {
   request.student_id = "alice";
   request.sandbox_slot = 3;
   request.test_jobs = 1;
-  request.only_test = "longer-dst";
+  request.only_tests = {"longer-dst", "empty-file"};
   request.build_cache_dir = "/var/tmp/cache";
   request.overlay = "hidden.yaml";
   request.work_dir = "/var/tmp/labgrade-student-x";
@@ -55,8 +55,8 @@ TEST(GradeOneArguments, NameTheStudentAndTheClassFolders) {
             (std::vector<std::string>{
                 "grade-one", "labs/mmap", "--submissions=/var/tmp/class/submissions",
                 "--out=/var/tmp/class/out", "--student=alice", "--sandbox-slot=3", "--jobs=1",
-                "--only=longer-dst", "--build-cache=/var/tmp/cache", "--overlay=hidden.yaml",
-                "--work-dir=/var/tmp/labgrade-student-x", "--host-mode"}));
+                "--only=longer-dst", "--only=empty-file", "--build-cache=/var/tmp/cache",
+                "--overlay=hidden.yaml", "--work-dir=/var/tmp/labgrade-student-x", "--host-mode"}));
 }
 
 // Without --only, a cache, an overlay, a work folder or host mode, none of those flags is passed

@@ -185,6 +185,27 @@ TEST(CliIntegration, ClassroomOutputForABuildFailure) {
   fs::remove_all(out);
 }
 
+// --only chooses several tests, repeated or separated by commas: just those run, in the lab's
+// order, and the score is out of their points.
+TEST(CliIntegration, OnlyChoosesSeveralTests) {
+  CommandResult check = RunLabgrade({"check", kLab.string(), "--submission",
+                                     (kSourceDir / "reference/shm-xfer").string(), "--only",
+                                     "short-text,empty-input", "--only", "exactly-one-block"});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_NE(check.out.find("Score: 20/20"), std::string::npos) << check.out;
+  const auto empty = check.out.find("empty-input");
+  const auto short_text = check.out.find("short-text");
+  const auto one_block = check.out.find("exactly-one-block");
+  EXPECT_TRUE(empty < short_text && short_text < one_block) << check.out;
+  EXPECT_EQ(check.out.find("binary-8mib"), std::string::npos) << check.out;
+  CommandResult unknown =
+      RunLabgrade({"check", kLab.string(), "--submission",
+                   (kSourceDir / "reference/shm-xfer").string(), "--only", "short-text,nope"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.err.rfind("labgrade: --only nope: shm-xfer has no such test", 0), 0u)
+      << unknown.err;
+}
+
 // --only with a name the lab lacks is a command-line error that lists the lab's tests, for
 // check (which still writes its reports saying why) and for grade.
 TEST(CliIntegration, OnlyWithAnUnknownTestExitsTwo) {

@@ -220,7 +220,7 @@ TEST(HostModeIntegration, FindsAndRemovesALeakedSemaphoreSet) {
   Isolation host = PrepareIsolation(kLabgrade, /*force_host=*/true);
   GradeOptions options;
   options.submission_dir = fs::path(LABGRADE_SUBMISSIONS_DIR) / "shm-xfer/semaphore-leak";
-  options.only_test = "cleanup-after-transfer";
+  options.only_tests = {"cleanup-after-transfer"};
   const int before = HostSemaphoreSets();
   GradeReport report = GradeSubmission(lab, options, host);
   EXPECT_EQ(report.isolation, IsolationMode::kHost);
@@ -264,7 +264,7 @@ TEST(StudentMessagesIntegration, MmapCopyWithoutFtruncate) {
   LabSpec lab = LoadLab("mmap");
   GradeOptions options;
   options.submission_dir = fs::path(LABGRADE_SUBMISSIONS_DIR) / "mmap/no-ftruncate";
-  options.only_test = "text-copy";
+  options.only_tests = {"text-copy"};
   GradeReport report = GradeSubmission(lab, options, Namespaces());
   EXPECT_EQ(FailedRationales(report),
             (std::vector<std::string>{"mmcopy was killed by SIGBUS (bus error)",
@@ -276,7 +276,7 @@ TEST(StudentMessagesIntegration, ShmSemaphoreLeak) {
   LabSpec lab = LoadLab("shm-xfer");
   GradeOptions options;
   options.submission_dir = fs::path(LABGRADE_SUBMISSIONS_DIR) / "shm-xfer/semaphore-leak";
-  options.only_test = "cleanup-after-transfer";
+  options.only_tests = {"cleanup-after-transfer"};
   GradeReport report = GradeSubmission(lab, options, Namespaces());
   ASSERT_EQ(report.tests.size(), 1u);
   std::vector<std::string> rationales = FailedRationales(report);
@@ -297,7 +297,7 @@ TEST(StudentMessagesIntegration, TcpIterativeServerKeepsTheClientWaiting) {
   LabSpec lab = LoadLab("tcp-echo");
   GradeOptions options;
   options.submission_dir = fs::path(LABGRADE_SUBMISSIONS_DIR) / "tcp-echo/iterative-server";
-  options.only_test = "idle-client-does-not-block-others";
+  options.only_tests = {"idle-client-does-not-block-others"};
   GradeReport report = GradeSubmission(lab, options, Namespaces());
   ASSERT_EQ(report.tests.size(), 1u);
   std::vector<std::string> rationales = FailedRationales(report);

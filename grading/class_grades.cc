@@ -73,19 +73,15 @@ StudentGrade StudentGradeOf(const std::string& student_id, const GradeReport& re
   student.grader_error =
       report.grader_error.empty() ? TestGraderErrors(report) : report.grader_error;
   student.tests.resize(columns.size());
-  for (const json& test : results["tests"]) {
+  // results.json has an entry per report test, in order; "skipped" comes from the report, since
+  // Gradescope knows only passed and failed.
+  for (std::size_t i = 0; i < report.tests.size(); ++i) {
+    const json& test = results["tests"][i];
     auto column = std::find_if(columns.begin(), columns.end(),
-                               [&](const TestColumn& c) { return c.name == test["name"]; });
+                               [&](const TestColumn& c) { return c.name == report.tests[i].name; });
     if (column == columns.end()) continue;
     student.tests[column - columns.begin()] = {test["score"].get<int>(), test["status"] == "passed",
-                                               false};
-  }
-  // results.json has no "skipped" status (Gradescope knows only passed and failed).
-  for (const TestResult& test : report.tests) {
-    if (test.outcome != Outcome::kSkipped) continue;
-    auto column = std::find_if(columns.begin(), columns.end(),
-                               [&](const TestColumn& c) { return c.name == test.name; });
-    if (column != columns.end()) student.tests[column - columns.begin()].skipped = true;
+                                               report.tests[i].outcome == Outcome::kSkipped};
   }
   return student;
 }

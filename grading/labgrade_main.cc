@@ -167,15 +167,6 @@ Isolation SetUpIsolation(bool host_mode) {
   return isolation;
 }
 
-/// " name, name" of the report's skipped tests.
-std::string SkippedTestNames(const GradeReport& report) {
-  std::string names;
-  for (const TestResult& test : report.tests) {
-    if (test.outcome == Outcome::kSkipped) names += (names.empty() ? " " : ", ") + test.name;
-  }
-  return names;
-}
-
 int Grade(const CommandLine& line, bool selftest) {
   std::string errors;
   auto lab = LoadLab(line, &errors);
@@ -235,7 +226,7 @@ int Grade(const CommandLine& line, bool selftest) {
   if (selftest && !all_passed)
     std::cerr << "labgrade: selftest: the reference solution does not get full marks\n";
   if (selftest && report.skipped_points > 0)
-    std::cerr << "labgrade: selftest: skipped tests were not verified on this machine:"
+    std::cerr << "labgrade: selftest: skipped tests were not verified on this machine: "
               << SkippedTestNames(report) << "\n";
   bool any_error = std::any_of(report.tests.begin(), report.tests.end(),
                                [](const TestResult& t) { return t.outcome == Outcome::kError; });

@@ -303,17 +303,20 @@ std::string SkippedPointsNote(const GradeReport& report) {
   return fmt::format(" (not counted: {} points of skipped tests)", report.skipped_points);
 }
 
-std::string SkippedTestsNote(const GradeReport& report) {
-  if (report.skipped_points <= 0) return "";
+std::string SkippedTestNames(const GradeReport& report) {
   std::string names;
   for (const TestResult& test : report.tests) {
-    if (test.outcome != Outcome::kSkipped) continue;
-    names += (names.empty() ? "" : ", ") + test.name;
+    if (test.outcome == Outcome::kSkipped) names += (names.empty() ? "" : ", ") + test.name;
   }
+  return names;
+}
+
+std::string SkippedTestsNote(const GradeReport& report) {
+  if (report.skipped_points <= 0) return "";
   return fmt::format(
       "Not counted: {} points of tests this machine could not run ({}); they are not in this "
       "score.\n",
-      report.skipped_points, names);
+      report.skipped_points, SkippedTestNames(report));
 }
 
 std::string RenderTerminalReport(const GradeReport& report, const TerminalStyle& style) {

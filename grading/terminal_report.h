@@ -51,6 +51,9 @@ inline constexpr std::string_view kHiddenDetailsWithheld =
 /// Every view that shows the score appends it, so "85/85" never reads as a full 100.
 std::string SkippedPointsNote(const GradeReport& report);
 
+/// "a, b": the names of the report's skipped tests, in its order.
+std::string SkippedTestNames(const GradeReport& report);
+
 /// "Not counted: N points of tests this machine could not run (a, b); they are not in this
 /// score.\n", or "" when none was skipped: what a score that leaves points out says once.
 std::string SkippedTestsNote(const GradeReport& report);

@@ -328,6 +328,14 @@ int GradeClassCommand(const CommandLine& line) {
     std::cerr << "labgrade: warning: " << note;
   auto ids = StudentsToGrade(line);
   if (!ids) return kExitUsage;
+  // Before anything is created or probed: a refused run leaves the earlier one as it was.
+  ClassRunPlan plan{
+      lab->name, lab->title,  TestColumnsOf(*lab, line.only_tests), line.submissions_dir,
+      *ids,      line.out_dir};
+  if (auto in_the_way = EarlierRunInTheWay(plan)) {
+    std::cerr << "labgrade: " << *in_the_way << "\n";
+    return kExitUsage;
+  }
   std::error_code ec;
   std::filesystem::create_directories(line.out_dir, ec);
   if (ec) {
@@ -352,13 +360,6 @@ int GradeClassCommand(const CommandLine& line) {
     return kExitUsage;
   }
   std::atomic<int> student_builds_reused{0}, reference_builds{0}, reference_builds_reused{0};
-  ClassRunPlan plan{
-      lab->name, lab->title,  TestColumnsOf(*lab, line.only_tests), line.submissions_dir,
-      *ids,      line.out_dir};
-  if (auto in_the_way = EarlierRunInTheWay(plan)) {
-    std::cerr << "labgrade: " << *in_the_way << "\n";
-    return kExitUsage;
-  }
   ChooseParallelism(line, in_namespaces, plan);
   const int wall_limit_ms = line.student_timeout_s > 0
                                 ? std::min(line.student_timeout_s, 24 * 3600) * 1000

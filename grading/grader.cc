@@ -2,6 +2,7 @@
 #include "grading/grader.h"
 
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -11,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "grading/work_folder.h"
 #include "harness/program_run.h"
 #include "harness/scenario.h"
 #include "harness/submission_build.h"
@@ -20,46 +22,56 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Unprivileged identities for root mode: one per parallel test slot, counting up from 62000, so
-// that RLIMIT_NPROC (counted per user) limits each test on its own; and one build user per
-// submission graded at once, counting down from 61999, so that one student's build (which runs
-// the student's commands) can never write into another's build folder while both build.
-constexpr uid_t kFirstBuildUid = 61999;
-constexpr uid_t kFirstTestUid = 62000;
+/// Who a test slot's programs run as.
+struct SlotIdentities {
+  SandboxIdentity student;
+  SandboxIdentity reference;
+};
 
-uid_t BuildUidFor(const GradeOptions& options) {
-  return kFirstBuildUid - static_cast<uid_t>(options.first_sandbox_slot);
-}
-
-SandboxIdentity IdentityFor(const Isolation& isolation, uid_t uid) {
-  if (!isolation.as_root) return {};
-  return SandboxIdentity{uid, static_cast<gid_t>(uid)};
-}
-
-bool IsUnder(const fs::path& path, const fs::path& root) {
-  auto [root_end, unused] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
-  return root_end == root.end();
-}
-
-/// The work folder: never under /tmp or /dev/shm, which every cell mounts afresh.
-std::variant<fs::path, std::string> MakeWorkDir(const fs::path& requested) {
-  std::error_code ec;
-  if (!requested.empty()) {
-    fs::path absolute = fs::weakly_canonical(fs::absolute(requested), ec);
-    if (IsUnder(absolute, "/tmp") || IsUnder(absolute, "/dev/shm"))
-      return fmt::format(
-          "the work folder {} is under /tmp or /dev/shm, which each test's cell replaces with "
-          "its own; choose another place (for example /var/tmp)",
-          absolute.string());
-    fs::create_directories(absolute, ec);
-    if (ec)
-      return fmt::format("cannot create the work folder {}: {}", absolute.string(), ec.message());
-    return absolute;
+/// Root mode gives each test slot its own users from the reservation: the student's programs
+/// one, the reference's another, so that no student program can signal, trace or read the
+/// reference's processes, and only the reference's users are in the group of its build. In a
+/// cell both keep CAP_IPC_OWNER, which only reaches the cell's own System V objects, so that
+/// they share them whatever modes they create them with. On the host the System V objects are
+/// the machine's: no capability, and the reference runs as the student's user (in the
+/// reference's group), since their objects must be shared.
+SlotIdentities IdentitiesOf(const Isolation& isolation, const SandboxUserReservation* users,
+                            int slot) {
+  if (!isolation.as_root || users == nullptr) return {};
+  const SlotUsers& user = users->slot(slot);
+  const auto student_group = static_cast<gid_t>(user.student);
+  SlotIdentities identities;
+  if (isolation.mode == IsolationMode::kNamespaces) {
+    identities.student = {user.student, student_group, {}, true};
+    identities.reference = {user.reference,
+                            static_cast<gid_t>(user.reference),
+                            {student_group, users->reference_group()},
+                            true};
+  } else {
+    identities.student = {user.student, student_group, {}, false};
+    identities.reference = {user.student, student_group, {users->reference_group()}, false};
   }
-  std::string pattern = "/var/tmp/labgrade-XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr)
-    return fmt::format("cannot create a work folder under /var/tmp: {}", std::strerror(errno));
-  return fs::path(pattern);
+  return identities;
+}
+
+SandboxIdentity BuildIdentityOf(const Isolation& isolation, const SandboxUserReservation* users) {
+  if (!isolation.as_root || users == nullptr) return {};
+  const uid_t build = users->slot(0).build;
+  return {build, static_cast<gid_t>(build), {}, false};
+}
+
+/// The reference's build made unreachable to everyone but the reference's users: owned by root,
+/// in their group, nothing for others. (As an ordinary user, Landlock does this instead.)
+void ProtectReferenceBuild(const fs::path& dir, const SandboxUserReservation& users) {
+  ChownTree(dir, 0, users.reference_group());
+  std::error_code ec;
+  ::chmod(dir.c_str(), 0750);
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    struct stat status {};
+    if (::lstat(it->path().c_str(), &status) != 0 || S_ISLNK(status.st_mode)) continue;
+    ::chmod(it->path().c_str(), (status.st_mode & 0770) | (S_ISDIR(status.st_mode) ? 0750 : 0));
+  }
 }
 
 void ListTestsNotRun(const LabSpec& lab, const GradeOptions& options, GradeReport& report) {
@@ -75,29 +87,40 @@ void ListTestsNotRun(const LabSpec& lab, const GradeOptions& options, GradeRepor
   }
 }
 
+int TestJobs(const LabSpec& lab, const GradeOptions& options, const Isolation& isolation) {
+  std::size_t selected = 0;
+  for (const TestSpec& test : lab.tests) selected += IsChosenTest(options.only_tests, test.name);
+  int jobs =
+      options.jobs > 0 ? options.jobs : static_cast<int>(std::thread::hardware_concurrency());
+  // Host mode attributes new IPC objects to the test that ran: one test at a time.
+  if (isolation.mode == IsolationMode::kHost) jobs = 1;
+  return std::clamp(jobs, 1, static_cast<int>(std::max<std::size_t>(1, selected)));
+}
+
 void RunTests(const LabSpec& lab, const GradeOptions& options, const Isolation& isolation,
-              const fs::path& work, GradeReport& report) {
+              const SandboxUserReservation* users, int jobs, const fs::path& work,
+              GradeReport& report) {
   std::vector<const TestSpec*> selected;
   for (const TestSpec& test : lab.tests) {
     if (IsChosenTest(options.only_tests, test.name)) selected.push_back(&test);
   }
   report.tests.resize(selected.size());
-  int jobs =
-      options.jobs > 0 ? options.jobs : static_cast<int>(std::thread::hardware_concurrency());
-  // Host mode attributes new IPC objects to the test that ran: one test at a time.
-  if (isolation.mode == IsolationMode::kHost) jobs = 1;
-  jobs = std::clamp(jobs, 1, static_cast<int>(std::max<std::size_t>(1, selected.size())));
-
   std::atomic<std::size_t> next{0};
   auto worker = [&](int slot) {
     ScenarioEnvironment env;
     env.lab = &lab;
     env.student_build_dir = work / "student";
     env.reference_build_dir = work / "reference";
-    env.identity = IdentityFor(
-        isolation, kFirstTestUid + static_cast<uid_t>(options.first_sandbox_slot + slot));
+    const SlotIdentities identities = IdentitiesOf(isolation, users, slot);
+    env.student_identity = identities.student;
+    env.reference_identity = identities.reference;
     env.host = isolation.host ? &*isolation.host : nullptr;
     env.cell_init = isolation.cell_init;
+    env.cell_roots = work / ".cells";
+    env.cgroups = isolation.cgroups.get();
+    env.landlock_abi = isolation.landlock.abi;
+    env.seccomp = isolation.seccomp ? &*isolation.seccomp : nullptr;
+    env.keep_test_dir = options.keep_work_dir;
     for (std::size_t i = next++; i < selected.size(); i = next++) {
       env.test_dir = work / "tests" / selected[i]->name;
       report.tests[i] = RunScenario(*selected[i], env);
@@ -111,35 +134,77 @@ void RunTests(const LabSpec& lab, const GradeOptions& options, const Isolation& 
   for (std::thread& thread : workers) thread.join();
 }
 
+/// What the run's isolation holds, in words for the report's isolation line.
+std::string ProtectionWords(const Isolation& isolation) {
+  std::vector<std::string> parts;
+  const bool cells = isolation.mode == IsolationMode::kNamespaces;
+  if (cells && isolation.as_root) {
+    parts.push_back(
+        "each test in its own PID, IPC, network and mount namespaces and root file system; "
+        "student and reference programs as different users");
+  } else if (cells) {
+    parts.push_back(
+        "each test in its own namespaces and root file system, inside a user namespace (every "
+        "program runs as the grader's own user)");
+  }
+  if (isolation.landlock.abi > 0) {
+    parts.push_back(
+        fmt::format("student programs confined by Landlock (ABI {})", isolation.landlock.abi));
+  } else if (!isolation.as_root || !cells) {
+    parts.push_back(fmt::format("the reference's programs are NOT kept from the student's: {}",
+                                isolation.landlock.unavailable));
+  } else {
+    parts.push_back(fmt::format("no Landlock: {}", isolation.landlock.unavailable));
+  }
+  if (isolation.seccomp) parts.push_back("seccomp filter");
+  parts.push_back(
+      isolation.cgroups
+          ? fmt::format("memory and process limits by {}", isolation.cgroups->Describe())
+          : fmt::format("no memory limit beyond the address space: {}", isolation.cgroup_problem));
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
 }  // namespace
 
 Isolation PrepareIsolation(const fs::path& own_executable, bool force_host) {
   Isolation isolation;
   isolation.as_root = ::geteuid() == 0;
   isolation.cell_init = own_executable.parent_path() / "labgrade-cell-init";
+  std::string host_reason;
   if (force_host) {
-    isolation.note = "host mode was asked for (--host-mode)";
+    host_reason = "host mode was asked for (--host-mode)";
   } else if (::access(isolation.cell_init.c_str(), X_OK) != 0) {
-    isolation.note = fmt::format("{} is missing", isolation.cell_init.string());
+    host_reason = fmt::format("{} is missing", isolation.cell_init.string());
   } else {
     auto host = HostNamespaces::Open();
+    auto scratch = WorkFolder::Create();
     if (auto* error = std::get_if<std::string>(&host)) {
-      isolation.note = *error;
-    } else if (auto failure =
-                   ProbeCellSupport(std::get<HostNamespaces>(host), isolation.cell_init)) {
-      isolation.note = *failure;
+      host_reason = *error;
+    } else if (auto* error = std::get_if<std::string>(&scratch)) {
+      host_reason = *error;
+    } else if (auto failure = ProbeCellSupport(std::get<HostNamespaces>(host), isolation.cell_init,
+                                               std::get<WorkFolder>(scratch).path())) {
+      host_reason = *failure;
     } else {
       isolation.mode = IsolationMode::kNamespaces;
       isolation.host = std::move(std::get<HostNamespaces>(host));
-      isolation.note = isolation.as_root
-                           ? "each test in its own PID, IPC, network and mount namespaces"
-                           : "each test in its own namespaces, inside a user namespace";
     }
+  }
+  isolation.landlock = ProbeLandlock();
+  auto filter = StudentSeccompFilter();
+  if (auto* made = std::get_if<SeccompFilter>(&filter)) isolation.seccomp = std::move(*made);
+  auto cgroups = CgroupTree::Create();
+  if (auto* tree = std::get_if<std::unique_ptr<CgroupTree>>(&cgroups)) {
+    isolation.cgroups = std::move(*tree);
+  } else {
+    isolation.cgroup_problem = std::get<std::string>(cgroups);
   }
   if (isolation.mode == IsolationMode::kHost) {
     // Orphans of daemonizing programs come to the harness, which then ends them.
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   }
+  const std::string protections = ProtectionWords(isolation);
+  isolation.note = host_reason.empty() ? protections : host_reason + "; " + protections;
   return isolation;
 }
 
@@ -156,26 +221,58 @@ GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options,
     if (IsChosenTest(options.only_tests, test.name)) report.max_score += test.points;
   }
 
-  auto made = MakeWorkDir(options.work_dir);
-  if (auto* error = std::get_if<std::string>(&made)) {
-    report.grader_error = *error;
-    ListTestsNotRun(lab, options, report);
-    return report;
+  std::optional<WorkFolder> owned_work;
+  fs::path work = options.work_dir;
+  if (work.empty()) {
+    auto made = WorkFolder::Create();
+    if (auto* error = std::get_if<std::string>(&made)) {
+      report.grader_error = *error;
+      ListTestsNotRun(lab, options, report);
+      return report;
+    }
+    owned_work.emplace(std::move(std::get<WorkFolder>(made)));
+    work = owned_work->path();
+  } else {
+    std::error_code ec;
+    fs::create_directories(work, ec);
+    if (ec) {
+      report.grader_error =
+          fmt::format("cannot create the work folder {}: {}", work.string(), ec.message());
+      ListTestsNotRun(lab, options, report);
+      return report;
+    }
   }
-  const fs::path work = std::get<fs::path>(made);
-  // Programs of every test slot read the builds and enter their own test folders.
-  fs::permissions(work, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                            fs::perms::others_read | fs::perms::others_exec);
+  if (owned_work && options.keep_work_dir) owned_work->Keep();
+  // In host mode the sandbox users reach their builds and test folders through it.
+  ::chmod(work.c_str(), isolation.mode == IsolationMode::kHost && isolation.as_root ? 0711 : 0700);
 
-  report.build =
-      BuildSubmission(lab, {options.submission_dir, work / "student",
-                            IdentityFor(isolation, BuildUidFor(options)), options.build_cache});
+  const int jobs = TestJobs(lab, options, isolation);
+  std::optional<SandboxUserReservation> users;
+  if (isolation.as_root) {
+    auto reserved = SandboxUserReservation::Reserve(jobs, options.sandbox_slot_locks);
+    if (auto* error = std::get_if<std::string>(&reserved)) {
+      report.grader_error = *error;
+      ListTestsNotRun(lab, options, report);
+      return report;
+    }
+    users.emplace(std::move(std::get<SandboxUserReservation>(reserved)));
+  }
+  const SandboxUserReservation* users_ptr = users ? &*users : nullptr;
+  BuildIsolation build_isolation;
+  build_isolation.host = isolation.host ? &*isolation.host : nullptr;
+  build_isolation.cell_init = isolation.cell_init;
+  build_isolation.landlock_abi = isolation.landlock.abi;
+  build_isolation.seccomp = isolation.seccomp ? &*isolation.seccomp : nullptr;
+  const SandboxIdentity builder = BuildIdentityOf(isolation, users_ptr);
+
+  report.build = BuildSubmission(lab, {options.submission_dir, work / "student", builder,
+                                       options.build_cache, build_isolation});
   BuildResult reference;
   if (report.build.ok) {
-    reference =
-        BuildSubmission(lab, {lab.reference_dir, work / "reference",
-                              IdentityFor(isolation, BuildUidFor(options)), options.build_cache});
+    reference = BuildSubmission(lab, {lab.reference_dir, work / "reference", builder,
+                                      options.build_cache, build_isolation});
     report.reference_build_from_cache = reference.from_cache;
+    if (reference.ok && users) ProtectReferenceBuild(work / "reference", *users);
   }
   if (!report.build.grader_error.empty()) {
     report.grader_error = report.build.grader_error;
@@ -188,17 +285,18 @@ GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options,
         reference.command, reference.log, reference.grader_error);
     ListTestsNotRun(lab, options, report);
   } else {
-    RunTests(lab, options, isolation, work, report);
+    if (isolation.mode == IsolationMode::kHost && isolation.as_root) {
+      std::error_code ec;
+      fs::create_directories(work / "tests", ec);
+      ::chmod((work / "tests").c_str(), 0711);
+    }
+    RunTests(lab, options, isolation, users_ptr, jobs, work, report);
   }
   for (const TestResult& test : report.tests) {
     report.score += test.points;
     if (test.outcome == Outcome::kSkipped) report.skipped_points += test.max_points;
   }
   report.max_score -= report.skipped_points;
-  if (!options.keep_work_dir && options.work_dir.empty()) {
-    std::error_code ec;
-    fs::remove_all(work, ec);
-  }
   report.duration_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
   return report;

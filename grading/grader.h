@@ -4,12 +4,17 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "harness/build_cache.h"
 #include "harness/cell.h"
 #include "harness/lab_spec.h"
+#include "harness/sandbox/cgroup.h"
+#include "harness/sandbox/landlock.h"
+#include "harness/sandbox/sandbox_users.h"
+#include "harness/sandbox/seccomp_filter.h"
 #include "harness/verdict.h"
 
 namespace labgrade {
@@ -17,14 +22,22 @@ namespace labgrade {
 /// How tests are isolated, decided once per run of labgrade (see PrepareIsolation).
 struct Isolation {
   IsolationMode mode = IsolationMode::kHost;
-  std::string note;                    ///< why host mode, or how the cells are made
+  std::string note;                    ///< why host mode, or how the cells are made, and what held
   std::optional<HostNamespaces> host;  ///< set in namespace mode
   std::filesystem::path cell_init;     ///< labgrade-cell-init
   bool as_root = false;                ///< programs then run as unprivileged sandbox users
+  /// Each program in a cgroup with the lab's memory and process limits; null where labgrade
+  /// cannot make one (cgroup_problem says why).
+  std::shared_ptr<CgroupTree> cgroups;
+  std::string cgroup_problem;
+  LandlockSupport landlock;              ///< abi 0: the student's programs are not confined
+  std::optional<SeccompFilter> seccomp;  ///< unset: no filter for this architecture
 };
 
 /// Finds labgrade-cell-init beside `own_executable`, opens the host namespaces and probes the
-/// whole cell chain. `force_host` skips the probe. Falls back to host mode with a note.
+/// whole cell chain. `force_host` skips the probe. Falls back to host mode with a note. Also
+/// finds what else the kernel offers (Landlock, a cgroup, seccomp) and says in the note what
+/// holds. Moves the process into a cgroup of its own when it can make one: call it once.
 Isolation PrepareIsolation(const std::filesystem::path& own_executable, bool force_host);
 
 struct GradeOptions {
@@ -34,11 +47,8 @@ struct GradeOptions {
   bool keep_work_dir = false;
   std::vector<std::string> only_tests;      ///< run just these tests; empty: every test
   const BuildCache* build_cache = nullptr;  ///< reuse builds of the same content; null: none
-  /// In root mode, tests run as uids 62000 + first_sandbox_slot + [0, jobs): submissions graded
-  /// at the same time need slots that do not overlap, or RLIMIT_NPROC (counted per uid) would
-  /// let one's fork bomb starve the other's tests. The build runs as uid 61999 -
-  /// first_sandbox_slot, so that builds of students graded at once never share a user either.
-  int first_sandbox_slot = 0;
+  /// Where the sandbox users' slots are reserved (harness/sandbox/sandbox_users.h), root mode.
+  std::filesystem::path sandbox_slot_locks = kSandboxSlotLockDir;
 };
 
 /// Grades a submission. Never throws: whatever fails is in the report, as the student's build

@@ -20,11 +20,13 @@
 #include "grading/classroom_result.h"
 #include "grading/grader.h"
 #include "grading/gradescope_results.h"
+#include "grading/interruption.h"
 #include "grading/junit_report.h"
 #include "grading/markdown_summary.h"
 #include "grading/progress_display.h"
 #include "grading/student_process.h"
 #include "grading/terminal_report.h"
+#include "grading/work_folder.h"
 #include "harness/build_cache.h"
 #include "harness/cell.h"
 #include "harness/spec_loader.h"
@@ -57,7 +59,6 @@ struct CommandLine {
   std::string overlay_path;
   bool show_hidden_details = false;
   std::string student;        ///< grade-one
-  int sandbox_slot = 0;       ///< grade-one
   int student_timeout_s = 0;  ///< grade; 0: StudentWallLimitMs
   int jobs = 0;
   bool keep_work_dir = false;
@@ -156,15 +157,32 @@ int Validate(const CommandLine& line) {
   return kExitAllPassed;
 }
 
-/// Enters a user namespace when not root and decides how tests are isolated, once per process.
+/// Enters a user namespace when not root and decides how tests are isolated, once per process;
+/// then takes over SIGINT, SIGTERM and SIGHUP (grading/interruption.h) and removes the work
+/// folders of runs that were killed.
 Isolation SetUpIsolation(bool host_mode) {
+  BlockInterruptions();
   // As an ordinary user, move into a user namespace while there is still one thread.
   std::optional<std::string> userns_error = EnterOwnUserNamespace();
   ::umask(022);  // the sandbox users must read the builds
   Isolation isolation = PrepareIsolation(std::filesystem::read_symlink("/proc/self/exe"),
                                          host_mode || userns_error.has_value());
-  if (userns_error) isolation.note = "cannot enter a user namespace: " + *userns_error;
+  if (userns_error)
+    isolation.note = "cannot enter a user namespace: " + *userns_error + "; " + isolation.note;
+  StartInterruptionWatcher();
+  RemoveStaleWorkFolders();
   return isolation;
+}
+
+/// A --work-dir that cannot be made is a command-line problem, said before anything is built.
+std::optional<std::string> WorkDirProblem(const std::string& work_dir) {
+  if (work_dir.empty()) return std::nullopt;
+  std::error_code ec;
+  std::filesystem::create_directories(work_dir, ec);
+  if (ec) return fmt::format("--work-dir {}: cannot create it: {}", work_dir, ec.message());
+  if (::access(work_dir.c_str(), W_OK | X_OK) != 0)
+    return fmt::format("--work-dir {}: not writable: {}", work_dir, std::strerror(errno));
+  return std::nullopt;
 }
 
 int Grade(const CommandLine& line, bool selftest) {
@@ -191,6 +209,10 @@ int Grade(const CommandLine& line, bool selftest) {
   const std::optional<BuildCache> cache = OpenBuildCache(line.build_cache_dir, &cache_error);
   if (!cache_error.empty()) {
     std::cerr << "labgrade: " << cache_error << "\n";
+    return kExitUsage;
+  }
+  if (auto problem = WorkDirProblem(line.work_dir)) {
+    std::cerr << "labgrade: " << *problem << "\n";
     return kExitUsage;
   }
 
@@ -317,6 +339,8 @@ bool WriteClassFilesReporting(const ClassGrades& grades, const std::string& out_
 /// that the grader crashing or hanging on one submission is that student's grader error and the
 /// batch goes on. The children set up their own isolation: this process enters no namespace.
 int GradeClassCommand(const CommandLine& line) {
+  BlockInterruptions();
+  StartInterruptionWatcher();
   std::string errors;
   auto lab = LoadLab(line, &errors);
   if (!lab) return kExitUsage;
@@ -370,8 +394,6 @@ int GradeClassCommand(const CommandLine& line) {
     request.lab = line.lab;
     request.student_id = id;
     request.test_jobs = std::max(1, test_jobs);
-    // Students graded at once run their tests as different sandbox users.
-    request.sandbox_slot = worker * request.test_jobs;
     request.only_tests = line.only_tests;
     if (cache) request.build_cache_dir = cache->dir();
     if (!line.overlay_path.empty()) request.overlay = line.overlay_path;
@@ -427,7 +449,6 @@ int GradeOneCommand(const CommandLine& line) {
   }
   GradeOptions options;
   options.only_tests = line.only_tests;
-  options.first_sandbox_slot = line.sandbox_slot;
   options.work_dir = line.work_dir;
   options.build_cache = cache ? &*cache : nullptr;
   ClassRunPlan plan{
@@ -490,7 +511,6 @@ void AddClassCommands(CLI::App& app, CommandLine& line) {
   one->add_option("--submissions", line.submissions_dir, "the class's submissions")->required();
   one->add_option("--out", line.out_dir, "the class's output folder")->required();
   one->add_option("--student", line.student, "the student's id")->required();
-  one->add_option("--sandbox-slot", line.sandbox_slot, "the first sandbox slot");
   one->add_option("--jobs", line.jobs, "tests at once");
   one->add_option("--only", line.only_tests, "run only these tests")->delimiter(',');
   one->add_option("--build-cache", line.build_cache_dir, "the class's build cache");

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <variant>
 
+#include "grading/work_folder.h"
 #include "harness/signal_names.h"
 
 extern char** environ;
@@ -62,31 +63,6 @@ std::optional<StudentProcessResult> TakeStudentGradeFile(const ClassRunPlan& pla
   return result;
 }
 
-/// A fresh work folder under /var/tmp (never /tmp: each cell mounts its own), or why not.
-std::variant<fs::path, std::string> MakeWorkFolder(const std::string& id) {
-  std::string pattern = "/var/tmp/labgrade-student-XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr)
-    return fmt::format("cannot create a work folder under /var/tmp for {}: {}", id,
-                       std::strerror(errno));
-  return fs::path(pattern);
-}
-
-/// Removes the child's work folder when it goes out of scope: a crashed child leaves its
-/// builds and test folders behind.
-class WorkFolderRemover {
- public:
-  explicit WorkFolderRemover(fs::path path) : path_(std::move(path)) {}
-  WorkFolderRemover(const WorkFolderRemover&) = delete;
-  WorkFolderRemover& operator=(const WorkFolderRemover&) = delete;
-  ~WorkFolderRemover() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-
- private:
-  fs::path path_;
-};
-
 }  // namespace
 
 std::vector<std::string> GradeOneArguments(const ClassRunPlan& plan,
@@ -97,7 +73,6 @@ std::vector<std::string> GradeOneArguments(const ClassRunPlan& plan,
                                    "--submissions=" + plan.submissions_dir.string(),
                                    "--out=" + plan.out_dir.string(),
                                    "--student=" + request.student_id,
-                                   "--sandbox-slot=" + std::to_string(request.sandbox_slot),
                                    "--jobs=" + std::to_string(request.test_jobs)};
   for (const std::string& test : request.only_tests) args.push_back("--only=" + test);
   if (request.build_cache_dir) args.push_back("--build-cache=" + request.build_cache_dir->string());
@@ -230,7 +205,8 @@ StudentProcessResult GradeStudentInChild(const ClassRunPlan& plan,
   try {
     std::error_code ignored;
     fs::remove(plan.out_dir / id / kStudentGradeFile, ignored);  // left by an earlier run
-    auto work = MakeWorkFolder(id);
+    // Made and removed here, whatever becomes of the child (see grading/work_folder.h).
+    auto work = WorkFolder::Create();
     if (auto* error = std::get_if<std::string>(&work)) {
       return {RecordGraderFailure(
                   plan, id,
@@ -238,9 +214,9 @@ StudentProcessResult GradeStudentInChild(const ClassRunPlan& plan,
                               kNotYourFault)),
               {}};
     }
-    const WorkFolderRemover remover(std::get<fs::path>(work));
+    const WorkFolder& folder = std::get<WorkFolder>(work);
     StudentProcessRequest in_folder = request;
-    in_folder.work_dir = std::get<fs::path>(work);
+    in_folder.work_dir = folder.path();
     LaunchSpec spec;
     spec.executable = request.labgrade;
     spec.args = GradeOneArguments(plan, in_folder);

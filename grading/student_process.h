@@ -46,13 +46,13 @@ struct StudentProcessRequest {
   std::filesystem::path labgrade;  ///< the labgrade executable (the parent's own)
   std::filesystem::path lab;       ///< the lab folder, as the parent was given it
   std::string student_id;
-  int sandbox_slot = 0;  ///< GradeOptions::first_sandbox_slot: distinct per student at once
   int test_jobs = 1;
   std::vector<std::string> only_tests;
   std::optional<std::filesystem::path> build_cache_dir;  ///< the cache the children share
   std::optional<std::filesystem::path> overlay;          ///< hidden tests, as `--overlay`
   /// The child's work folder (GradeOptions::work_dir). GradeStudentInChild makes a fresh one
-  /// under /var/tmp and removes it once the child has ended, however it ended.
+  /// under /var/tmp (grading/work_folder.h) and removes it once the child has ended, however
+  /// it ended.
   std::optional<std::filesystem::path> work_dir;
   bool host_mode = false;
   int wall_limit_ms = 0;                 ///< the child is killed after this long
@@ -60,8 +60,7 @@ struct StudentProcessRequest {
 };
 
 /// The child's arguments after argv[0]: `grade-one LAB --submissions=DIR --out=DIR --student=ID
-/// --sandbox-slot=N --jobs=N [--only=T]... [--build-cache=DIR] [--overlay=FILE] [--work-dir=DIR]
-/// [--host-mode]`,
+/// --jobs=N [--only=T]... [--build-cache=DIR] [--overlay=FILE] [--work-dir=DIR] [--host-mode]`,
 /// from the plan's folders.
 std::vector<std::string> GradeOneArguments(const ClassRunPlan& plan,
                                            const StudentProcessRequest& request);

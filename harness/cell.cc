@@ -52,6 +52,19 @@ bool WriteProcFile(const std::string& path, const std::string& text) {
   return static_cast<bool>(file);
 }
 
+/// Writes the calling thread's IPC namespace's System V limits (ipc sysctls are per namespace
+/// and /proc/sys/kernel reads the writer's own); the reason when one cannot be set, else empty.
+std::string SetSysvLimits(const SysvLimits& limits) {
+  for (auto [name, value] :
+       {std::pair{"shmmax", limits.max_segment_bytes}, std::pair{"shmall", limits.max_total_pages},
+        std::pair{"shmmni", static_cast<std::int64_t>(limits.max_segments)}}) {
+    const std::string path = fmt::format("/proc/sys/kernel/{}", name);
+    if (!WriteProcFile(path, std::to_string(value)))
+      return ErrnoText(fmt::format("write({}, {})", path, value));
+  }
+  return "";
+}
+
 }  // namespace
 
 std::variant<HostNamespaces, std::string> HostNamespaces::Open() {
@@ -70,7 +83,11 @@ std::variant<HostNamespaces, std::string> HostNamespaces::Open() {
 }
 
 std::variant<std::unique_ptr<Cell>, std::string> Cell::Enter(
-    const HostNamespaces& host, const std::filesystem::path& init_executable) {
+    const HostNamespaces& host, const std::filesystem::path& init_executable,
+    const CellSetup& setup) {
+  // Decided before anything changes: the init builds it between fork and exec.
+  auto plan = CellFilesystemPlan::Prepare(setup.filesystem);
+  if (auto* error = std::get_if<std::string>(&plan)) return *error;
   std::unique_ptr<Cell> cell(new Cell(host));
   // From here on, the destructor brings the thread back whatever fails.
   if (::unshare(CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS) != 0) {
@@ -84,6 +101,7 @@ std::variant<std::unique_ptr<Cell>, std::string> Cell::Enter(
     cell->Leave();
     return *error;
   }
+  if (setup.sysv) cell->sysv_limits_problem_ = SetSysvLimits(*setup.sysv);
   if (::unshare(CLONE_NEWPID) != 0) {
     std::string error = ErrnoText("unshare(CLONE_NEWPID)");
     cell->killed_ = true;
@@ -100,8 +118,8 @@ std::variant<std::unique_ptr<Cell>, std::string> Cell::Enter(
   UniqueFd control_read(control[0]);
   cell->init_control_.Reset(control[1]);
 
-  // Exec'd through a descriptor: the init mounts a fresh /tmp before exec, which would hide an
-  // init_executable that lives under /tmp (a build tree there, say).
+  // Exec'd through a descriptor: the init moves into the cell's own root before exec, where the
+  // init_executable's folder is not.
   UniqueFd init_file(::open(init_executable.c_str(), O_RDONLY | O_CLOEXEC));
   if (!init_file.valid()) {
     std::string error = ErrnoText(fmt::format("open({})", init_executable.string()));
@@ -114,7 +132,7 @@ std::variant<std::unique_ptr<Cell>, std::string> Cell::Enter(
   init.sandbox.keep_until_exec_fd = init_file.get();
   init.working_dir = "/";
   init.stdin_fd = control_read.get();
-  init.sandbox.create_cell_mounts = true;
+  init.sandbox.cell_filesystem = &std::get<CellFilesystemPlan>(plan);
   // The first child after unshare(CLONE_NEWPID) becomes PID 1 of the new namespace.
   LaunchOutcome launched = LaunchProgram(init);
   if (auto* failure = std::get_if<LaunchError>(&launched)) {
@@ -140,7 +158,21 @@ std::variant<std::unique_ptr<Cell>, std::string> Cell::Enter(
     }
     *fd = std::move(std::get<UniqueFd>(opened));
   }
+  auto root = OpenNamespace(fmt::format("/proc/{}/root", cell->init_pid_));
+  if (auto* error = std::get_if<std::string>(&root)) {
+    std::string message = *error;
+    cell.reset();
+    return message;
+  }
+  cell->root_ = std::move(std::get<UniqueFd>(root));
   return cell;
+}
+
+std::variant<UniqueFd, std::string> Cell::OpenFolder(const std::filesystem::path& path) const {
+  const std::string relative = path.relative_path().string();
+  int fd = ::openat(root_.get(), relative.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoText(fmt::format("open({} in the cell)", path.string()));
+  return UniqueFd(fd);
 }
 
 Cell::~Cell() {
@@ -164,6 +196,7 @@ void Cell::Leave() {
   left_ = true;
   mount_namespace_.Reset();
   pid_namespace_.Reset();
+  root_.Reset();
   // Back to where the thread came from; these cannot fail for namespaces we were in, and a
   // thread left in a cell would put the next test's programs in the wrong place, so check.
   bool ok =
@@ -205,13 +238,15 @@ std::optional<std::string> MountOwnProc() {
   return std::nullopt;
 }
 
-/// Waits for the harness child and leaves with its status. Termination requests become SIGKILL:
-/// the child is PID 1 of its namespace and ignores signals it has no handler for.
+/// Waits for the harness child and leaves with its status. A termination request is passed on
+/// (the harness, PID 1 of its namespace, takes it with sigwait and cleans up: see
+/// grading/interruption.h); a second one becomes SIGKILL.
 [[noreturn]] void WaitForHarnessAndExit(pid_t harness) {
   sigset_t requests;
   sigemptyset(&requests);
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGCHLD}) sigaddset(&requests, sig);
   ::sigprocmask(SIG_BLOCK, &requests, nullptr);
+  int requests_passed_on = 0;
   for (;;) {
     int status = 0;
     pid_t done = ::waitpid(harness, &status, WNOHANG);
@@ -221,7 +256,8 @@ std::optional<std::string> MountOwnProc() {
     }
     int sig = 0;
     ::sigwait(&requests, &sig);
-    if (sig != SIGCHLD) ::kill(harness, SIGKILL);
+    if (sig == SIGCHLD) continue;
+    ::kill(harness, requests_passed_on++ == 0 ? sig : SIGKILL);
   }
 }
 
@@ -275,8 +311,11 @@ std::optional<std::string> EnterOwnUserNamespace() {
 }
 
 std::optional<std::string> ProbeCellSupport(const HostNamespaces& host,
-                                            const std::filesystem::path& init_executable) {
-  auto entered = Cell::Enter(host, init_executable);
+                                            const std::filesystem::path& init_executable,
+                                            const std::filesystem::path& scratch) {
+  CellSetup setup;
+  setup.filesystem.root_mount_point = scratch;
+  auto entered = Cell::Enter(host, init_executable, setup);
   if (auto* error = std::get_if<std::string>(&entered)) {
     std::string advice;
     if (std::ifstream("/proc/sys/kernel/apparmor_restrict_unprivileged_userns").good())

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,6 +24,9 @@ void ReapAll() {
 }  // namespace
 
 int main() {
+  // Exec'd as /proc/self/fd/N, it would show in ps as "N": a name an administrator recognises
+  // (and the one tests/programs/only-in-a-cell.h looks for as PID 1).
+  ::prctl(PR_SET_NAME, "labgrade-cell");
   sigset_t child;
   sigemptyset(&child);
   sigaddset(&child, SIGCHLD);

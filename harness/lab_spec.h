@@ -32,6 +32,8 @@ struct ProgramLimits {
   std::int64_t output_bytes = 16 << 20;  ///< per stream; the rest is drained and counted
   int open_files = 64;                   ///< RLIMIT_NOFILE
   int file_size_mib = 256;               ///< RLIMIT_FSIZE
+  /// The test folder's size in a cell (a tmpfs of its own): the largest of the lab's programs'.
+  int test_dir_mib = 256;
 };
 
 /// A program the lab defines: built from the student's or the reference's sources.

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <shared_mutex>
 
 // Boost 1.81's v2 headers name boost::optional and the Boost type traits without including
 // them when BOOST_PROCESS_USE_STD_FS is set (which spares linking Boost.Filesystem), so these
@@ -100,26 +102,39 @@ class SandboxInitializer {
   bp::error_code on_exec_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
                                const char* const*) {
     const ChildSandbox& box = spec_.sandbox;
-    if (box.create_cell_mounts && !CreateCellMounts()) return Failed();
+    if (box.cell_filesystem != nullptr && !BuildCellFilesystem(*box.cell_filesystem))
+      return Failed();
     if (box.join_mount_namespace_fd >= 0 && ::setns(box.join_mount_namespace_fd, CLONE_NEWNS) != 0)
       return Fail("setns", "mount namespace");
-    // Only now: the mount namespace descriptor above was one of them.
+    if (box.cell_root_fd >= 0 && (::fchdir(box.cell_root_fd) != 0 || ::chroot(".") != 0))
+      return Fail("chroot", "the cell's root");
+    for (int procs : box.join_cgroup_fds) {
+      if (::write(procs, "0", 1) != 1) return Fail("write", "cgroup.procs, joining its cgroup");
+    }
+    // Only now: the namespace, root and cgroup descriptors above were some of them.
     CloseInheritedDescriptors(launcher.fd_whitelist);
     if (!working_dir_.empty() && ::chdir(working_dir_.c_str()) != 0)
       return Fail("chdir", working_dir_.c_str());
     if (box.new_session && ::setsid() < 0) return Fail("setsid", nullptr);
     if (box.limits && !ApplyLimits(*box.limits)) return Failed();
     if (box.gid || box.uid) {
-      if (::setgroups(0, nullptr) != 0) return Fail("setgroups", "0");
+      if (box.ipc_owner_capability && ::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0)
+        return Fail("prctl", "PR_SET_KEEPCAPS");
+      if (::setgroups(box.groups.size(), box.groups.data()) != 0) return Fail("setgroups", nullptr);
       if (box.gid && ::setresgid(*box.gid, *box.gid, *box.gid) != 0)
         return Fail("setresgid", nullptr);
       if (box.uid && ::setresuid(*box.uid, *box.uid, *box.uid) != 0)
         return Fail("setresuid", nullptr);
+      if (box.ipc_owner_capability && !KeepOnlyIpcOwner()) return Failed();
     }
     // After the uid change: a credential change clears the parent-death signal.
     if (box.kill_on_parent_death && ::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
       return Fail("prctl", "PR_SET_PDEATHSIG, SIGKILL");
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return Fail("prctl", "PR_SET_NO_NEW_PRIVS");
+    if (box.landlock != nullptr) {
+      const char* call = "landlock";
+      if (box.landlock->Apply(&call) != 0) return Fail(call, nullptr);
+    }
     // The harness blocks or ignores signals on its threads, and whoever started the grader may
     // have ignored more (nohup ignores SIGHUP, some shells and CI runners SIGPIPE or SIGINT);
     // an ignored signal stays ignored across exec. A program starts with every default.
@@ -131,6 +146,9 @@ class SandboxInitializer {
     sigemptyset(&default_action.sa_mask);
     // SIGKILL, SIGSTOP and glibc's own real-time signals refuse: they cannot be ignored anyway.
     for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &default_action, nullptr);
+    // Last: from here on the child's own system calls are filtered too.
+    if (box.seccomp != nullptr && InstallSeccompFilter(*box.seccomp) != 0)
+      return Fail("prctl", "PR_SET_SECCOMP");
     return {};
   }
 
@@ -171,8 +189,9 @@ class SandboxInitializer {
       got = ::read(failure_read_.get(), &failure, sizeof failure);
     } while (got < 0 && errno == EINTR);
     if (got == static_cast<ssize_t>(sizeof failure)) {
-      error_ = LaunchError{fmt::format("{}: {}", failure.call, std::strerror(failure.error_number)),
-                           failure.error_number};
+      error_ =
+          LaunchError{fmt::format("{}: {}", failure.call, std::strerror(failure.error_number)),
+                      failure.error_number, std::string_view(failure.call).rfind("execve", 0) == 0};
     } else {
       error_ = LaunchError{fmt::format("starting {}: {}", spec_.executable.string(), ec.message()),
                            ec.value()};
@@ -201,16 +220,26 @@ class SandboxInitializer {
     ::syscall(SYS_close_range, next_to_close, ~0U, 0);
   }
 
-  bool CreateCellMounts() {
+  bool BuildCellFilesystem(const CellFilesystemPlan& plan) {
     if (::unshare(CLONE_NEWNS) != 0) return Report("unshare", "CLONE_NEWNS", errno);
-    // Without this, the tmpfs mounts below would propagate back to the host.
+    // Without this, the mounts below would propagate back to the host.
     if (::mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
       return Report("mount", "/, MS_REC|MS_PRIVATE", errno);
-    if (::mount("labgrade-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=256m") != 0)
-      return Report("mount", "tmpfs on /tmp", errno);
-    if (::mount("labgrade-shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=64m") !=
-        0)
-      return Report("mount", "tmpfs on /dev/shm", errno);
+    const char* call = "mount";
+    const char* path = nullptr;
+    if (plan.Build(&call, &path) != 0) return Report(call, path, errno);
+    return true;
+  }
+
+  /// After setresuid with PR_SET_KEEPCAPS: CAP_IPC_OWNER alone, permitted, effective,
+  /// inheritable and ambient, so that it survives the exec of an ordinary program.
+  bool KeepOnlyIpcOwner() {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2] = {};
+    data[0].permitted = data[0].effective = data[0].inheritable = 1U << CAP_IPC_OWNER;
+    if (::syscall(SYS_capset, &header, data) != 0) return Report("capset", "CAP_IPC_OWNER", errno);
+    if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_IPC_OWNER, 0, 0) != 0)
+      return Report("prctl", "PR_CAP_AMBIENT_RAISE, CAP_IPC_OWNER", errno);
     return true;
   }
 
@@ -261,7 +290,23 @@ class SandboxInitializer {
 
 }  // namespace
 
+namespace {
+
+/// Whether launches are refused, and the lock that lets RefuseLaunches wait for the ones under
+/// way. Process-wide on purpose: it is how a signal stops the whole process from forking.
+std::shared_mutex launch_gate;
+bool launches_refused = false;  ///< guarded by launch_gate
+
+}  // namespace
+
+void RefuseLaunches() {
+  std::unique_lock lock(launch_gate);
+  launches_refused = true;
+}
+
 LaunchOutcome LaunchProgram(const LaunchSpec& spec) {
+  std::shared_lock gate(launch_gate);
+  if (launches_refused) return LaunchError{"the grader is stopping: no program is started", EINTR};
   // Everything the child needs is prepared here: after fork it may not allocate.
   std::vector<const char*> envp;
   for (const std::string& entry : spec.environment) envp.push_back(entry.c_str());

@@ -36,16 +36,20 @@
 #include "harness/program_run.h"
 #include "harness/random_bytes.h"
 #include "harness/raw_client.h"
+#include "harness/sandbox/program_confinement.h"
 #include "harness/signal_names.h"
 #include "harness/socket_owner.h"
 #include "harness/socket_probes.h"
 #include "harness/socket_table.h"
+#include "harness/submission_copy.h"
 #include "harness/test_dir_files.h"
 
 namespace labgrade {
 namespace {
 
 constexpr int kKillGraceMs = 1'000;
+/// kernel.shmmni of a cell: far more System V segments than any lab needs.
+constexpr int kSysvSegmentsPerCell = 64;
 
 std::int64_t MsSince(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
@@ -132,7 +136,17 @@ struct Instance {
   std::string program;
   Role role = Role::kStudent;
   int wall_limit_ms = 0;
+  std::unique_ptr<ProgramCgroup> cgroup;  ///< outlives `run`: declared first, destroyed last
   std::unique_ptr<ProgramRun> run;
+
+  /// The memory limit in MiB when its cgroup's limit killed it, else 0.
+  int MemoryLimitKilledMib() const {
+    return cgroup && cgroup->MemoryLimitKilled() ? cgroup->memory_mib() : 0;
+  }
+  /// How it ended, in words (see DescribeProgramEnd).
+  std::string EndWords() const {
+    return DescribeProgramEnd(run->end(), wall_limit_ms, MemoryLimitKilledMib());
+  }
 };
 
 class Scenario {
@@ -169,25 +183,81 @@ class Scenario {
     std::filesystem::create_directories(env_.test_dir, ec);
     if (ec)
       return GraderError(fmt::format("cannot create {}: {}", env_.test_dir.string(), ec.message()));
-    for (const std::string& key_file : KeyFilesOfTest()) {
-      std::ofstream(KeyFilePath(env_.test_dir, key_file));
-    }
-    if (env_.identity.uid) {
+    if (env_.host != nullptr) {
+      if (!EnterCell()) return false;
+    } else {
+      files_dir_ = env_.test_dir;
       // The programs run as the sandbox user and work in this directory.
-      if (::chown(env_.test_dir.c_str(), *env_.identity.uid, env_.identity.gid.value_or(0)) != 0)
+      const SandboxIdentity& owner = env_.student_identity;
+      if (owner.uid && ::chown(env_.test_dir.c_str(), *owner.uid, owner.gid.value_or(0)) != 0)
         return GraderError(
             fmt::format("chown({}): {}", env_.test_dir.string(), std::strerror(errno)));
-    }
-    if (env_.host != nullptr) {
-      auto entered = Cell::Enter(*env_.host, env_.cell_init);
-      if (auto* error = std::get_if<std::string>(&entered)) return GraderError(*error);
-      cell_ = std::move(std::get<std::unique_ptr<Cell>>(entered));
-    } else {
       auto before = TakeIpcsSnapshot();
       if (!before) return false;
       host_objects_before_ = std::move(*before);
     }
+    for (const std::string& key_file : KeyFilesOfTest()) {
+      std::ofstream(KeyFilePath(files_dir_, key_file));
+    }
     return AssignPorts() && SetUpNetwork();
+  }
+
+  /// Makes the test's cell: its root shows the builds (read-only) and, where the test folder
+  /// is, a tmpfs of the cell's own, bounded by the lab's test_dir_mib; the harness then reaches
+  /// that folder through a descriptor (files_dir_).
+  bool EnterCell() {
+    const LabSpec& lab = *env_.lab;
+    int memory_mib = 1;
+    int test_dir_mib = 1;
+    for (const auto& [name, program] : lab.programs) {
+      memory_mib = std::max(memory_mib, program.limits.memory_mib);
+      test_dir_mib = std::max(test_dir_mib, program.limits.test_dir_mib);
+    }
+    cell_root_ = env_.cell_roots / test_.name;
+    std::error_code ec;
+    std::filesystem::create_directories(cell_root_, ec);
+    if (ec)
+      return GraderError(fmt::format("cannot create {}: {}", cell_root_.string(), ec.message()));
+    CellSetup setup;
+    CellFilesystemSpec& filesystem = setup.filesystem;
+    filesystem.root_mount_point = cell_root_;
+    filesystem.folders = {{env_.student_build_dir, false}, {env_.reference_build_dir, false}};
+    if (UsesLabFolder()) filesystem.folders.push_back({lab.lab_dir, false});
+    const SandboxIdentity& owner = env_.student_identity;
+    // The reference's programs reach it through their group (the student's, as a gid).
+    filesystem.private_folders = {
+        {env_.test_dir, test_dir_mib, owner.uid, owner.gid, owner.uid ? 0770U : 0700U}};
+    filesystem.tmp_mib = memory_mib;
+    filesystem.dev_shm_mib = memory_mib;
+    // No segment larger than a program's memory; room for a few of them.
+    const std::int64_t page = ::sysconf(_SC_PAGESIZE);
+    const std::int64_t bytes = static_cast<std::int64_t>(memory_mib) << 20;
+    setup.sysv = SysvLimits{bytes, 4 * bytes / page, kSysvSegmentsPerCell};
+    auto entered = Cell::Enter(*env_.host, env_.cell_init, setup);
+    if (auto* error = std::get_if<std::string>(&entered)) return GraderError(*error);
+    cell_ = std::move(std::get<std::unique_ptr<Cell>>(entered));
+    auto folder = cell_->OpenFolder(env_.test_dir);
+    if (auto* error = std::get_if<std::string>(&folder)) return GraderError(*error);
+    test_dir_fd_ = std::move(std::get<UniqueFd>(folder));
+    files_dir_ = fmt::format("/proc/self/fd/{}", test_dir_fd_.get());
+    return true;
+  }
+
+  /// Whether a program's arguments name the lab's folder ({labdir}): only then does the cell
+  /// show it (a lab bundle's folder may hold the reference's executables).
+  bool UsesLabFolder() const {
+    auto mentions = [](const std::vector<std::string>& args) {
+      return std::any_of(args.begin(), args.end(), [](const std::string& arg) {
+        return arg.find("{labdir}") != std::string::npos;
+      });
+    };
+    for (const Step& step : test_.steps) {
+      if (auto* start = std::get_if<StartStep>(&step)) {
+        if (mentions(start->argv ? *start->argv : env_.lab->programs.at(start->program).argv))
+          return true;
+      }
+    }
+    return false;
   }
 
   /// The number each port placeholder of the test stands for: fixed in a cell (nothing else
@@ -304,11 +374,35 @@ class Scenario {
       spec.args.push_back(*expanded);
     }
     spec.sandbox.limits = program.limits;
-    spec.sandbox.uid = env_.identity.uid;
-    spec.sandbox.gid = env_.identity.gid;
+    const bool student = step.role == Role::kStudent;
+    const SandboxIdentity& identity = student ? env_.student_identity : env_.reference_identity;
+    spec.sandbox.uid = identity.uid;
+    spec.sandbox.gid = identity.gid;
+    spec.sandbox.groups = identity.groups;
+    spec.sandbox.ipc_owner_capability = identity.ipc_owner && cell_ != nullptr;
     if (cell_) {
       spec.sandbox.pid_namespace_fd = cell_->pid_namespace_fd();
       spec.sandbox.join_mount_namespace_fd = cell_->mount_namespace_fd();
+      spec.sandbox.cell_root_fd = cell_->root_fd();
+    }
+    // The reference is the lab's own code: only the student's programs are confined.
+    LandlockRules confinement;
+    if (student) {
+      std::vector<FolderRule> own = {{env_.student_build_dir, FolderAccess::kReadExecute},
+                                     {env_.test_dir, FolderAccess::kEverything}};
+      if (UsesLabFolder()) own.push_back({env_.lab->lab_dir, FolderAccess::kRead});
+      confinement = ConfinementRules(env_.landlock_abi, own);
+      if (!confinement.empty()) spec.sandbox.landlock = &confinement;
+      spec.sandbox.seccomp = env_.seccomp;
+    }
+    std::unique_ptr<ProgramCgroup> cgroup;
+    if (env_.cgroups != nullptr) {
+      auto made =
+          env_.cgroups->ForProgram(name, program.limits.memory_mib, program.limits.processes);
+      if (auto* error = std::get_if<std::string>(&made))
+        return GraderError(fmt::format("cannot make a cgroup for {}: {}", name, *error));
+      cgroup = std::move(std::get<std::unique_ptr<ProgramCgroup>>(made));
+      spec.sandbox.join_cgroup_fds = cgroup->join_fds();
     }
     auto stdin_bytes = StdinBytes(stdin_source);
     if (!stdin_bytes) return false;
@@ -321,12 +415,20 @@ class Scenario {
     auto started = ProgramRun::Start(
         spec, *stdin_bytes,
         RunLimits{program.limits.wall_ms, program.limits.output_bytes, kKillGraceMs});
-    if (auto* error = std::get_if<LaunchError>(&started))
+    if (auto* error = std::get_if<LaunchError>(&started)) {
+      // The student's build made something that cannot run (not an executable, or one the
+      // student's programs may not run, such as a link to the reference's): theirs to mend.
+      if (student && error->exec_failed)
+        return StepFailed(
+            fmt::format("{} starts", name),
+            fmt::format("the program {} could not be run: {}", step.program, error->message));
       return GraderError(fmt::format("cannot start {}: {}", name, error->message));
+    }
     Instance& instance = instances_[name];
     instance.program = step.program;
     instance.role = step.role;
     instance.wall_limit_ms = program.limits.wall_ms;
+    instance.cgroup = std::move(cgroup);
     instance.run = std::move(std::get<std::unique_ptr<ProgramRun>>(started));
     order_.push_back(name);
     return true;
@@ -436,7 +538,7 @@ class Scenario {
   }
 
   bool Execute(const WaitForSysvStep& step) {
-    auto key = FtokKeyOf(KeyFilePath(env_.test_dir, step.key_file), step.proj_id);
+    auto key = FtokKeyOf(KeyFilePath(files_dir_, step.key_file), step.proj_id);
     if (!key) return GraderError(fmt::format("cannot compute the key of {}", step.key_file));
     std::string creator = step.instance.empty() ? "the program" : step.instance;
     std::string what =
@@ -447,10 +549,8 @@ class Scenario {
     for (;;) {
       if (SysvObjectExists(step.kind, *key)) return true;
       if (run != nullptr && run->Exited()) {
-        return StepFailed(
-            what,
-            fmt::format("{} ended before creating it: it {}", creator,
-                        DescribeProgramEnd(run->end(), instances_[step.instance].wall_limit_ms)));
+        return StepFailed(what, fmt::format("{} ended before creating it: it {}", creator,
+                                            instances_[step.instance].EndWords()));
       }
       if (Clock::now() >= deadline) {
         return StepFailed(
@@ -498,15 +598,15 @@ class Scenario {
   }
 
   bool Execute(const CreateSysvStep& step) {
-    auto key = FtokKeyOf(KeyFilePath(env_.test_dir, step.key_file), step.proj_id);
+    auto key = FtokKeyOf(KeyFilePath(files_dir_, step.key_file), step.proj_id);
     if (!key) return GraderError(fmt::format("cannot compute the key of {}", step.key_file));
     key_t k = static_cast<key_t>(*key);
     const int flags = IPC_CREAT | IPC_EXCL | 0600;
     int id = -1;
     bool owned = false;
     // Owned by the sandbox user, as if an earlier run of the student's program left it.
-    uid_t uid = env_.identity.uid.value_or(::geteuid());
-    gid_t gid = env_.identity.gid.value_or(::getegid());
+    uid_t uid = env_.student_identity.uid.value_or(::geteuid());
+    gid_t gid = env_.student_identity.gid.value_or(::getegid());
     switch (step.kind) {
       case SysvKind::kSemaphoreSet: {
         id = ::semget(k, step.size, flags);
@@ -556,10 +656,8 @@ class Scenario {
     auto after = exited ? std::nullopt : ReadProcStat(run->pid());
     std::int64_t elapsed_ms = std::max<std::int64_t>(1, MsSince(from));
     if (exited || !before || !after) {
-      return StepFailed(
-          what,
-          fmt::format("{} ended while it should have been waiting: it {}", step.instance,
-                      DescribeProgramEnd(run->end(), instances_[step.instance].wall_limit_ms)));
+      return StepFailed(what, fmt::format("{} ended while it should have been waiting: it {}",
+                                          step.instance, instances_[step.instance].EndWords()));
     }
     std::int64_t cpu_ms = TicksToMs((after->utime_ticks + after->stime_ticks) -
                                     (before->utime_ticks + before->stime_ticks));
@@ -585,7 +683,8 @@ class Scenario {
   /// Gives a file or folder the harness made to the sandbox identity, then its mode (after the
   /// chown, which may clear set-id bits).
   bool Own(int fd, const std::string& path, unsigned mode) {
-    if (env_.identity.uid && ::fchown(fd, *env_.identity.uid, env_.identity.gid.value_or(0)) != 0) {
+    const SandboxIdentity& owner = env_.student_identity;
+    if (owner.uid && ::fchown(fd, *owner.uid, owner.gid.value_or(0)) != 0) {
       return GraderError(fmt::format("chown({}): {}", path, std::strerror(errno)));
     }
     if (::fchmod(fd, mode) != 0)
@@ -614,7 +713,7 @@ class Scenario {
   std::pair<OpenedFile, std::string> OpenParent(const std::string& relative) {
     const std::filesystem::path path(relative);
     const std::string parent = path.parent_path().empty() ? "." : path.parent_path().string();
-    return {OpenBeneath(env_.test_dir, parent, O_PATH | O_DIRECTORY), path.filename().string()};
+    return {OpenBeneath(files_dir_, parent, O_PATH | O_DIRECTORY), path.filename().string()};
   }
 
   bool Execute(const MakeFileStep& step) {
@@ -668,7 +767,7 @@ class Scenario {
   std::string EndedWords(const std::string& instance) {
     ProgramRun* run = FindRun(instance);
     run->WaitUntilExited(Clock::time_point::max());
-    return DescribeProgramEnd(run->end(), instances_[instance].wall_limit_ms);
+    return instances_[instance].EndWords();
   }
 
   bool Execute(const PauseWhenBlockedStep& step) {
@@ -739,8 +838,7 @@ class Scenario {
   std::vector<Mapping> MappingsOfKind(const std::vector<Mapping>& all,
                                       const ExpectMappingStep& step) {
     struct stat file {};
-    if (step.kind == MappingKind::kFile &&
-        ::lstat((env_.test_dir / step.file).c_str(), &file) != 0) {
+    if (step.kind == MappingKind::kFile && ::lstat((files_dir_ / step.file).c_str(), &file) != 0) {
       file = {};  // only the path can tell it then
     }
     std::vector<Mapping> found;
@@ -1114,9 +1212,20 @@ class Scenario {
     DescribeLeftovers();
     if (cell_) {
       cell_->Leave();  // the kernel frees what was left in the cell's IPC namespace
+      KeepTestFolder();
     } else {
       RemoveHostLeftovers();
     }
+    if (!cell_root_.empty()) ::rmdir(cell_root_.c_str());
+  }
+
+  /// --keep-work-dir: the cell's test folder (a tmpfs that goes with the last descriptor) is
+  /// copied where the host can look at it, never following the programs' links.
+  void KeepTestFolder() {
+    if (!env_.keep_test_dir || !test_dir_fd_.valid()) return;
+    ::rmdir(env_.test_dir.c_str());  // the empty folder made in Prepare
+    std::vector<std::string> notes;
+    CopySubmissionTree(files_dir_, env_.test_dir, &notes, CopyLimits{64, 1LL << 40});
   }
 
   std::optional<IpcsSnapshot> TakeIpcsSnapshot() {
@@ -1203,7 +1312,7 @@ class Scenario {
                   : (!end.exited && end.term_signal == *check.signal);
     if (!ok) {
       result.outcome = Outcome::kFail;
-      result.actual = DescribeProgramEnd(end, instance->wall_limit_ms);
+      result.actual = instance->EndWords();
       result.rationale = fmt::format("{} {}", check.instance, result.actual);
     }
     if (ok) result.expected.clear();
@@ -1302,7 +1411,7 @@ class Scenario {
 
   CheckResult Evaluate(const SysvExistsCheck& check) {
     CheckResult result;
-    auto key = FtokKeyOf(KeyFilePath(env_.test_dir, check.key_file), check.proj_id);
+    auto key = FtokKeyOf(KeyFilePath(files_dir_, check.key_file), check.proj_id);
     result.what = fmt::format("the existing {} is left untouched", KindWords(check.kind));
     if (!key)
       return Error(result.what, fmt::format("cannot compute the key of {}", check.key_file));
@@ -1368,7 +1477,7 @@ class Scenario {
   std::variant<UniqueFd, CheckResult> OpenTestFile(const std::string& what,
                                                    const std::string& path) {
     // O_NONBLOCK: a FIFO left where a file should be must not hang the grader.
-    OpenedFile file = OpenBeneath(env_.test_dir, path, O_RDONLY | O_NONBLOCK);
+    OpenedFile file = OpenBeneath(files_dir_, path, O_RDONLY | O_NONBLOCK);
     struct stat st {};
     if (!file.fd.valid() && file.error == ENOENT)
       return Failed(what, fmt::format("there is no file {} in the test folder", path));
@@ -1406,7 +1515,7 @@ class Scenario {
   }
 
   CheckResult EvaluateExists(const std::string& what, const FileCheck& check) {
-    OpenedFile file = OpenBeneath(env_.test_dir, check.path, O_PATH);
+    OpenedFile file = OpenBeneath(files_dir_, check.path, O_PATH);
     const bool exists = file.fd.valid() || file.error == ELOOP;  // a symbolic link is something
     CheckResult result;
     result.what = what;
@@ -1607,7 +1716,7 @@ class Scenario {
       ProgramSummary summary;
       summary.instance = name;
       summary.role = instance.role == Role::kStudent ? "student" : "reference";
-      summary.ended = DescribeProgramEnd(end, instance.wall_limit_ms);
+      summary.ended = instance.EndWords();
       summary.wall_ms = end.wall_ms;
       summary.cpu_ms = end.cpu_ms;
       summary.stdout_bytes = end.out.total_bytes;
@@ -1645,6 +1754,9 @@ class Scenario {
   const ScenarioEnvironment& env_;
   TestResult result_;
   std::string grader_error_;
+  UniqueFd test_dir_fd_;             ///< the cell's test folder, held past the cell's end
+  std::filesystem::path files_dir_;  ///< where the harness reaches the test folder
+  std::filesystem::path cell_root_;  ///< the cell's root mount point, removed at the end
   std::unique_ptr<Cell> cell_;
   std::map<std::string, Instance> instances_;
   std::vector<std::string> order_;
@@ -1666,7 +1778,13 @@ class Scenario {
 
 }  // namespace
 
-std::string DescribeProgramEnd(const ProgramEnd& end, int wall_limit_ms) {
+std::string DescribeProgramEnd(const ProgramEnd& end, int wall_limit_ms, int memory_limit_mib) {
+  if (memory_limit_mib > 0 && !end.exited && end.term_signal == SIGKILL)
+    return fmt::format(
+        "was killed when it reached its memory limit of {} MiB (the memory it uses counts, and "
+        "so do the System V segments it touched and the files it wrote to /tmp, /dev/shm and "
+        "the test folder)",
+        memory_limit_mib);
   if (end.hit_wall_limit)
     return fmt::format("was stopped by the grader after running for {} (its time limit)",
                        Seconds(wall_limit_ms));

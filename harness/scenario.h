@@ -8,9 +8,12 @@
 
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 #include "harness/cell.h"
 #include "harness/lab_spec.h"
+#include "harness/sandbox/cgroup.h"
+#include "harness/sandbox/seccomp_filter.h"
 #include "harness/verdict.h"
 
 namespace labgrade {
@@ -20,17 +23,28 @@ namespace labgrade {
 struct SandboxIdentity {
   std::optional<uid_t> uid;
   std::optional<gid_t> gid;
+  std::vector<gid_t> groups;  ///< supplementary groups
+  bool ipc_owner = false;     ///< ChildSandbox::ipc_owner_capability (root, in a cell)
 };
 
 struct ScenarioEnvironment {
   const LabSpec* lab = nullptr;
   std::filesystem::path student_build_dir;    ///< where the student's programs were built
   std::filesystem::path reference_build_dir;  ///< where the reference programs were built
-  std::filesystem::path test_dir;             ///< made by the scenario; must not exist yet
-  SandboxIdentity identity;
+  /// The test's folder, as its programs see it. In a cell it is a tmpfs of the cell's own
+  /// (limits.test_dir_mib), reached by the harness through the cell; on the host it is made
+  /// here. Must not exist yet.
+  std::filesystem::path test_dir;
+  SandboxIdentity student_identity;    ///< the student's programs
+  SandboxIdentity reference_identity;  ///< the reference's programs
   /// The namespaces to come back to; null runs the test in host mode (no cell).
   const HostNamespaces* host = nullptr;
-  std::filesystem::path cell_init;  ///< absolute path of labgrade-cell-init
+  std::filesystem::path cell_init;         ///< absolute path of labgrade-cell-init
+  std::filesystem::path cell_roots;        ///< a folder for the cells' root mount points
+  CgroupTree* cgroups = nullptr;           ///< each program in a cgroup of its own; null: none
+  int landlock_abi = 0;                    ///< confine the student's programs with Landlock; 0: not
+  const SeccompFilter* seccomp = nullptr;  ///< the student's programs' filter; null: none
+  bool keep_test_dir = false;              ///< copy a cell's test folder to test_dir before it goes
 };
 
 /// Runs `test` on the calling thread (which enters the cell and leaves it before returning).
@@ -38,6 +52,8 @@ struct ScenarioEnvironment {
 TestResult RunScenario(const TestSpec& test, const ScenarioEnvironment& environment);
 
 /// How a program ended, in words: "exited with 1", "was killed by SIGSEGV (segmentation fault)".
-std::string DescribeProgramEnd(const struct ProgramEnd& end, int wall_limit_ms);
+/// `memory_limit_mib` is set when its cgroup's memory limit killed it.
+std::string DescribeProgramEnd(const struct ProgramEnd& end, int wall_limit_ms,
+                               int memory_limit_mib = 0);
 
 }  // namespace labgrade

@@ -266,7 +266,7 @@ void ReadNumberInto(const SpecMap& map, std::string_view key, std::int64_t min, 
 ProgramLimits ReadLimits(const SpecNode& node, ProgramLimits limits) {
   const std::optional<SpecMap> map =
       SpecMap::Read(node, {"wall_ms", "cpu_ms", "memory_mib", "processes", "output_bytes",
-                           "open_files", "file_size_mib"});
+                           "open_files", "file_size_mib", "test_dir_mib"});
   if (!map) return limits;
   ReadNumberInto(*map, "wall_ms", 1, limits.wall_ms);
   ReadNumberInto(*map, "cpu_ms", 1, limits.cpu_ms);
@@ -275,6 +275,7 @@ ProgramLimits ReadLimits(const SpecNode& node, ProgramLimits limits) {
   ReadNumberInto(*map, "output_bytes", 1, limits.output_bytes);
   ReadNumberInto(*map, "open_files", 1, limits.open_files);
   ReadNumberInto(*map, "file_size_mib", 1, limits.file_size_mib);
+  ReadNumberInto(*map, "test_dir_mib", 1, limits.test_dir_mib);
   return limits;
 }
 

@@ -1,11 +1,17 @@
 #include "harness/submission_build.h"
 
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "harness/program_run.h"
+#include "harness/sandbox/program_confinement.h"
+#include "harness/submission_copy.h"
 
 namespace labgrade {
 namespace {
@@ -13,62 +19,110 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::int64_t kBuildLogBytes = 256 * 1024;
+/// The build's own /tmp in its cell: compilers keep their temporary files there.
+constexpr int kBuildTmpMib = 1024;
 
-/// Copies the submission's files (not its .git or build products' folders) into `to`.
-bool CopySubmission(const fs::path& from, const fs::path& to, std::string* error) {
-  std::error_code ec;
-  for (auto entry = fs::recursive_directory_iterator(from, ec);
-       !ec && entry != fs::recursive_directory_iterator(); entry.increment(ec)) {
-    const fs::path relative = fs::relative(entry->path(), from, ec);
-    if (relative.filename() == ".git") {
-      entry.disable_recursion_pending();
-      continue;
-    }
-    if (entry->is_directory()) {
-      fs::create_directories(to / relative, ec);
-    } else if (entry->is_regular_file()) {
-      fs::copy_file(entry->path(), to / relative, fs::copy_options::overwrite_existing, ec);
-    }
-    if (ec) break;
-  }
-  if (ec) *error = fmt::format("cannot copy {}: {}", from.string(), ec.message());
-  return !ec;
+/// Whether `relative` is a regular file of the copied submission, a link inside it included.
+bool IsFileBeneath(const fs::path& dir, const std::string& relative) {
+  UniqueFd folder(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  open_how how{};
+  how.flags = O_PATH | O_CLOEXEC;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  UniqueFd file(
+      static_cast<int>(::syscall(SYS_openat2, folder.get(), relative.c_str(), &how, sizeof how)));
+  struct stat status {};
+  return file.valid() && ::fstat(file.get(), &status) == 0 && S_ISREG(status.st_mode);
 }
 
-/// Hands the build folder to the sandbox user, so that the compiler can write there.
-void ChownTree(const fs::path& root, const SandboxIdentity& identity) {
-  if (!identity.uid) return;
-  gid_t gid = identity.gid.value_or(0);
-  std::error_code ec;
-  if (::chown(root.c_str(), *identity.uid, gid) != 0) return;
-  for (auto& entry : fs::recursive_directory_iterator(root, ec)) {
-    if (::lchown(entry.path().c_str(), *identity.uid, gid) != 0) return;
-  }
-}
-
-/// Copies the files and runs the build commands. Clears `cacheable` when the outcome may not
-/// follow from the files alone: the build was stopped at its time limit.
-BuildResult RunBuild(const LabSpec& lab, const BuildRequest& request, bool* cacheable) {
+/// Copies the submission into the build folder: the student's problem when it holds a link
+/// out, is too deep or cannot be read; the grader's when the build folder cannot be written.
+BuildResult CopyIn(const BuildRequest& request, std::vector<std::string>* notes) {
   BuildResult result;
-  std::error_code ec;
-  fs::create_directories(request.build_dir, ec);
-  std::string error;
-  if (ec || !CopySubmission(request.source_dir, request.build_dir, &error)) {
-    result.grader_error =
-        ec ? fmt::format("cannot create {}: {}", request.build_dir.string(), ec.message()) : error;
+  if (auto problem = CopySubmissionTree(request.source_dir, request.build_dir, notes)) {
+    if (problem->students) {
+      result.command = "(copying the submission's files)";
+      result.log = fmt::format("The submission in {} cannot be graded as it is: {}.\n",
+                               request.source_dir.string(), problem->message);
+    } else {
+      result.grader_error = problem->message;
+    }
     return result;
   }
-  // The lab's own copies win: a student may not change the header the programs agree on.
-  for (const std::string& provided : lab.provided_files) {
-    fs::copy_file(lab.lab_dir / provided, request.build_dir / fs::path(provided).filename(),
-                  fs::copy_options::overwrite_existing, ec);
-    if (ec) {
-      result.grader_error = fmt::format("cannot copy the lab's {}: {}", provided, ec.message());
-      return result;
-    }
-  }
-  ChownTree(request.build_dir, request.identity);
+  result.ok = true;
+  return result;
+}
 
+/// Checks the copy for the lab's required files.
+BuildResult CheckRequired(const LabSpec& lab, const BuildRequest& request) {
+  BuildResult result;
+  std::vector<std::string> missing;
+  for (const std::string& file : lab.required_files) {
+    if (!IsFileBeneath(request.build_dir, file)) missing.push_back(file);
+  }
+  if (missing.empty()) {
+    result.ok = true;
+    return result;
+  }
+  result.command = "(checking the submission's files)";
+  result.log = fmt::format(
+      "The submission in {} is missing {}: {}.\nA submission for {} must contain: {}.\n",
+      request.source_dir.string(), missing.size() == 1 ? "a file" : "files",
+      fmt::join(missing, ", "), lab.name, fmt::join(lab.required_files, ", "));
+  return result;
+}
+
+/// The cell the build commands run in, and its root's mount point, removed with it.
+class BuildCell {
+ public:
+  /// Enters a cell that shows the build folder (writable) and the system's folders.
+  std::optional<std::string> Enter(const BuildRequest& request) {
+    const BuildIsolation& isolation = request.isolation;
+    if (isolation.host == nullptr) return std::nullopt;
+    root_point_ = request.build_dir.parent_path() /
+                  fmt::format(".{}-cell", request.build_dir.filename().string());
+    std::error_code ec;
+    fs::create_directories(root_point_, ec);
+    if (ec) return fmt::format("cannot create {}: {}", root_point_.string(), ec.message());
+    CellSetup setup;
+    setup.filesystem.root_mount_point = root_point_;
+    setup.filesystem.folders = {{request.build_dir, true}};
+    setup.filesystem.tmp_mib = kBuildTmpMib;
+    auto entered = Cell::Enter(*isolation.host, isolation.cell_init, setup);
+    if (auto* error = std::get_if<std::string>(&entered))
+      return fmt::format("cannot make the build's cell: {}", *error);
+    cell_ = std::move(std::get<std::unique_ptr<Cell>>(entered));
+    return std::nullopt;
+  }
+
+  /// Puts a build command into the cell.
+  void Place(ChildSandbox& sandbox) const {
+    if (cell_ == nullptr) return;
+    sandbox.pid_namespace_fd = cell_->pid_namespace_fd();
+    sandbox.join_mount_namespace_fd = cell_->mount_namespace_fd();
+    sandbox.cell_root_fd = cell_->root_fd();
+  }
+
+  ~BuildCell() {
+    cell_.reset();  // kills whatever the commands left running
+    if (!root_point_.empty()) ::rmdir(root_point_.c_str());
+  }
+
+ private:
+  fs::path root_point_;
+  std::unique_ptr<Cell> cell_;
+};
+
+/// Runs the build commands in the build folder. Clears `cacheable` when the outcome may not
+/// follow from the files alone: the build was stopped at its time limit.
+BuildResult RunCommands(const LabSpec& lab, const BuildRequest& request, bool* cacheable) {
+  BuildResult result;
+  BuildCell cell;
+  if (auto error = cell.Enter(request)) {
+    result.grader_error = *error;
+    return result;
+  }
+  const LandlockRules confinement = ConfinementRules(
+      request.isolation.landlock_abi, {{request.build_dir, FolderAccess::kEverything}});
   for (const std::string& command : lab.build_commands) {
     result.command = command;
     LaunchSpec spec;
@@ -89,6 +143,9 @@ BuildResult RunBuild(const LabSpec& lab, const BuildRequest& request, bool* cach
     spec.sandbox.limits = limits;
     spec.sandbox.uid = request.identity.uid;
     spec.sandbox.gid = request.identity.gid;
+    cell.Place(spec.sandbox);
+    if (!confinement.empty()) spec.sandbox.landlock = &confinement;
+    spec.sandbox.seccomp = request.isolation.seccomp;
     auto started =
         ProgramRun::Start(spec, nullptr, RunLimits{lab.build_timeout_ms, kBuildLogBytes, 1'000});
     if (auto* failure = std::get_if<LaunchError>(&started)) {
@@ -122,36 +179,67 @@ BuildResult RunBuild(const LabSpec& lab, const BuildRequest& request, bool* cach
   return result;
 }
 
+/// The lab's own copies win: a student may not change the header the programs agree on.
+std::optional<std::string> InstallProvidedFiles(const LabSpec& lab, const fs::path& build_dir) {
+  for (const std::string& provided : lab.provided_files) {
+    if (auto error = InstallProvidedFile(lab.lab_dir / provided, build_dir,
+                                         fs::path(provided).filename().string()))
+      return error;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
+void ChownTree(const fs::path& root, uid_t uid, gid_t gid) {
+  if (::lchown(root.c_str(), uid, gid) != 0) return;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    struct stat status {};
+    if (::lstat(it->path().c_str(), &status) != 0) continue;
+    // A hard link the build made (where fs.protected_hardlinks is off) may be /etc/shadow.
+    if (!S_ISDIR(status.st_mode) && status.st_nlink > 1) continue;
+    ::lchown(it->path().c_str(), uid, gid);
+  }
+}
+
 BuildResult BuildSubmission(const LabSpec& lab, const BuildRequest& request) {
-  BuildResult result;
-  std::vector<std::string> missing;
-  for (const std::string& file : lab.required_files) {
-    if (!fs::is_regular_file(request.source_dir / file)) missing.push_back(file);
-  }
-  if (!missing.empty()) {
-    result.command = "(checking the submission's files)";
-    result.log = fmt::format(
-        "The submission in {} is missing {}: {}.\nA submission for {} must contain: {}.\n",
-        request.source_dir.string(), missing.size() == 1 ? "a file" : "files",
-        fmt::join(missing, ", "), lab.name, fmt::join(lab.required_files, ", "));
-    return result;
-  }
+  std::vector<std::string> notes;
+  BuildResult result = CopyIn(request, &notes);
+  if (!result.ok) return result;
+  result = CheckRequired(lab, request);
+  if (!result.ok) return result;
+  std::string notes_text;
+  for (const std::string& note : notes) notes_text += fmt::format("labgrade: {}\n", note);
+
   std::optional<std::string> key;
   if (request.cache != nullptr) {
+    // The key is taken from the copy, which holds nothing from outside the submission.
     std::string unreadable;
-    // A submission that cannot be read for the key is built as usual, and its copy says why.
-    key = request.cache->KeyFor(lab, request.source_dir, &unreadable);
+    key = request.cache->KeyFor(lab, request.build_dir, &unreadable);
     if (key) {
+      std::error_code ec;
+      fs::remove_all(request.build_dir, ec);
       if (std::optional<BuildResult> cached = request.cache->Restore(*key, request.build_dir)) {
-        ChownTree(request.build_dir, request.identity);
+        if (request.identity.uid)
+          ChownTree(request.build_dir, *request.identity.uid, request.identity.gid.value_or(0));
         return *cached;
       }
+      result = CopyIn(request, &notes);
+      if (!result.ok) return result;
     }
   }
+  result = BuildResult{};
+  if (auto error = InstallProvidedFiles(lab, request.build_dir)) {
+    result.grader_error = *error;
+    return result;
+  }
+  if (request.identity.uid)
+    ChownTree(request.build_dir, *request.identity.uid, request.identity.gid.value_or(0));
   bool cacheable = true;
-  result = RunBuild(lab, request, &cacheable);
+  result = RunCommands(lab, request, &cacheable);
+  result.log = notes_text + result.log;
   // A build that could not be stored is only built again next time.
   if (key && cacheable && result.grader_error.empty())
     (void)request.cache->Store(*key, request.build_dir, result);

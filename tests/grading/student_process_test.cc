@@ -38,13 +38,12 @@ ProgramEnd ExitedWith(int code) {
   return end;
 }
 
-// The child gets the class's folders, the student, the slot and jobs, then the optional flags,
+// The child gets the class's folders, the student and jobs, then the optional flags,
 // each as NAME=value so that no value can be read as an option.
 TEST(GradeOneArguments, NameTheStudentAndTheClassFolders) {
   StudentProcessRequest request;
   request.lab = "labs/mmap";
   request.student_id = "alice";
-  request.sandbox_slot = 3;
   request.test_jobs = 1;
   request.only_tests = {"longer-dst", "empty-file"};
   request.build_cache_dir = "/var/tmp/cache";
@@ -54,9 +53,9 @@ TEST(GradeOneArguments, NameTheStudentAndTheClassFolders) {
   EXPECT_EQ(GradeOneArguments(SamplePlan(), request),
             (std::vector<std::string>{
                 "grade-one", "labs/mmap", "--submissions=/var/tmp/class/submissions",
-                "--out=/var/tmp/class/out", "--student=alice", "--sandbox-slot=3", "--jobs=1",
-                "--only=longer-dst", "--only=empty-file", "--build-cache=/var/tmp/cache",
-                "--overlay=hidden.yaml", "--work-dir=/var/tmp/labgrade-student-x", "--host-mode"}));
+                "--out=/var/tmp/class/out", "--student=alice", "--jobs=1", "--only=longer-dst",
+                "--only=empty-file", "--build-cache=/var/tmp/cache", "--overlay=hidden.yaml",
+                "--work-dir=/var/tmp/labgrade-student-x", "--host-mode"}));
 }
 
 // Without --only, a cache, an overlay, a work folder or host mode, none of those flags is passed
@@ -66,9 +65,9 @@ TEST(GradeOneArguments, LeaveOutUnsetFlags) {
   request.lab = "labs/mmap";
   request.student_id = "-bob";
   EXPECT_EQ(GradeOneArguments(SamplePlan(), request),
-            (std::vector<std::string>{
-                "grade-one", "labs/mmap", "--submissions=/var/tmp/class/submissions",
-                "--out=/var/tmp/class/out", "--student=-bob", "--sandbox-slot=0", "--jobs=1"}));
+            (std::vector<std::string>{"grade-one", "labs/mmap",
+                                      "--submissions=/var/tmp/class/submissions",
+                                      "--out=/var/tmp/class/out", "--student=-bob", "--jobs=1"}));
 }
 
 // Two builds at their timeout, each test every program's wall limit plus a minute, two minutes.

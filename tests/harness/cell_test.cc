@@ -91,7 +91,20 @@ class CellTest : public testing::Test {
     auto host = HostNamespaces::Open();
     ASSERT_TRUE(std::holds_alternative<HostNamespaces>(host)) << std::get<std::string>(host);
     host_ = std::move(std::get<HostNamespaces>(host));
-    auto entered = Cell::Enter(host_, kCellInit);
+    std::string pattern = "/var/tmp/labgrade-cell-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
+    scratch_ = fs::path(pattern) / "work";
+    root_point_ = fs::path(pattern) / "root";
+    ASSERT_TRUE(fs::create_directory(scratch_));
+    ASSERT_TRUE(fs::create_directory(root_point_));
+    // The sandbox user writes here (the daemon's pid file).
+    if (::geteuid() == 0) {
+      ASSERT_EQ(::chown(scratch_.c_str(), kSandboxUid, kSandboxGid), 0) << std::strerror(errno);
+    }
+    CellSetup setup;
+    setup.filesystem.root_mount_point = root_point_;
+    setup.filesystem.folders = {{scratch_, true}, {kPrograms, false}};
+    auto entered = Cell::Enter(host_, kCellInit, setup);
     if (auto* error = std::get_if<std::string>(&entered)) {
       // Without root or user namespaces (the test binary does not enter one of its own), the
       // kernel refuses; anything else is a real failure.
@@ -104,19 +117,12 @@ class CellTest : public testing::Test {
     cell_ = std::move(std::get<std::unique_ptr<Cell>>(entered));
     cell_pid_namespace_ = InodeOf(cell_->pid_namespace_fd());
     ASSERT_NE(cell_pid_namespace_, 0u);
-    std::string pattern = "/var/tmp/labgrade-cell-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-    scratch_ = pattern;
-    // The sandbox user writes here (the daemon's pid file).
-    if (::geteuid() == 0) {
-      ASSERT_EQ(::chown(scratch_.c_str(), kSandboxUid, kSandboxGid), 0) << std::strerror(errno);
-    }
   }
 
   void TearDown() override {
     cell_.reset();
     std::error_code ignored;
-    if (!scratch_.empty()) fs::remove_all(scratch_, ignored);
+    if (!scratch_.empty()) fs::remove_all(scratch_.parent_path(), ignored);
   }
 
   /// Starts `executable` inside the cell, in the scratch folder, with the limits a student's
@@ -137,6 +143,7 @@ class CellTest : public testing::Test {
     spec.environment = {"PATH=/usr/bin:/bin", "LC_ALL=C"};
     spec.sandbox.pid_namespace_fd = cell_->pid_namespace_fd();
     spec.sandbox.join_mount_namespace_fd = cell_->mount_namespace_fd();
+    spec.sandbox.cell_root_fd = cell_->root_fd();
     spec.sandbox.limits = limits;
     if (as_sandbox_user && ::geteuid() == 0) {
       spec.sandbox.uid = kSandboxUid;
@@ -181,7 +188,8 @@ class CellTest : public testing::Test {
   HostNamespaces host_;
   std::unique_ptr<Cell> cell_;
   ino_t cell_pid_namespace_ = 0;
-  fs::path scratch_;
+  fs::path scratch_;     ///< the programs' folder, shown in the cell
+  fs::path root_point_;  ///< the cell's root mount point
 };
 
 // A System V object created inside a cell is not visible on the host.

@@ -311,8 +311,8 @@ TEST(StudentMessagesIntegration, TcpIterativeServerKeepsTheClientWaiting) {
 namespace labgrade {
 namespace {
 
-/// A one-test lab in a fresh folder under /var/tmp whose program prints its real uid and the uid
-/// that built it.
+/// A one-test lab in a fresh folder under /var/tmp whose program, run once as the student's and
+/// once as the reference's, prints its real uid and the uid that built it.
 fs::path UidLab() {
   const fs::path lab = fs::path("/var/tmp") / ("labgrade-uid-lab-" + std::to_string(::getpid()));
   fs::remove_all(lab);
@@ -336,19 +336,24 @@ fs::path UidLab() {
          "    points: 100\n"
          "    steps:\n"
          "      - start: uid\n"
+         "      - start: uid\n"
+         "        as: ref\n"
+         "        from: reference\n"
          "      - wait_exit: { instance: uid, timeout_ms: 10000 }\n"
+         "      - wait_exit: { instance: ref, timeout_ms: 10000 }\n"
          "    checks:\n"
-         "      - stdout: { instance: uid, equals: \"62005 built by 61994\\n\" }\n";
+         "      - stdout: { instance: uid, equals: \"62006 built by 62008\\n\" }\n"
+         "      - stdout: { instance: ref, equals: \"62007 built by 62008\\n\" }\n";
   std::ofstream(lab / "reference" / "uid.c")
       << "#include <stdio.h>\n#include <unistd.h>\n"
          "int main(void) { printf(\"%d built by %d\\n\", (int)getuid(), BUILT_BY); return 0; }\n";
   return lab;
 }
 
-// In root mode, first_sandbox_slot moves a submission's tests and its build to other sandbox
-// users, so that students graded at the same time never share RLIMIT_NPROC (counted per uid) and
-// one's build cannot write into another's build folder.
-TEST(SandboxSlotIntegration, FirstSandboxSlotShiftsTheTestsAndBuildUsers) {
+// In root mode, each run reserves its users across processes (slots 0 and 1 are held here, as
+// another labgrade process would hold them), so it builds and tests as the next free slot's
+// users: the student's programs as one uid, the reference's as another, the build as a third.
+TEST(SandboxUsersIntegration, ReservedSlotsAreSkippedAndRolesGetTheirOwnUsers) {
   if (::geteuid() != 0) GTEST_SKIP() << "sandbox users exist only in root mode";
   if (Namespaces().mode != IsolationMode::kNamespaces)
     GTEST_SKIP() << "no namespaces here: " << Namespaces().note;
@@ -357,15 +362,15 @@ TEST(SandboxSlotIntegration, FirstSandboxSlotShiftsTheTestsAndBuildUsers) {
   std::string errors;
   for (const SpecError& error : load.errors) errors += error.Format();
   ASSERT_TRUE(load.spec.has_value()) << errors;
+  const fs::path locks = dir / "locks";
+  auto held = SandboxUserReservation::Reserve(2, locks);
+  ASSERT_TRUE(std::holds_alternative<SandboxUserReservation>(held)) << std::get<std::string>(held);
   GradeOptions options;
   options.submission_dir = dir / "reference";
   options.jobs = 1;
-  options.first_sandbox_slot = 5;
+  options.sandbox_slot_locks = locks;
   GradeReport report = GradeSubmission(*load.spec, options, Namespaces());
   EXPECT_EQ(report.score, 100) << Describe(report);
-  options.first_sandbox_slot = 0;
-  report = GradeSubmission(*load.spec, options, Namespaces());
-  EXPECT_EQ(report.score, 0) << "slot 0 runs as 62000 and builds as 61999";
   fs::remove_all(dir);
 }
 

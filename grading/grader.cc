@@ -116,7 +116,6 @@ void RunTests(const LabSpec& lab, const GradeOptions& options, const Isolation& 
     env.reference_identity = identities.reference;
     env.host = isolation.host ? &*isolation.host : nullptr;
     env.cell_init = isolation.cell_init;
-    env.cell_roots = work / ".cells";
     env.cgroups = isolation.cgroups.get();
     env.landlock_abi = isolation.landlock.abi;
     env.seccomp = isolation.seccomp ? &*isolation.seccomp : nullptr;
@@ -160,7 +159,11 @@ std::string ProtectionWords(const Isolation& isolation) {
   parts.push_back(
       isolation.cgroups
           ? fmt::format("memory and process limits by {}", isolation.cgroups->Describe())
-          : fmt::format("no memory limit beyond the address space: {}", isolation.cgroup_problem));
+          : fmt::format("no memory limit beyond the address space: {}{}", isolation.cgroup_problem,
+                        isolation.as_root ? ""
+                                          : " (an ordinary user needs a cgroup that systemd "
+                                            "delegates: systemd-run --user --scope -p Delegate=yes "
+                                            "labgrade ...)"));
   return fmt::format("{}", fmt::join(parts, "; "));
 }
 

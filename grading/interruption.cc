@@ -3,8 +3,10 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -29,6 +31,9 @@ sigset_t InterruptionSignals() {
   for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&signals, signal);
   return signals;
 }
+
+/// Set once a signal is being handled: from then on only the watcher ends the process.
+std::atomic<bool> interrupted{false};
 
 /// This process's children still running (a zombie has ended: its cell, if it was a cell's
 /// init, is gone with it).
@@ -76,6 +81,7 @@ void StartInterruptionWatcher() {
 }
 
 void EndRunAfterSignal(int) {
+  interrupted = true;
   RefuseLaunches();
   const Clock::time_point deadline = Clock::now() + kCleanupPatience;
   for (std::vector<int> live = LiveChildren(); !live.empty() && Clock::now() < deadline;
@@ -86,6 +92,9 @@ void EndRunAfterSignal(int) {
     }
     WaitForAnExit(live, deadline);
   }
+  // Reaped here, whoever was to wait for them: a cell's init finishes only once every process of
+  // its namespace is reaped, and the threads that would have are busy or gone.
+  for (int child : ChildrenOf(ProcReader(), ::getpid())) ::waitpid(child, nullptr, WNOHANG);
   // A process killed a moment ago may still have written a last file: try again until gone.
   for (const std::filesystem::path& folder : RegisteredWorkFolders()) {
     std::error_code ec;
@@ -94,6 +103,11 @@ void EndRunAfterSignal(int) {
       std::filesystem::remove_all(folder, ec);
     }
   }
+}
+
+int ExitStatusAfterInterruptions(int status) {
+  if (!interrupted) return status;
+  for (;;) ::pause();  // the watcher calls _exit
 }
 
 }  // namespace labgrade

@@ -22,4 +22,9 @@ void StartInterruptionWatcher();
 /// process and wait until each has ended, remove the registered work folders. Does not exit.
 void EndRunAfterSignal(int signal);
 
+/// The process's exit status: `status`, unless a signal is being handled, in which case this
+/// waits for the watcher to end the process with 128 + the signal (the main thread must not
+/// exit first: it would cut the cleanup short).
+int ExitStatusAfterInterruptions(int status);
+
 }  // namespace labgrade

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "grading/ci_log.h"
 #include "grading/class_grading.h"
 #include "grading/classroom_result.h"
 #include "grading/grader.h"
@@ -237,7 +238,9 @@ int Grade(const CommandLine& line, bool selftest) {
   TerminalStyle style;
   style.color = ShouldUseColor(STDOUT_FILENO);
   style.show_hidden_details = line.show_hidden_details;
-  std::cout << RenderTerminalReport(report, style) << HiddenPointsNote(*lab, line) << std::flush;
+  // The report holds the students' programs' output: inert in a GitHub Actions log.
+  std::cout << InertInCiLog(RenderTerminalReport(report, style) + HiddenPointsNote(*lab, line))
+            << std::flush;
   if (!report.grader_error.empty()) return kExitGraderError;
   // A test skipped on this machine is nobody's failure: it does not turn the exit status red,
   // but a selftest says which tests it could not verify.
@@ -410,7 +413,8 @@ int GradeClassCommand(const CommandLine& line) {
   ProgressDisplay progress(::isatty(STDERR_FILENO) == 1, static_cast<int>(ids->size()),
                            TotalPoints(plan.tests));
   ClassGrades grades = GradeClassBy(plan, grade, [&](const StudentGrade& student, auto elapsed) {
-    std::cerr << progress.Record(student, elapsed) << std::flush;
+    // A student's id is a folder name, theirs to choose.
+    std::cerr << InertInCiLog(progress.Record(student, elapsed)) << std::flush;
   });
   if (cache) {
     fmt::print("build cache {}: {} of {} student builds and {} of {} reference builds reused\n",
@@ -570,4 +574,6 @@ int Main(int argc, char** argv) {
 
 }  // namespace labgrade
 
-int main(int argc, char** argv) { return labgrade::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return labgrade::ExitStatusAfterInterruptions(labgrade::Main(argc, argv));
+}

@@ -189,7 +189,8 @@ class Scenario {
       files_dir_ = env_.test_dir;
       // The programs run as the sandbox user and work in this directory.
       const SandboxIdentity& owner = env_.student_identity;
-      if (owner.uid && ::chown(env_.test_dir.c_str(), *owner.uid, owner.gid.value_or(0)) != 0)
+      if (owner.uid && (::chown(env_.test_dir.c_str(), *owner.uid, owner.gid.value_or(0)) != 0 ||
+                        ::chmod(env_.test_dir.c_str(), 0770) != 0))
         return GraderError(
             fmt::format("chown({}): {}", env_.test_dir.string(), std::strerror(errno)));
       auto before = TakeIpcsSnapshot();
@@ -213,7 +214,9 @@ class Scenario {
       memory_mib = std::max(memory_mib, program.limits.memory_mib);
       test_dir_mib = std::max(test_dir_mib, program.limits.test_dir_mib);
     }
-    cell_root_ = env_.cell_roots / test_.name;
+    // Beside the test folder: an empty folder the cell's root is mounted on, in its own view.
+    cell_root_ =
+        env_.test_dir.parent_path() / fmt::format(".{}.cell", env_.test_dir.filename().string());
     std::error_code ec;
     std::filesystem::create_directories(cell_root_, ec);
     if (ec)

@@ -40,7 +40,6 @@ struct ScenarioEnvironment {
   /// The namespaces to come back to; null runs the test in host mode (no cell).
   const HostNamespaces* host = nullptr;
   std::filesystem::path cell_init;         ///< absolute path of labgrade-cell-init
-  std::filesystem::path cell_roots;        ///< a folder for the cells' root mount points
   CgroupTree* cgroups = nullptr;           ///< each program in a cgroup of its own; null: none
   int landlock_abi = 0;                    ///< confine the student's programs with Landlock; 0: not
   const SeccompFilter* seccomp = nullptr;  ///< the student's programs' filter; null: none

@@ -20,36 +20,19 @@
 #include "harness/ipcs_probe.h"
 #include "harness/program_run.h"
 #include "harness/spec_loader.h"
+#include "tests/integration/grading_support.h"
 
 namespace labgrade {
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kSourceDir = LABGRADE_SOURCE_DIR;
-const fs::path kLabgrade = fs::path(LABGRADE_BINARY_DIR) / "labgrade";
-
-LabSpec LoadLab(const std::string& name) {
-  SpecLoad load = LoadLabSpec(kSourceDir / "labs" / name);
-  std::string errors;
-  for (const SpecError& error : load.errors) errors += error.Format();
-  EXPECT_TRUE(load.spec.has_value()) << errors;
-  return load.spec ? std::move(*load.spec) : LabSpec{};
-}
-
-const Isolation& Namespaces() {
-  static const Isolation isolation = PrepareIsolation(kLabgrade, /*force_host=*/false);
-  return isolation;
-}
-
-/// The tests that failed or could not be run by the grader; skipped tests are neither.
-std::set<std::string> FailedTests(const GradeReport& report) {
-  std::set<std::string> failed;
-  for (const TestResult& test : report.tests) {
-    if (test.outcome == Outcome::kFail || test.outcome == Outcome::kError) failed.insert(test.name);
-  }
-  return failed;
-}
+using testing::Describe;
+using testing::FailedTests;
+using testing::kLabgrade;
+using testing::kSourceDir;
+using testing::LoadLab;
+using testing::Namespaces;
 
 /// The tests this machine could not run (e.g. no netem), announced so a reader of the test log
 /// knows what went unverified here.
@@ -68,18 +51,6 @@ std::set<std::string> SkippedTests(const GradeReport& report) {
 std::set<std::string> Without(std::set<std::string> names, const std::set<std::string>& skipped) {
   for (const std::string& name : skipped) names.erase(name);
   return names;
-}
-
-std::string Describe(const GradeReport& report) {
-  std::string text = report.grader_error;
-  for (const TestResult& test : report.tests) {
-    if (test.outcome == Outcome::kPass) continue;
-    text += "\n" + test.name + ": " + test.grader_error;
-    for (const CheckResult& check : test.checks) {
-      if (check.outcome != Outcome::kPass) text += "\n  " + check.what + ": " + check.rationale;
-    }
-  }
-  return text;
 }
 
 struct Submission {
@@ -112,7 +83,7 @@ std::set<std::string> ExpectedFailures(const Submission& submission) {
   return names;
 }
 
-class ReferenceIntegration : public testing::TestWithParam<std::string> {};
+class ReferenceIntegration : public ::testing::TestWithParam<std::string> {};
 
 // The lab's own reference solution scores full marks in isolated cells.
 TEST_P(ReferenceIntegration, ScoresFullMarks) {
@@ -139,14 +110,14 @@ std::vector<std::string> Labs() {
   return labs;
 }
 
-INSTANTIATE_TEST_SUITE_P(Labs, ReferenceIntegration, testing::ValuesIn(Labs()),
+INSTANTIATE_TEST_SUITE_P(Labs, ReferenceIntegration, ::testing::ValuesIn(Labs()),
                          [](const auto& info) {
                            std::string name = info.param;
                            std::replace(name.begin(), name.end(), '-', '_');
                            return name;
                          });
 
-class DefectIntegration : public testing::TestWithParam<Submission> {};
+class DefectIntegration : public ::testing::TestWithParam<Submission> {};
 
 // A defective submission fails exactly the tests that exist to catch its defect, as failures
 // of the student's (never as the grader's errors), and passes all the others.
@@ -165,8 +136,8 @@ TEST_P(DefectIntegration, FailsExactlyTheExpectedTests) {
   EXPECT_LT(report.score, report.max_score);
 }
 
-INSTANTIATE_TEST_SUITE_P(Submissions, DefectIntegration, testing::ValuesIn(DefectiveSubmissions()),
-                         [](const auto& info) {
+INSTANTIATE_TEST_SUITE_P(Submissions, DefectIntegration,
+                         ::testing::ValuesIn(DefectiveSubmissions()), [](const auto& info) {
                            std::string name = info.param.lab + "_" + info.param.defect;
                            std::replace(name.begin(), name.end(), '-', '_');
                            return name;

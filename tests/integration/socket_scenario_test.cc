@@ -15,13 +15,13 @@
 #include "grading/grader.h"
 #include "harness/scenario.h"
 #include "harness/spec_loader.h"
+#include "tests/integration/grading_support.h"
 
 namespace labgrade {
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kLabgrade = fs::path(LABGRADE_BINARY_DIR) / "labgrade";
 const fs::path kPrograms = LABGRADE_TEST_PROGRAMS_DIR;
 
 // The lab around each test: the servers and client of tests/programs.
@@ -38,10 +38,7 @@ programs:
 tests:
 )";
 
-const Isolation& Namespaces() {
-  static const Isolation isolation = PrepareIsolation(kLabgrade, /*force_host=*/false);
-  return isolation;
-}
+using testing::Namespaces;
 
 class SocketScenario : public ::testing::Test {
  protected:

@@ -3,6 +3,7 @@
  *   read:PATH    open for reading and read a byte       list:PATH   open a folder and list it
  *   write:PATH   create (or truncate) and write a byte  exec:PATH   run it (fork and execve)
  *   fill:PATH    write 1 MiB blocks until it fails; says how many MiB went in, then removes it
+ *   procs:PATH   counts the processes it can see in the /proc at PATH ("procs /proc: 2")
  * For the sandbox tests: what a confined program can and cannot reach. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -58,11 +59,20 @@ int main(int argc, char** argv) {
             waitpid(child, NULL, 0);
             errno = error;
             Outcome(what, path, got == 0);
+        } else if (strcmp(what, "procs") == 0) {
+            DIR* dir = opendir(path);
+            int count = 0;
+            for (struct dirent* entry; dir != NULL && (entry = readdir(dir)) != NULL;)
+                count += entry->d_name[0] >= '0' && entry->d_name[0] <= '9';
+            if (dir != NULL) closedir(dir);
+            printf("procs %s: %d\n", path, count);
         } else if (strcmp(what, "fill") == 0) {
             int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
             long mib = 0;
             if (fd >= 0) {
-                while (write(fd, block, sizeof block) == (ssize_t)sizeof block) ++mib;
+                /* Until write itself fails: a short write only says the end is near. */
+                for (ssize_t wrote; (wrote = write(fd, block, sizeof block)) >= 0;)
+                    mib += wrote == (ssize_t)sizeof block;
                 int error = errno;
                 close(fd);
                 unlink(path);

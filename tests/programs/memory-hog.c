@@ -5,7 +5,8 @@
  *   tmp      a file of MIB MiB in /tmp (a tmpfs), written
  *   devshm   the same in /dev/shm
  *   memfd    a memfd of MIB MiB, written, its descriptor kept
- * Prints "held N MiB" after each MiB it holds, so a test sees how far it got. */
+ * Prints "held N MiB" after each MiB it holds, so a test sees how far it got; exits 3 when the
+ * system refuses more (ENOSPC from a full tmpfs, a refused segment). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -29,9 +30,9 @@ int main(int argc, char** argv) {
         /* One segment per MiB: kernel.shmmax may refuse a big one, and each counts on its own. */
         for (long i = 0; i < mib; ++i) {
             int id = shmget(IPC_PRIVATE, sizeof block, IPC_CREAT | 0600);
-            if (id < 0) { perror("shmget"); break; }
+            if (id < 0) { perror("shmget"); return 3; }
             char* at = shmat(id, NULL, 0);
-            if (at == (void*)-1) { perror("shmat"); break; }
+            if (at == (void*)-1) { perror("shmat"); return 3; }
             memcpy(at, block, sizeof block);
             shmdt(at);
             printf("held %ld MiB\n", i + 1);
@@ -42,7 +43,7 @@ int main(int argc, char** argv) {
                                                : open("/dev/shm/hog", O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (fd < 0) { perror("open"); return 1; }
         for (long i = 0; i < mib; ++i) {
-            if (write(fd, block, sizeof block) != (ssize_t)sizeof block) { perror("write"); break; }
+            if (write(fd, block, sizeof block) != (ssize_t)sizeof block) { perror("write"); return 3; }
             printf("held %ld MiB\n", i + 1);
         }
     }

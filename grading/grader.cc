@@ -11,9 +11,9 @@
 
 #include <fmt/format.h>
 
-#include "harness/program_run.h"
+#include "harness/build/submission_build.h"
+#include "harness/process/program_run.h"
 #include "harness/scenario.h"
-#include "harness/submission_build.h"
 
 namespace labgrade {
 namespace {

@@ -7,9 +7,9 @@
 #include <optional>
 #include <string>
 
-#include "harness/build_cache.h"
-#include "harness/cell.h"
-#include "harness/lab_spec.h"
+#include "harness/build/build_cache.h"
+#include "harness/process/cell.h"
+#include "harness/spec/lab_spec.h"
 #include "harness/verdict.h"
 
 namespace labgrade {

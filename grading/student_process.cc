@@ -13,7 +13,7 @@
 #include <sstream>
 #include <variant>
 
-#include "harness/signal_names.h"
+#include "harness/spec/signal_names.h"
 
 extern char** environ;
 

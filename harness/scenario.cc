@@ -25,22 +25,22 @@
 
 #include <fmt/format.h>
 
-#include "harness/elf_imports.h"
-#include "harness/free_port.h"
-#include "harness/ipcs_probe.h"
-#include "harness/netem.h"
-#include "harness/output_match.h"
-#include "harness/placeholders.h"
-#include "harness/proc_maps.h"
-#include "harness/proc_stat.h"
-#include "harness/program_run.h"
-#include "harness/random_bytes.h"
-#include "harness/raw_client.h"
-#include "harness/signal_names.h"
-#include "harness/socket_owner.h"
-#include "harness/socket_probes.h"
-#include "harness/socket_table.h"
-#include "harness/test_dir_files.h"
+#include "harness/checks/output_match.h"
+#include "harness/net/free_port.h"
+#include "harness/net/netem.h"
+#include "harness/net/raw_client.h"
+#include "harness/probes/elf_imports.h"
+#include "harness/probes/ipcs_probe.h"
+#include "harness/probes/proc_maps.h"
+#include "harness/probes/proc_stat.h"
+#include "harness/probes/socket_owner.h"
+#include "harness/probes/socket_probes.h"
+#include "harness/probes/socket_table.h"
+#include "harness/probes/test_dir_files.h"
+#include "harness/process/program_run.h"
+#include "harness/process/random_bytes.h"
+#include "harness/spec/placeholders.h"
+#include "harness/spec/signal_names.h"
 
 namespace labgrade {
 namespace {

@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <optional>
 
-#include "harness/cell.h"
-#include "harness/lab_spec.h"
+#include "harness/process/cell.h"
+#include "harness/spec/lab_spec.h"
 #include "harness/verdict.h"
 
 namespace labgrade {

@@ -1,7 +1,7 @@
 // The build cache (see build_cache.h). Every file is opened with O_NOFOLLOW: a build folder is
 // written by the sandbox's build user, and a symbolic link it planted must be kept as a link,
 // never read through with the grader's rights.
-#include "harness/build_cache.h"
+#include "harness/build/build_cache.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -16,9 +16,9 @@
 
 #include <fmt/format.h>
 
-#include "harness/program_run.h"
-#include "harness/sha256.h"
-#include "harness/unique_fd.h"
+#include "harness/build/sha256.h"
+#include "harness/process/program_run.h"
+#include "harness/process/unique_fd.h"
 
 namespace labgrade {
 namespace {

@@ -21,7 +21,7 @@
 #include <string_view>
 #include <variant>
 
-#include "harness/lab_spec.h"
+#include "harness/spec/lab_spec.h"
 #include "harness/verdict.h"
 
 namespace labgrade {

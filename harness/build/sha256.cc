@@ -1,6 +1,6 @@
 // SHA-256 as FIPS 180-4 section 6.2 describes it: pad to 512-bit blocks, then 64 rounds per
 // block over a message schedule of 64 words.
-#include "harness/sha256.h"
+#include "harness/build/sha256.h"
 
 #include <bit>
 

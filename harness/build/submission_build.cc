@@ -1,11 +1,11 @@
-#include "harness/submission_build.h"
+#include "harness/build/submission_build.h"
 
 #include <signal.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
-#include "harness/program_run.h"
+#include "harness/process/program_run.h"
 
 namespace labgrade {
 namespace {

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/build_cache.h"
-#include "harness/lab_spec.h"
+#include "harness/build/build_cache.h"
 #include "harness/scenario.h"
+#include "harness/spec/lab_spec.h"
 #include "harness/verdict.h"
 
 namespace labgrade {

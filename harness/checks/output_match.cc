@@ -4,7 +4,7 @@
 // once per character, so `.*x` on a 40 KB line overflows an 8 MiB stack and kills the grader
 // (https://gcc.gnu.org/bugzilla/show_bug.cgi?id=86164). Boost.Regex keeps its backtracking state
 // on the heap with a bound and throws instead, which we report as the grader's error.
-#include "harness/output_match.h"
+#include "harness/checks/output_match.h"
 
 #include <fmt/format.h>
 

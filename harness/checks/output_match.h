@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "harness/lab_spec.h"
+#include "harness/spec/lab_spec.h"
 #include "harness/verdict.h"
 
 namespace labgrade {

@@ -1,4 +1,4 @@
-#include "harness/free_port.h"
+#include "harness/net/free_port.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/unique_fd.h"
+#include "harness/process/unique_fd.h"
 
 namespace labgrade {
 namespace {

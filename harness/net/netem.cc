@@ -1,8 +1,8 @@
-#include "harness/netem.h"
+#include "harness/net/netem.h"
 
 #include <fmt/format.h>
 
-#include "harness/program_run.h"
+#include "harness/process/program_run.h"
 
 namespace labgrade {
 namespace {

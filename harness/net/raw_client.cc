@@ -1,4 +1,4 @@
-#include "harness/raw_client.h"
+#include "harness/net/raw_client.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

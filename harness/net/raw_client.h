@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "harness/unique_fd.h"
+#include "harness/process/unique_fd.h"
 
 namespace labgrade {
 

@@ -1,5 +1,5 @@
 // What a built executable imports: see elf_imports.h.
-#include "harness/elf_imports.h"
+#include "harness/probes/elf_imports.h"
 
 #include <algorithm>
 #include <optional>

@@ -6,7 +6,7 @@
 //   0x00000000 3          root       666        100        1          dest
 // with the key as 0x%08x, perms in octal and an owner name cut to 10 characters (so never
 // containing white space). Rows are read as white-space separated fields.
-#include "harness/ipcs_probe.h"
+#include "harness/probes/ipcs_probe.h"
 
 #include <fmt/format.h>
 

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/lab_spec.h"
+#include "harness/spec/lab_spec.h"
 
 namespace labgrade {
 

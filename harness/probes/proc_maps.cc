@@ -1,5 +1,5 @@
 // The /proc/PID/maps probe: see proc_maps.h.
-#include "harness/proc_maps.h"
+#include "harness/probes/proc_maps.h"
 
 #include <sys/sysmacros.h>
 

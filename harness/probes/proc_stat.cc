@@ -1,5 +1,5 @@
 // The /proc probe: see proc_stat.h.
-#include "harness/proc_stat.h"
+#include "harness/probes/proc_stat.h"
 
 #include <fcntl.h>
 #include <unistd.h>

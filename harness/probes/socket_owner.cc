@@ -1,4 +1,4 @@
-#include "harness/socket_owner.h"
+#include "harness/probes/socket_owner.h"
 
 #include <charconv>
 #include <string>

@@ -10,8 +10,8 @@
 #include <set>
 #include <vector>
 
-#include "harness/proc_stat.h"
-#include "harness/socket_table.h"
+#include "harness/probes/proc_stat.h"
+#include "harness/probes/socket_table.h"
 
 namespace labgrade {
 

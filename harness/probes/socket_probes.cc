@@ -1,10 +1,10 @@
-#include "harness/socket_probes.h"
+#include "harness/probes/socket_probes.h"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "harness/socket_owner.h"
+#include "harness/probes/socket_owner.h"
 
 namespace labgrade {
 namespace {

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/lab_spec.h"
-#include "harness/proc_stat.h"
-#include "harness/socket_table.h"
+#include "harness/probes/proc_stat.h"
+#include "harness/probes/socket_table.h"
+#include "harness/spec/lab_spec.h"
 
 namespace labgrade {
 

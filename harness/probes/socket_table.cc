@@ -1,4 +1,4 @@
-#include "harness/socket_table.h"
+#include "harness/probes/socket_table.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

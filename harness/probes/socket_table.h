@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/lab_spec.h"
-#include "harness/proc_stat.h"
+#include "harness/probes/proc_stat.h"
+#include "harness/spec/lab_spec.h"
 
 namespace labgrade {
 

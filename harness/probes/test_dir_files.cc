@@ -1,5 +1,5 @@
 // Files in a test directory: see test_dir_files.h.
-#include "harness/test_dir_files.h"
+#include "harness/probes/test_dir_files.h"
 
 #include <fcntl.h>
 #include <linux/openat2.h>

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "harness/unique_fd.h"
+#include "harness/process/unique_fd.h"
 
 namespace labgrade {
 

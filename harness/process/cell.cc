@@ -1,5 +1,5 @@
 // Cells: per-thread namespaces (unshare/setns), the cell's init, and coming back to the host.
-#include "harness/cell.h"
+#include "harness/process/cell.h"
 
 #include <fcntl.h>
 #include <net/if.h>
@@ -18,7 +18,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/program_launcher.h"
+#include "harness/process/program_launcher.h"
 
 namespace labgrade {
 namespace {

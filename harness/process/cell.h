@@ -20,7 +20,7 @@
 #include <string>
 #include <variant>
 
-#include "harness/unique_fd.h"
+#include "harness/process/unique_fd.h"
 
 namespace labgrade {
 

@@ -1,7 +1,7 @@
 // Fork and exec through Boost.Process v2's default launcher, with a sandboxing initializer whose
 // on_exec_setup runs in the child. Only async-signal-safe calls run in the child: the parent may
 // have other threads, whose locks the child inherits held.
-#include "harness/program_launcher.h"
+#include "harness/process/program_launcher.h"
 
 #include <fcntl.h>
 #include <grp.h>

@@ -14,8 +14,8 @@
 #include <variant>
 #include <vector>
 
-#include "harness/lab_spec.h"
-#include "harness/unique_fd.h"
+#include "harness/process/unique_fd.h"
+#include "harness/spec/lab_spec.h"
 
 namespace labgrade {
 

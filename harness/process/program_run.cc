@@ -1,6 +1,6 @@
 // The pump: one thread per program that polls its pipes, its pidfd and a wake-up eventfd, so
 // that a program is fed, drained, timed and reaped without any fixed sleep.
-#include "harness/program_run.h"
+#include "harness/process/program_run.h"
 
 #include <fcntl.h>
 #include <poll.h>

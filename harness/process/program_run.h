@@ -17,8 +17,8 @@
 #include <thread>
 #include <variant>
 
-#include "harness/program_launcher.h"
-#include "harness/unique_fd.h"
+#include "harness/process/program_launcher.h"
+#include "harness/process/unique_fd.h"
 
 namespace labgrade {
 

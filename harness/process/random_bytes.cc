@@ -1,5 +1,5 @@
 // SplitMix64 (Steele, Lea, Flood 2014): tiny, fast and well mixed; not for cryptography.
-#include "harness/random_bytes.h"
+#include "harness/process/random_bytes.h"
 
 #include <cstring>
 

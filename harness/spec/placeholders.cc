@@ -1,4 +1,4 @@
-#include "harness/placeholders.h"
+#include "harness/spec/placeholders.h"
 
 #include <set>
 

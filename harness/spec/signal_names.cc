@@ -1,5 +1,5 @@
 // Signal names and descriptions: one table of the signals Linux names, read both ways.
-#include "harness/signal_names.h"
+#include "harness/spec/signal_names.h"
 
 #include <charconv>
 #include <csignal>

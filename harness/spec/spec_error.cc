@@ -1,5 +1,5 @@
 // Formatting a spec error the way ninja and compilers do, so editors can jump to it.
-#include "harness/spec_error.h"
+#include "harness/spec/spec_error.h"
 
 #include <fmt/format.h>
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "harness/lab_spec.h"
+#include "harness/spec/lab_spec.h"
 
 namespace labgrade {
 

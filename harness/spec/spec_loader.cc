@@ -1,7 +1,7 @@
 // The lab.yaml loader: one reader per section of the schema (documented in labs/README.md), each
 // built on the typed reader in spec_reader.h. A reader that finds a problem reports it and hands
 // back nothing; its caller goes on with the next item, so one run reports every broken test.
-#include "harness/spec_loader.h"
+#include "harness/spec/spec_loader.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -19,8 +19,8 @@
 
 #include <fmt/format.h>
 
-#include "harness/signal_names.h"
-#include "harness/spec_reader.h"
+#include "harness/spec/signal_names.h"
+#include "harness/spec/spec_reader.h"
 
 namespace labgrade {
 namespace {

@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/lab_spec.h"
-#include "harness/spec_error.h"
-#include "harness/spec_reader.h"
+#include "harness/spec/lab_spec.h"
+#include "harness/spec/spec_error.h"
+#include "harness/spec/spec_reader.h"
 
 namespace labgrade {
 

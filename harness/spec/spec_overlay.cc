@@ -1,6 +1,6 @@
 // The overlay loader (see spec_overlay.h): the overlay's own keys here, its tests read by the
 // lab loader's test reader (spec_loader.h's ReadTestList), so both files follow one schema.
-#include "harness/spec_overlay.h"
+#include "harness/spec/spec_overlay.h"
 
 #include <cerrno>
 #include <cstring>
@@ -9,8 +9,8 @@
 
 #include <fmt/format.h>
 
-#include "harness/spec_loader.h"
-#include "harness/spec_reader.h"
+#include "harness/spec/spec_loader.h"
+#include "harness/spec/spec_reader.h"
 
 namespace labgrade {
 namespace {

@@ -16,8 +16,8 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/lab_spec.h"
-#include "harness/spec_error.h"
+#include "harness/spec/lab_spec.h"
+#include "harness/spec/spec_error.h"
 
 namespace labgrade {
 

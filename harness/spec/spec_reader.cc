@@ -1,5 +1,5 @@
 // The typed YAML reader: type and range checks, mapping keys, and the "did you mean" hints.
-#include "harness/spec_reader.h"
+#include "harness/spec/spec_reader.h"
 
 #include <algorithm>
 #include <charconv>

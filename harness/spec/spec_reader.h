@@ -17,7 +17,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "harness/spec_error.h"
+#include "harness/spec/spec_error.h"
 
 namespace labgrade {
 

@@ -1,7 +1,7 @@
 // Tests for the build cache through BuildSubmission, as the grader uses it: a build of the same
 // files is reused, any change to what determines the build is a miss, failed builds come back
 // with their log, broken entries are rebuilt, and parallel graders never corrupt an entry.
-#include "harness/build_cache.h"
+#include "harness/build/build_cache.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "harness/submission_build.h"
+#include "harness/build/submission_build.h"
 
 namespace labgrade {
 namespace {

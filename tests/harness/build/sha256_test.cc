@@ -1,6 +1,6 @@
 // SHA-256 against the NIST examples (FIPS 180-4 example values, "SHA256.pdf" of the CSRC
 // examples page) and the long-message vector of FIPS 180-2 appendix B.3.
-#include "harness/sha256.h"
+#include "harness/build/sha256.h"
 
 #include <string>
 

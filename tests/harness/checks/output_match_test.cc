@@ -1,6 +1,6 @@
 // Tests for the output matchers: verdicts, the exact student-facing rationales, excerpts and
 // diffs, on canned text.
-#include "harness/output_match.h"
+#include "harness/checks/output_match.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Tests for host mode's port picking: the port given is free for TCP and UDP at once.
-#include "harness/free_port.h"
+#include "harness/net/free_port.h"
 
 #include <gtest/gtest.h>
 

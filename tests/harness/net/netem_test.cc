@@ -1,14 +1,14 @@
 // Tests for packet loss with netem: in a network namespace of its own, a thread either gets the
 // loss on its loopback (tc shows it) or a reason in words that names what is missing, never a
 // silent success.
-#include "harness/netem.h"
+#include "harness/net/netem.h"
 
 #include <gtest/gtest.h>
 #include <sched.h>
 
 #include <thread>
 
-#include "harness/program_run.h"
+#include "harness/process/program_run.h"
 
 namespace labgrade {
 namespace {

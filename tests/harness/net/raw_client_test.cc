@@ -2,7 +2,7 @@
 // and receives exactly, half-closes (the peer reads end of file), resets (the peer gets
 // ECONNRESET), sees the peer close, says when nothing listens or nothing comes back, and never
 // deadlocks with a peer that echoes a large message while it is still being sent.
-#include "harness/raw_client.h"
+#include "harness/net/raw_client.h"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
@@ -13,7 +13,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/random_bytes.h"
+#include "harness/process/random_bytes.h"
 #include "tests/harness/socket_test_support.h"
 
 namespace labgrade {

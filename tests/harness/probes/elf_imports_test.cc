@@ -1,6 +1,6 @@
 // Tests for reading an executable's imports from `nm -D --undefined-only` output, canned from
 // binutils 2.40 on Debian 12.
-#include "harness/elf_imports.h"
+#include "harness/probes/elf_imports.h"
 
 #include <gtest/gtest.h>
 

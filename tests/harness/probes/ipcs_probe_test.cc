@@ -1,6 +1,6 @@
 // Tests for the ipcs probe's pure half: parsing real `ipcs -a` output (captured from util-linux
 // 2.38.1 on Debian 12 and pinned below), finding new objects, describing leaks, ftok keys.
-#include "harness/ipcs_probe.h"
+#include "harness/probes/ipcs_probe.h"
 
 #include <gtest/gtest.h>
 #include <sys/ipc.h>

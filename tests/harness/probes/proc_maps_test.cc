@@ -1,6 +1,6 @@
 // Tests for the /proc/PID/maps parser and the mapping predicates, on canned text captured from
 // a program that maps a file, a shared anonymous region and a System V segment (Linux 6.18).
-#include "harness/proc_maps.h"
+#include "harness/probes/proc_maps.h"
 
 #include <gtest/gtest.h>
 #include <sys/sysmacros.h>

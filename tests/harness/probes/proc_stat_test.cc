@@ -1,6 +1,6 @@
 // Tests for the /proc probe: the stat parser on canned text, the reader seam with canned files,
 // and the default reader on this test process itself.
-#include "harness/proc_stat.h"
+#include "harness/probes/proc_stat.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

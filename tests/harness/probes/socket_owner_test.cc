@@ -1,7 +1,7 @@
 // Tests for socket ownership: the inodes of this process's own sockets are found through
 // /proc/PID/fd, a canned fd folder is read through the seam, and the descriptor count follows
 // what the process opens and closes.
-#include "harness/socket_owner.h"
+#include "harness/probes/socket_owner.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -2,14 +2,14 @@
 // port, wrong port, someone else's socket, nothing), the counts and their words (CLOSE_WAIT
 // pinned), on canned tables and on real sockets of this process (a CLOSE_WAIT it leaves on
 // purpose, a zombie child it does not reap).
-#include "harness/socket_probes.h"
+#include "harness/probes/socket_probes.h"
 
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness/socket_owner.h"
+#include "harness/probes/socket_owner.h"
 #include "tests/harness/socket_test_support.h"
 
 namespace labgrade {

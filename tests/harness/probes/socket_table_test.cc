@@ -1,7 +1,7 @@
 // Tests for the socket tables: the parser on canned /proc/net text (IPv4, IPv6, UDP, TIME_WAIT
 // with no inode), and the real tables of this thread's namespace, where a listening TCP socket
 // and a bound UDP socket the test opens are found with their ports, states and inodes.
-#include "harness/socket_table.h"
+#include "harness/probes/socket_table.h"
 
 #include <gtest/gtest.h>
 

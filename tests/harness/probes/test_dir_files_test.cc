@@ -1,6 +1,6 @@
 // Tests for the test-directory file helpers: opening never follows a symbolic link nor leaves
 // the folder, and comparisons find where two files part.
-#include "harness/test_dir_files.h"
+#include "harness/probes/test_dir_files.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

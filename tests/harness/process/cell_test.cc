@@ -4,7 +4,7 @@
 //
 // Inside a cell /tmp and /dev/shm are fresh tmpfs mounts, so the programs and working folders
 // used here live elsewhere: the build tree and a folder under /var/tmp.
-#include "harness/cell.h"
+#include "harness/process/cell.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -28,8 +28,8 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/proc_stat.h"
-#include "harness/program_run.h"
+#include "harness/probes/proc_stat.h"
+#include "harness/process/program_run.h"
 
 namespace labgrade {
 namespace {

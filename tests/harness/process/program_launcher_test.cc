@@ -5,7 +5,7 @@
 // Each started program is inspected through /proc while it blocks, then killed and reaped here:
 // LaunchProgram returns only once the exec has happened (or failed), so what /proc shows is the
 // state the program runs with.
-#include "harness/program_launcher.h"
+#include "harness/process/program_launcher.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -25,7 +25,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/proc_stat.h"
+#include "harness/probes/proc_stat.h"
 
 namespace labgrade {
 namespace {

@@ -2,7 +2,7 @@
 // output cap, stdin feeding, output after the main process exits, descriptor hygiene, launch
 // failures and group signals. No cell here, so no hostile program that could reach beyond its
 // own process group runs here (see cell_test.cc for those).
-#include "harness/program_run.h"
+#include "harness/process/program_run.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -19,8 +19,8 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/proc_stat.h"
-#include "harness/random_bytes.h"
+#include "harness/probes/proc_stat.h"
+#include "harness/process/random_bytes.h"
 
 namespace labgrade {
 namespace {

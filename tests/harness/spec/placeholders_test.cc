@@ -1,6 +1,6 @@
 // Tests for argv placeholders: {port} and {port:NAME} expand to the test's numbers, the fixed
 // numbers of a cell are stable, and a port name without a number is an error, not a guess.
-#include "harness/placeholders.h"
+#include "harness/spec/placeholders.h"
 
 #include <gtest/gtest.h>
 

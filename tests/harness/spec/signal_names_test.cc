@@ -1,5 +1,5 @@
 // Tests for signal names: what a lab spec may write, and what a student reads.
-#include "harness/signal_names.h"
+#include "harness/spec/signal_names.h"
 
 #include <csignal>
 

@@ -1,5 +1,5 @@
 // Tests for how a spec error is printed: compiler style, caret under the column.
-#include "harness/spec_error.h"
+#include "harness/spec/spec_error.h"
 
 #include <gtest/gtest.h>
 

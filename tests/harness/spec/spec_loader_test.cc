@@ -1,6 +1,6 @@
 // Tests for the lab spec loader: a full spec becomes the expected typed values, and every class
 // of mistake an instructor can make is reported with its exact file:line:col, line and caret.
-#include "harness/spec_loader.h"
+#include "harness/spec/spec_loader.h"
 
 #include <csignal>
 #include <filesystem>
@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/harness/throwaway_lab.h"
+#include "tests/harness/spec/throwaway_lab.h"
 
 namespace labgrade {
 namespace {

@@ -1,15 +1,15 @@
 // Tests for instructors' overlays of hidden tests: the lab's hidden_points leave room for them,
 // the overlay's tests are appended hidden, and every mistake points at the overlay's
 // file:line:col with the line and a caret.
-#include "harness/spec_overlay.h"
+#include "harness/spec/spec_overlay.h"
 
 #include <filesystem>
 #include <string>
 
 #include <gtest/gtest.h>
 
-#include "harness/spec_loader.h"
-#include "tests/harness/throwaway_lab.h"
+#include "harness/spec/spec_loader.h"
+#include "tests/harness/spec/throwaway_lab.h"
 
 namespace labgrade {
 namespace {

@@ -1,6 +1,6 @@
 // Tests for the typed YAML reader under the spec loader: type and range messages, mapping keys
 // and the "did you mean" hints.
-#include "harness/spec_reader.h"
+#include "harness/spec/spec_reader.h"
 
 #include <gtest/gtest.h>
 

@@ -11,7 +11,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/spec_loader.h"
+#include "harness/spec/spec_loader.h"
 
 namespace labgrade::testing {
 

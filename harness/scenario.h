@@ -10,17 +10,11 @@
 #include <optional>
 
 #include "harness/process/cell.h"
+#include "harness/process/sandbox_identity.h"
 #include "harness/spec/lab_spec.h"
 #include "harness/verdict.h"
 
 namespace labgrade {
-
-/// The unprivileged identity programs run as (root mode only; unset when the harness itself
-/// is an ordinary user, whose programs run as that user).
-struct SandboxIdentity {
-  std::optional<uid_t> uid;
-  std::optional<gid_t> gid;
-};
 
 struct ScenarioEnvironment {
   const LabSpec* lab = nullptr;

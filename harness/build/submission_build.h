@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "harness/build/build_cache.h"
-#include "harness/scenario.h"
+#include "harness/process/sandbox_identity.h"
 #include "harness/spec/lab_spec.h"
 #include "harness/verdict.h"
 

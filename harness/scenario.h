@@ -31,7 +31,4 @@ struct ScenarioEnvironment {
 /// Never throws; a failure of the grader itself is a TestResult with Outcome::kError.
 TestResult RunScenario(const TestSpec& test, const ScenarioEnvironment& environment);
 
-/// How a program ended, in words: "exited with 1", "was killed by SIGSEGV (segmentation fault)".
-std::string DescribeProgramEnd(const struct ProgramEnd& end, int wall_limit_ms);
-
 }  // namespace labgrade

@@ -21,37 +21,13 @@
 
 #include "harness/spec/signal_names.h"
 #include "harness/spec/spec_reader.h"
+#include "harness/spec/test_names.h"
+#include "harness/spec/value_readers.h"
 
 namespace labgrade {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr std::int64_t kNoUpperBound = std::numeric_limits<int>::max();
-
-/// What the readers of tests need from the rest of the lab.
-struct LabContext {
-  fs::path lab_dir;
-  /// Every program declared under `programs:`, even one with errors, so that a broken program
-  /// is not reported again by every step that starts it.
-  std::vector<std::string> program_names;
-};
-
-/// An instance a test has started so far.
-struct InstanceRecord {
-  int line = 0;
-  bool has_stdin = false;
-  int group_size = 0;  ///< > 0: a group (start with count:), whose members are NAME-1..NAME-N
-};
-using InstanceTable = std::map<std::string, InstanceRecord>;
-
-/// The names a test defines as its steps go: instances, the built-in client's connections and
-/// descriptor baselines, each with the line that defined it.
-struct TestNames {
-  InstanceTable instances;
-  std::map<std::string, int> connections;
-  std::map<std::string, int> baselines;
-};
 
 /// The test names and points seen so far, for the checks across tests.
 struct TestTally {
@@ -69,84 +45,7 @@ fs::path NormalAbsolute(const fs::path& path) {
   return normal;
 }
 
-// ---- Names, lab files, placeholders, signals -----------------------------------------------
-
-std::vector<std::string_view> Views(const std::vector<std::string>& names) {
-  return std::vector<std::string_view>(names.begin(), names.end());
-}
-
-bool IsSlug(std::string_view text) {
-  if (text.empty()) return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
-/// A required name made of a-z, 0-9 and '-'.
-std::optional<std::string> ReadSlug(const SpecMap& map, std::string_view key) {
-  const std::optional<SpecNode> node = map.Get(key, Presence::kRequired);
-  if (!node) return std::nullopt;
-  std::optional<std::string> text = node->AsString();
-  if (text && !IsSlug(*text)) {
-    node->Error(fmt::format("'{}' must use only a-z, 0-9 and '-'", *text));
-    return std::nullopt;
-  }
-  return text;
-}
-
-/// True for a relative path that does not climb out of the folder it is relative to.
-bool StaysInside(const fs::path& path) {
-  if (path.empty() || path.has_root_path()) return false;
-  return std::none_of(path.begin(), path.end(), [](const fs::path& part) { return part == ".."; });
-}
-
-/// A path to a regular file in the lab folder, e.g. "data/short.txt".
-std::optional<std::string> ReadLabFile(const SpecNode& node, const fs::path& lab_dir) {
-  std::optional<std::string> text = node.AsString();
-  if (!text) return std::nullopt;
-  if (!StaysInside(*text)) {
-    node.Error(fmt::format("'{}' must be a path inside the lab folder (no absolute paths, no '..')",
-                           *text));
-    return std::nullopt;
-  }
-  std::error_code error;
-  if (!fs::is_regular_file(lab_dir / *text, error)) {
-    node.Error(fmt::format("'{}' is not a file in the lab folder", *text));
-    return std::nullopt;
-  }
-  return text;
-}
-
-/// A path in the test directory, e.g. "dst" or "out/dst": relative, never climbing out of it.
-std::optional<std::string> ReadTestDirPath(const SpecNode& node) {
-  std::optional<std::string> text = node.AsString();
-  if (!text) return std::nullopt;
-  const fs::path normal = fs::path(*text).lexically_normal();
-  if (!StaysInside(*text) || normal == "." || normal.empty()) {
-    node.Error(fmt::format(
-        "'{}' must be a path inside the test folder (no absolute paths, no '..')", *text));
-    return std::nullopt;
-  }
-  return text;
-}
-
-/// Permission bits written as four octal digits, e.g. "0644" (quoted or not).
-std::optional<unsigned> ReadMode(const SpecNode& node) {
-  const std::optional<std::string> text = node.AsString();
-  if (!text) return std::nullopt;
-  const bool octal = text->size() == 4 && std::all_of(text->begin(), text->end(),
-                                                      [](char c) { return c >= '0' && c <= '7'; });
-  if (!octal) {
-    node.Error(fmt::format("expected a mode of four octal digits like \"0644\", got '{}'", *text));
-    return std::nullopt;
-  }
-  return static_cast<unsigned>(std::stoul(*text, nullptr, 8));
-}
-
-/// The mode `key` gives, or `mode` unchanged when absent or wrong.
-void ReadModeInto(const SpecMap& map, std::string_view key, unsigned& mode) {
-  if (const std::optional<SpecNode> node = map.Get(key)) mode = ReadMode(*node).value_or(mode);
-}
+// ---- Names ---------------------------------------------------------------------------------
 
 /// A C identifier, as a symbol name: letters, digits and '_', not starting with a digit.
 bool IsSymbolName(std::string_view text) {
@@ -154,110 +53,6 @@ bool IsSymbolName(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   });
-}
-
-/// "keyfile" or "keyfile:NAME": the per-test key files a lab can use.
-bool IsKeyFileName(std::string_view text) {
-  constexpr std::string_view kPrefix = "keyfile:";
-  if (text == "keyfile") return true;
-  return text.starts_with(kPrefix) && IsSlug(text.substr(kPrefix.size()));
-}
-
-/// "port" or "port:NAME": the port placeholders, {port} in argv and `port: port` in steps.
-bool IsPortPlaceholderName(std::string_view text) {
-  constexpr std::string_view kPrefix = "port:";
-  if (text == "port") return true;
-  return text.starts_with(kPrefix) && IsSlug(text.substr(kPrefix.size()));
-}
-
-/// What is wrong with the placeholders in one argv element, if anything. Every '{' opens one.
-std::optional<std::string> PlaceholderProblem(std::string_view arg) {
-  static const std::vector<std::string_view> kAllowed = {
-      "{keyfile}", "{keyfile:NAME}", "{testdir}", "{labdir}", "{port}", "{port:NAME}"};
-  std::size_t open = arg.find('{');
-  while (open != std::string_view::npos) {
-    const std::size_t close = arg.find('}', open);
-    if (close == std::string_view::npos) {
-      return fmt::format("'{{' without a closing '}}' in '{}'", arg);
-    }
-    const std::string_view name = arg.substr(open + 1, close - open - 1);
-    if (!IsKeyFileName(name) && !IsPortPlaceholderName(name) && name != "testdir" &&
-        name != "labdir") {
-      const std::string placeholder(arg.substr(open, close - open + 1));
-      return fmt::format("unknown placeholder '{}' ({})", placeholder,
-                         NameHint(placeholder, kAllowed, "allowed"));
-    }
-    open = arg.find('{', close + 1);
-  }
-  return std::nullopt;
-}
-
-/// A list of argument templates, each with valid placeholders.
-std::optional<std::vector<std::string>> ReadArgv(const SpecNode& node) {
-  const std::optional<std::vector<SpecNode>> elements = node.AsList();
-  if (!elements) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  std::vector<std::string> argv;
-  for (const SpecNode& element : *elements) {
-    const std::optional<std::string> arg = element.AsString();
-    if (!arg) continue;
-    if (const std::optional<std::string> problem = PlaceholderProblem(*arg)) {
-      element.Error(*problem);
-    }
-    argv.push_back(*arg);
-  }
-  if (!watch.clean()) return std::nullopt;
-  return argv;
-}
-
-std::optional<std::string> ReadKeyFile(const SpecMap& map) {
-  const std::optional<SpecNode> node = map.Get("key_file");
-  if (!node) return "keyfile";
-  std::optional<std::string> text = node->AsString();
-  if (text && !IsKeyFileName(*text)) {
-    // A bare NAME is most likely meant as keyfile:NAME, the file {keyfile:NAME} names in argv.
-    const std::string hint =
-        IsSlug(*text) ? fmt::format(" (did you mean 'keyfile:{}'?)", *text) : "";
-    node->Error(
-        fmt::format("expected keyfile or keyfile:NAME (NAME made of a-z, 0-9 and '-'), "
-                    "got '{}'{}",
-                    *text, hint));
-    return std::nullopt;
-  }
-  return text;
-}
-
-std::optional<int> ReadSignal(const SpecNode& node) {
-  const std::optional<std::string> text = node.AsString();
-  if (!text) return std::nullopt;
-  const std::optional<int> signal = SignalFromName(*text);
-  if (!signal) {
-    node.Error(fmt::format("expected a signal name like SIGTERM or a number from 1 to 64, got '{}'",
-                           *text));
-  }
-  return signal;
-}
-
-/// `proj_id`, the second argument of ftok(3): only its low 8 bits count, and 0 is not allowed.
-void ReadProjId(const SpecMap& map, int& proj_id) {
-  const std::optional<std::int64_t> value = map.Integer("proj_id", 1, 255);
-  if (value) proj_id = static_cast<int>(*value);
-}
-
-std::optional<SysvKind> ReadSysvKind(const SpecMap& map) {
-  const std::optional<SpecNode> node = map.Get("kind", Presence::kRequired);
-  if (!node) return std::nullopt;
-  return node->AsChoice<SysvKind>({{"semaphores", SysvKind::kSemaphoreSet},
-                                   {"shared_memory", SysvKind::kSharedMemory},
-                                   {"message_queue", SysvKind::kMessageQueue}});
-}
-
-/// Stores `key`'s value in `field` when given and at least `min`; leaves the default otherwise.
-template <typename Number>
-void ReadNumberInto(const SpecMap& map, std::string_view key, std::int64_t min, Number& field) {
-  const std::optional<std::int64_t> value =
-      map.Integer(key, min, std::numeric_limits<Number>::max());
-  if (value) field = static_cast<Number>(*value);
 }
 
 // ---- Lab-wide sections ---------------------------------------------------------------------
@@ -403,84 +198,12 @@ void ReadPrograms(const SpecNode& node, const ProgramLimits& lab_limits, LabSpec
   for (const auto& entry : entries) lab.program_names.push_back(entry.first);
 }
 
-// ---- Instances -----------------------------------------------------------------------------
-
-std::vector<std::string> InstanceNames(const InstanceTable& instances) {
-  std::vector<std::string> names;
-  for (const auto& entry : instances) names.push_back(entry.first);
-  return names;
-}
-
-/// An instance name, which must be in `instances`; `when` as for ReadInstance.
-std::optional<std::string> ReadInstanceName(const SpecNode& node, const InstanceTable& instances,
-                                            std::string_view when) {
-  std::optional<std::string> name = node.AsString();
-  if (name && !instances.contains(*name)) {
-    const std::vector<std::string> started = InstanceNames(instances);
-    node.Error(fmt::format("no instance '{}' was started {} ({})", *name, when,
-                           NameHint(*name, Views(started), "started")));
-    return std::nullopt;
-  }
-  return name;
-}
-
-/// The instance `key` names, which must be in `instances`. `when` says which instances count:
-/// "before this step" or "in this test".
-std::optional<std::string> ReadInstance(const SpecMap& map, std::string_view key,
-                                        const InstanceTable& instances, std::string_view when,
-                                        Presence presence = Presence::kRequired) {
-  const std::optional<SpecNode> node = map.Get(key, presence);
-  if (!node) return std::nullopt;
-  return ReadInstanceName(*node, instances, when);
-}
-
 // ---- Steps ---------------------------------------------------------------------------------
-
-constexpr std::string_view kBeforeThisStep = "before this step";
-
-/// Bytes from one of `text`, `file_key` (a lab file) or `random_bytes` (with `seed`): the
-/// sources of `stdin:` (file_key "file") and of `make_file:` (file_key "from_lab_file").
-std::optional<StdinSource> ReadByteSource(const SpecMap& map, std::string_view file_key,
-                                          const fs::path& lab_dir) {
-  const std::optional<std::string> kind = map.OneOf({"text", file_key, "random_bytes"});
-  if (!kind) return std::nullopt;
-  if (*kind != "random_bytes" && map.Has("seed")) {
-    map.node().ErrorAt(map.KeyMark("seed"), "'seed' goes only with 'random_bytes'");
-    return std::nullopt;
-  }
-  if (*kind == "text") {
-    const std::optional<std::string> text = map.String("text");
-    if (text) return StdinText{*text};
-  } else if (*kind == file_key) {
-    const std::optional<std::string> path = ReadLabFile(*map.Get(file_key), lab_dir);
-    if (path) return StdinFile{*path};
-  } else {
-    const std::optional<std::int64_t> size =
-        map.Integer("random_bytes", 0, std::numeric_limits<std::int64_t>::max());
-    const std::optional<SpecNode> seed_node = map.Get("seed");
-    const std::optional<std::uint64_t> seed =
-        seed_node ? seed_node->AsUnsigned() : std::optional<std::uint64_t>(0);
-    if (size && seed) return StdinRandom{*size, *seed};
-  }
-  return std::nullopt;
-}
 
 std::optional<StdinSource> ReadStdin(const SpecNode& node, const fs::path& lab_dir) {
   const std::optional<SpecMap> map = SpecMap::Read(node, {"text", "file", "random_bytes", "seed"});
   if (!map) return std::nullopt;
   return ReadByteSource(*map, "file", lab_dir);
-}
-
-/// `start: PROGRAM` or `run: PROGRAM`, with `as`, `from`, `args` and `stdin`.
-/// The program a start/run step names, which must be declared under `programs:`.
-std::optional<std::string> ReadProgramName(const SpecNode& node, const LabContext& lab) {
-  std::optional<std::string> program = node.AsString();
-  if (program && std::find(lab.program_names.begin(), lab.program_names.end(), *program) ==
-                     lab.program_names.end()) {
-    node.Error(fmt::format("no program '{}' is defined ({})", *program,
-                           NameHint(*program, Views(lab.program_names), "programs")));
-  }
-  return program;
 }
 
 /// Adds the instance a start/run step makes (with count, the group and each member); reports
@@ -703,27 +426,6 @@ std::optional<Step> ReadExpectMappingStep(const SpecNode& node, const InstanceTa
 
 // ---- Socket steps ----------------------------------------------------------------------------
 
-/// The port placeholder `key` names without braces ("port", "port:NAME"); `port` when absent.
-std::optional<std::string> ReadPortName(const SpecMap& map, std::string_view key = "port") {
-  const std::optional<SpecNode> node = map.Get(key);
-  if (!node) return "port";
-  std::optional<std::string> text = node->AsString();
-  if (text && !IsPortPlaceholderName(*text)) {
-    std::string hint;
-    if (text->size() > 2 && text->front() == '{' && text->back() == '}') {
-      hint = fmt::format(" (write it without braces: '{}')", text->substr(1, text->size() - 2));
-    } else if (IsSlug(*text) && !std::all_of(text->begin(), text->end(), ::isdigit)) {
-      hint = fmt::format(" (did you mean 'port:{}'?)", *text);
-    } else if (!text->empty() && std::all_of(text->begin(), text->end(), ::isdigit)) {
-      hint = " (a fixed number is not allowed: in host mode the grader picks a free port)";
-    }
-    node->Error(fmt::format(
-        "expected port or port:NAME (NAME made of a-z, 0-9 and '-'), got '{}'{}", *text, hint));
-    return std::nullopt;
-  }
-  return text;
-}
-
 std::optional<SocketProtocol> ReadProtocol(const SpecMap& map) {
   const std::optional<SpecNode> node = map.Get("protocol");
   if (!node) return SocketProtocol::kTcp;
@@ -744,20 +446,6 @@ std::optional<Step> ReadWaitForPortStep(const SpecNode& node, const InstanceTabl
   ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
   if (!watch.clean()) return std::nullopt;
   return step;
-}
-
-/// A connection name of the built-in client, opened by an earlier `connect:`.
-std::optional<std::string> ReadConnectionName(const SpecNode& node, const TestNames& names,
-                                              std::string_view when) {
-  std::optional<std::string> name = node.AsString();
-  if (name && !names.connections.contains(*name)) {
-    std::vector<std::string> opened;
-    for (const auto& entry : names.connections) opened.push_back(entry.first);
-    node.Error(fmt::format("no connection '{}' was opened {} ({})", *name, when,
-                           NameHint(*name, Views(opened), "opened")));
-    return std::nullopt;
-  }
-  return name;
 }
 
 std::optional<Step> ReadConnectStep(const SpecNode& node, TestNames& names) {
@@ -1015,8 +703,6 @@ std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab, TestNa
 }
 
 // ---- Checks --------------------------------------------------------------------------------
-
-constexpr std::string_view kInThisTest = "in this test";
 
 std::optional<Check> ReadExitCheck(const SpecNode& node, const InstanceTable& instances) {
   const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "code", "signal"});

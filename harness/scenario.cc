@@ -42,6 +42,13 @@
 #include "harness/report_words.h"
 #include "harness/spec/placeholders.h"
 #include "harness/spec/signal_names.h"
+#include "harness/steps/expect_alive.h"
+#include "harness/steps/expect_idle.h"
+#include "harness/steps/pause_when_blocked.h"
+#include "harness/steps/resume.h"
+#include "harness/steps/signal.h"
+#include "harness/steps/start.h"
+#include "harness/steps/wait_exit.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
@@ -61,34 +68,6 @@ std::string CallList(const std::vector<std::string>& names, std::string_view las
 }
 
 // ---- Steps: each returns false when the test cannot go on. -----------------------------
-
-/// Starts one instance of `step`'s program under `name`, fed `stdin_source`.
-bool StartMember(TestContext& test, const StartStep& step, const std::string& name,
-                 const StdinSource& stdin_source) {
-  return test.StartInstance(InstanceStart{step.program, name, step.role,
-                                          step.argv ? &*step.argv : nullptr, stdin_source});
-}
-
-bool Execute(TestContext& test, const StartStep& step) {
-  if (step.count == 0) {
-    if (!StartMember(test, step, step.instance, step.stdin_source)) return false;
-    if (step.wait_for_exit) test.FindRun(step.instance)->WaitUntilExited(Clock::time_point::max());
-    return true;
-  }
-  for (int i = 1; i <= step.count; ++i) {
-    // Each member of a group gets data of its own: seed + i.
-    StdinSource source = step.stdin_source;
-    if (auto* random = std::get_if<StdinRandom>(&source)) random->seed += static_cast<unsigned>(i);
-    const std::string member = fmt::format("{}-{}", step.instance, i);
-    test.AddGroupMember(step.instance, member);
-    if (!StartMember(test, step, member, source)) return false;
-  }
-  if (step.wait_for_exit) {
-    for (const std::string& member : test.Members(step.instance))
-      test.FindRun(member)->WaitUntilExited(Clock::time_point::max());
-  }
-  return true;
-}
 
 bool Execute(TestContext& test, const WaitForSysvStep& step) {
   auto key = FtokKeyOf(KeyFilePath(test.test_dir(), step.key_file), step.proj_id);
@@ -118,34 +97,6 @@ bool Execute(TestContext& test, const WaitForSysvStep& step) {
     test.PollPause(run, std::min(deadline, Clock::now() + pause));
     pause = std::min(pause * 2, std::chrono::milliseconds(20));
   }
-}
-
-bool Execute(TestContext& test, const WaitExitStep& step) {
-  ProgramRun* run = test.FindRun(step.instance);
-  if (run == nullptr)
-    return test.GraderError(
-        fmt::format("wait_exit names {}, which was not started", step.instance));
-  if (run->WaitUntilExited(Clock::now() + std::chrono::milliseconds(step.timeout_ms))) return true;
-  std::string after =
-      test.state().last_signal.count(step.instance)
-          ? fmt::format(" after {}", SignalName(test.state().last_signal[step.instance]))
-          : "";
-  return test.StepFailed(
-      fmt::format("{} exits within {}{}", step.instance, Seconds(step.timeout_ms), after),
-      // "still running 2 s after SIGTERM", but "still running after 5 s" without a signal.
-      after.empty()
-          ? fmt::format("{} was still running after {}", step.instance, Seconds(step.timeout_ms))
-          : fmt::format("{} was still running {}{}", step.instance, Seconds(step.timeout_ms),
-                        after));
-}
-
-bool Execute(TestContext& test, const SignalStep& step) {
-  ProgramRun* run = test.FindRun(step.instance);
-  if (run == nullptr)
-    return test.GraderError(fmt::format("signal names {}, which was not started", step.instance));
-  run->SignalGroup(step.signal);
-  test.state().last_signal[step.instance] = step.signal;
-  return true;
 }
 
 bool Execute(TestContext& test, const CreateSysvStep& step) {
@@ -191,44 +142,6 @@ bool Execute(TestContext& test, const CreateSysvStep& step) {
     return test.GraderError(fmt::format("cannot create a stale {} for key 0x{:08x}: {}",
                                         SysvKindWords(step.kind), *key, std::strerror(errno)));
   test.state().harness_created.insert({step.kind, *key});
-  return true;
-}
-
-bool Execute(TestContext& test, const ExpectIdleStep& step) {
-  ProgramRun* run = test.FindRun(step.instance);
-  if (run == nullptr)
-    return test.GraderError(
-        fmt::format("expect_idle names {}, which was not started", step.instance));
-  std::string what =
-      fmt::format("{} uses at most {}% CPU while it waits", step.instance, step.max_cpu_percent);
-  auto before = ReadProcStat(run->pid());
-  const Clock::time_point from = Clock::now();
-  // A measurement window, not a pause for synchronisation: it ends early if the program exits.
-  bool exited = run->WaitUntilExited(from + std::chrono::milliseconds(step.window_ms));
-  auto after = exited ? std::nullopt : ReadProcStat(run->pid());
-  std::int64_t elapsed_ms = std::max<std::int64_t>(1, MsSince(from));
-  if (exited || !before || !after) {
-    return test.StepFailed(
-        what,
-        fmt::format("{} ended while it should have been waiting: it {}", step.instance,
-                    DescribeProgramEnd(run->end(), test.instances()[step.instance].wall_limit_ms)));
-  }
-  std::int64_t cpu_ms = TicksToMs((after->utime_ticks + after->stime_ticks) -
-                                  (before->utime_ticks + before->stime_ticks));
-  std::int64_t percent = cpu_ms * 100 / elapsed_ms;
-  CheckResult check;
-  check.what = what;
-  if (percent > step.max_cpu_percent) {
-    check.outcome = Outcome::kFail;
-    check.rationale = fmt::format(
-        "{} used {} ms of CPU time in {} ms while it had nothing to do: it is busy-waiting "
-        "instead of "
-        "blocking",
-        step.instance, cpu_ms, elapsed_ms);
-    check.expected = fmt::format("at most {}% CPU", step.max_cpu_percent);
-    check.actual = fmt::format("{}% CPU", percent);
-  }
-  test.AddCheck(std::move(check));
   return true;
 }
 
@@ -300,73 +213,6 @@ bool Execute(TestContext& test, const MakeDirStep& step) {
 }
 
 // ---- Pausing and inspecting a program ---------------------------------------------------
-
-enum class StateWait { kReached, kExited, kTimedOut };
-
-/// Polls /proc/PID/stat until the process's state is one of `states`. There is no
-/// notification for a state change: look again soon, but wake at once if it exits.
-StateWait WaitForState(ProgramRun& run, std::string_view states, Clock::time_point deadline,
-                       char* last_state) {
-  auto pause = std::chrono::milliseconds(1);
-  for (;;) {
-    if (run.Exited()) return StateWait::kExited;
-    const std::optional<ProcStat> stat = ReadProcStat(run.pid());
-    if (stat) *last_state = stat->state;
-    if (stat && states.find(stat->state) != std::string_view::npos) return StateWait::kReached;
-    if (Clock::now() >= deadline) return StateWait::kTimedOut;
-    run.WaitUntilExited(std::min(deadline, Clock::now() + pause));
-    pause = std::min(pause * 2, std::chrono::milliseconds(20));
-  }
-}
-
-/// SIGSTOP to a blocked instance, and the wait until it shows as stopped.
-bool StopProcess(TestContext& test, ProgramRun& run, const std::string& instance,
-                 const std::string& what) {
-  char state = '?';
-  const bool sent = SignalProcess(run, SIGSTOP);
-  if (!sent && !run.Exited())
-    return test.GraderError(
-        fmt::format("cannot send SIGSTOP to {}: {}", instance, std::strerror(errno)));
-  if (!sent || WaitForState(run, "T", Clock::now() + std::chrono::seconds(5), &state) ==
-                   StateWait::kExited) {
-    return test.StepFailed(what, fmt::format("{} ended before it could be paused: it {}", instance,
-                                             test.EndedWords(instance)));
-  }
-  if (state != 'T')
-    return test.GraderError(
-        fmt::format("{} did not stop after SIGSTOP (state {})", instance, state));
-  test.state().paused.insert(instance);
-  return true;
-}
-
-bool Execute(TestContext& test, const PauseWhenBlockedStep& step) {
-  ProgramRun* run = test.FindRun(step.instance);
-  if (run == nullptr)
-    return test.GraderError(
-        fmt::format("pause_when_blocked names {}, which was not started", step.instance));
-  const std::string what =
-      fmt::format("{} blocks (waits) within {}", step.instance, Seconds(step.timeout_ms));
-  char state = '?';
-  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
-  const StateWait blocked = WaitForState(*run, "SD", deadline, &state);
-  if (blocked == StateWait::kExited)
-    return test.StepFailed(what, fmt::format("{} ended before it blocked: it {}", step.instance,
-                                             test.EndedWords(step.instance)));
-  if (blocked == StateWait::kTimedOut)
-    return test.StepFailed(what, fmt::format("{} was still running (state {}) after {}: it never "
-                                             "waited for anything",
-                                             step.instance, state, Seconds(step.timeout_ms)));
-  return StopProcess(test, *run, step.instance, what);
-}
-
-bool Execute(TestContext& test, const ResumeStep& step) {
-  ProgramRun* run = test.FindRun(step.instance);
-  if (run == nullptr)
-    return test.GraderError(fmt::format("resume names {}, which was not started", step.instance));
-  SignalProcess(*run, SIGCONT);  // nothing to resume once it has ended
-  test.state().paused.erase(step.instance);
-  return true;
-}
 
 std::string MappingWords(const ExpectMappingStep& step) {
   std::string words;
@@ -645,18 +491,6 @@ bool Execute(TestContext& test, const ExpectNoZombiesStep& step) {
         "reap its children with wait() or waitpid(), e.g. in a SIGCHLD handler",
         step.instance, n, n == 1 ? "" : "es", n == 1 ? "was" : "were", n == 1 ? "" : "s");
   });
-  return true;
-}
-
-bool Execute(TestContext& test, const ExpectAliveStep& step) {
-  ProgramRun* run = test.FindRun(step.instance);
-  if (run == nullptr)
-    return test.GraderError(
-        fmt::format("expect_alive names {}, which was not started", step.instance));
-  const std::string what = fmt::format("{} is still running", step.instance);
-  test.RecordProbe(what, run->Exited() ? fmt::format("{} is no longer running: it {}",
-                                                     step.instance, test.EndedWords(step.instance))
-                                       : "");
   return true;
 }
 

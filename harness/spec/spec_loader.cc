@@ -23,6 +23,13 @@
 #include "harness/spec/spec_reader.h"
 #include "harness/spec/test_names.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/expect_alive.h"
+#include "harness/steps/expect_idle.h"
+#include "harness/steps/pause_when_blocked.h"
+#include "harness/steps/resume.h"
+#include "harness/steps/signal.h"
+#include "harness/steps/start.h"
+#include "harness/steps/wait_exit.h"
 
 namespace labgrade {
 namespace {
@@ -43,6 +50,20 @@ fs::path NormalAbsolute(const fs::path& path) {
   // "a/b/" and "a/b/." normalise to "a/b/"; keep one spelling.
   if (normal.has_relative_path() && normal.filename().empty()) normal = normal.parent_path();
   return normal;
+}
+
+/// A kind's typed spec as a step of a test.
+template <typename Spec>
+std::optional<Step> AsStep(std::optional<Spec> spec) {
+  if (!spec) return std::nullopt;
+  return Step(std::move(*spec));
+}
+
+/// A kind's typed spec as a check of a test.
+template <typename Spec>
+std::optional<Check> AsCheck(std::optional<Spec> spec) {
+  if (!spec) return std::nullopt;
+  return Check(std::move(*spec));
 }
 
 // ---- Names ---------------------------------------------------------------------------------
@@ -200,60 +221,6 @@ void ReadPrograms(const SpecNode& node, const ProgramLimits& lab_limits, LabSpec
 
 // ---- Steps ---------------------------------------------------------------------------------
 
-std::optional<StdinSource> ReadStdin(const SpecNode& node, const fs::path& lab_dir) {
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"text", "file", "random_bytes", "seed"});
-  if (!map) return std::nullopt;
-  return ReadByteSource(*map, "file", lab_dir);
-}
-
-/// Adds the instance a start/run step makes (with count, the group and each member); reports
-/// one of the same name started earlier.
-void DefineInstance(const SpecMap& step, const SpecNode& program_node, const StartStep& start,
-                    InstanceTable& instances) {
-  std::vector<std::string> names{start.instance};
-  for (int i = 1; i <= start.count; ++i) names.push_back(fmt::format("{}-{}", start.instance, i));
-  for (const std::string& name : names) {
-    const bool group = name == start.instance && start.count > 0;
-    const auto [known, added] = instances.emplace(
-        name, InstanceRecord{start.mark.line, step.Has("stdin"), group ? start.count : 0});
-    if (added) continue;
-    const SpecNode at = step.Get("as").value_or(program_node);
-    at.Error(fmt::format("instance '{}' was already started on line {}{}", name, known->second.line,
-                         step.Has("as") ? "" : "; name this one with 'as:'"));
-    return;
-  }
-}
-
-/// `start: PROGRAM` or `run: PROGRAM`, with `as`, `from`, `args` and `stdin`.
-std::optional<Step> ReadStartStep(const SpecMap& step, const std::string& action,
-                                  const LabContext& lab, InstanceTable& instances) {
-  ErrorWatch watch(step.node().sink());
-  const SpecNode program_node = *step.Get(action);
-  const std::optional<std::string> program = ReadProgramName(program_node, lab);
-  if (!program) return std::nullopt;
-  StartStep start;
-  start.program = *program;
-  start.instance = step.String("as").value_or(*program);
-  start.wait_for_exit = action == "run";
-  start.mark = step.node().mark();
-  if (const std::optional<std::int64_t> count = step.Integer("count", 1, 100)) {
-    start.count = static_cast<int>(*count);
-  }
-  // Defined even when the step has errors, so later steps naming it are not reported too.
-  DefineInstance(step, program_node, start, instances);
-  if (const std::optional<SpecNode> from = step.Get("from")) {
-    start.role =
-        from->AsChoice<Role>({{"student", Role::kStudent}, {"reference", Role::kReference}})
-            .value_or(Role::kStudent);
-  }
-  if (const std::optional<SpecNode> args = step.Get("args")) start.argv = ReadArgv(*args);
-  if (const std::optional<SpecNode> stdin_node = step.Get("stdin")) {
-    start.stdin_source = ReadStdin(*stdin_node, lab.lab_dir).value_or(StdinNone{});
-  }
-  if (!watch.clean()) return std::nullopt;
-  return start;
-}
-
 std::optional<Step> ReadWaitForSysvStep(const SpecNode& node, const InstanceTable& instances) {
   const std::optional<SpecMap> map =
       SpecMap::Read(node, {"kind", "key_file", "proj_id", "timeout_ms", "created_by"});
@@ -271,32 +238,6 @@ std::optional<Step> ReadWaitForSysvStep(const SpecNode& node, const InstanceTabl
   return step;
 }
 
-std::optional<Step> ReadWaitExitStep(const SpecNode& node, const InstanceTable& instances) {
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "timeout_ms"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  WaitExitStep step;
-  step.mark = node.mark();
-  step.instance = ReadInstance(*map, "instance", instances, kBeforeThisStep).value_or("");
-  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
-  if (!watch.clean()) return std::nullopt;
-  return step;
-}
-
-std::optional<Step> ReadSignalStep(const SpecNode& node, const InstanceTable& instances) {
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "signal"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  SignalStep step;
-  step.mark = node.mark();
-  step.instance = ReadInstance(*map, "instance", instances, kBeforeThisStep).value_or("");
-  if (const std::optional<SpecNode> signal = map->Get("signal")) {
-    step.signal = ReadSignal(*signal).value_or(step.signal);
-  }
-  if (!watch.clean()) return std::nullopt;
-  return step;
-}
-
 std::optional<Step> ReadCreateSysvStep(const SpecNode& node) {
   const std::optional<SpecMap> map = SpecMap::Read(node, {"kind", "key_file", "proj_id", "size"});
   if (!map) return std::nullopt;
@@ -307,21 +248,6 @@ std::optional<Step> ReadCreateSysvStep(const SpecNode& node) {
   step.key_file = ReadKeyFile(*map).value_or(step.key_file);
   ReadProjId(*map, step.proj_id);
   ReadNumberInto(*map, "size", 1, step.size);
-  if (!watch.clean()) return std::nullopt;
-  return step;
-}
-
-std::optional<Step> ReadExpectIdleStep(const SpecNode& node, const InstanceTable& instances) {
-  const std::optional<SpecMap> map =
-      SpecMap::Read(node, {"instance", "window_ms", "max_cpu_percent"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  ExpectIdleStep step;
-  step.mark = node.mark();
-  step.instance = ReadInstance(*map, "instance", instances, kBeforeThisStep).value_or("");
-  ReadNumberInto(*map, "window_ms", 1, step.window_ms);
-  const std::optional<std::int64_t> percent = map->Integer("max_cpu_percent", 0, 100);
-  if (percent) step.max_cpu_percent = static_cast<int>(*percent);
   if (!watch.clean()) return std::nullopt;
   return step;
 }
@@ -354,25 +280,6 @@ std::optional<Step> ReadMakeDirStep(const SpecNode& node) {
   ReadModeInto(*map, "mode", step.mode);
   if (!watch.clean()) return std::nullopt;
   return step;
-}
-
-std::optional<Step> ReadPauseWhenBlockedStep(const SpecNode& node, const InstanceTable& instances) {
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "timeout_ms"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  PauseWhenBlockedStep step;
-  step.mark = node.mark();
-  step.instance = ReadInstance(*map, "instance", instances, kBeforeThisStep).value_or("");
-  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
-  if (!watch.clean()) return std::nullopt;
-  return step;
-}
-
-/// `resume: INSTANCE`.
-std::optional<Step> ReadResumeStep(const SpecNode& node, const InstanceTable& instances) {
-  const std::optional<std::string> instance = ReadInstanceName(node, instances, kBeforeThisStep);
-  if (!instance) return std::nullopt;
-  return ResumeStep{*instance, node.mark()};
 }
 
 /// `perms:` of expect_mapping: a prefix of the maps perms column, "r--" or "rw-s".
@@ -618,27 +525,6 @@ std::optional<Step> ReadExpectNoZombiesStep(const SpecNode& node, const Instance
   return step;
 }
 
-/// The steps of the socket labs: readiness, the built-in client, the probes.
-std::optional<Step> ReadSocketStep(const std::string& action, const SpecNode& body,
-                                   const LabContext& lab, TestNames& names) {
-  if (action == "wait_for_port") return ReadWaitForPortStep(body, names.instances);
-  if (action == "connect") return ReadConnectStep(body, names);
-  if (action == "send") return ReadSendStep(body, lab, names);
-  if (action == "shutdown_write")
-    return ReadConnectionActionStep(body, ConnectionAction::kShutdownWrite, names);
-  if (action == "reset") return ReadConnectionActionStep(body, ConnectionAction::kReset, names);
-  if (action == "close") return ReadConnectionActionStep(body, ConnectionAction::kClose, names);
-  if (action == "receive") return ReadReceiveStep(body, names);
-  if (action == "expect_sockets") return ReadExpectSocketsStep(body, names.instances);
-  if (action == "record_fds") return ReadRecordFdsStep(body, names);
-  if (action == "expect_fds") return ReadExpectFdsStep(body, names);
-  if (action == "expect_no_zombies") return ReadExpectNoZombiesStep(body, names.instances);
-  const std::optional<std::string> instance =
-      ReadInstanceName(body, names.instances, kBeforeThisStep);
-  if (!instance) return std::nullopt;
-  return ExpectAliveStep{*instance, body.mark()};
-}
-
 /// The key that says what a step does; every step has exactly one.
 const std::vector<std::string_view> kStepActions = {"start",
                                                     "run",
@@ -681,25 +567,38 @@ std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab, TestNa
   if (!map || !watch.clean()) return std::nullopt;
   const std::optional<std::string> action = map->OneOf(kStepActions);
   if (!action) return std::nullopt;
-  if (*action == "start" || *action == "run") return ReadStartStep(*map, *action, lab, instances);
+  const SpecNode body = *map->Get(*action);
+  const StepRead read{*map, *action, body, lab, names};
+  if (*action == "start" || *action == "run") return AsStep(ReadStartStep(read));
   for (std::string_view key : kStartStepKeys) {
     if (map->Has(key)) {
       node.ErrorAt(map->KeyMark(key), fmt::format("'{}' goes only with 'start' or 'run'", key));
       return std::nullopt;
     }
   }
-  const SpecNode body = *map->Get(*action);
   if (*action == "wait_for_sysv") return ReadWaitForSysvStep(body, instances);
-  if (*action == "wait_exit") return ReadWaitExitStep(body, instances);
-  if (*action == "signal") return ReadSignalStep(body, instances);
+  if (*action == "wait_exit") return AsStep(ReadWaitExitStep(read));
+  if (*action == "signal") return AsStep(ReadSignalStep(read));
   if (*action == "create_sysv") return ReadCreateSysvStep(body);
-  if (*action == "expect_idle") return ReadExpectIdleStep(body, instances);
+  if (*action == "expect_idle") return AsStep(ReadExpectIdleStep(read));
   if (*action == "make_file") return ReadMakeFileStep(body, lab);
   if (*action == "make_dir") return ReadMakeDirStep(body);
-  if (*action == "pause_when_blocked") return ReadPauseWhenBlockedStep(body, instances);
-  if (*action == "resume") return ReadResumeStep(body, instances);
+  if (*action == "pause_when_blocked") return AsStep(ReadPauseWhenBlockedStep(read));
+  if (*action == "resume") return AsStep(ReadResumeStep(read));
   if (*action == "expect_mapping") return ReadExpectMappingStep(body, instances);
-  return ReadSocketStep(*action, body, lab, names);
+  if (*action == "wait_for_port") return ReadWaitForPortStep(body, names.instances);
+  if (*action == "connect") return ReadConnectStep(body, names);
+  if (*action == "send") return ReadSendStep(body, lab, names);
+  if (*action == "shutdown_write")
+    return ReadConnectionActionStep(body, ConnectionAction::kShutdownWrite, names);
+  if (*action == "reset") return ReadConnectionActionStep(body, ConnectionAction::kReset, names);
+  if (*action == "close") return ReadConnectionActionStep(body, ConnectionAction::kClose, names);
+  if (*action == "receive") return ReadReceiveStep(body, names);
+  if (*action == "expect_sockets") return ReadExpectSocketsStep(body, names.instances);
+  if (*action == "record_fds") return ReadRecordFdsStep(body, names);
+  if (*action == "expect_fds") return ReadExpectFdsStep(body, names);
+  if (*action == "expect_no_zombies") return ReadExpectNoZombiesStep(body, names.instances);
+  return AsStep(ReadExpectAliveStep(read));
 }
 
 // ---- Checks --------------------------------------------------------------------------------

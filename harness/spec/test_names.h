@@ -38,6 +38,24 @@ struct TestNames {
   std::map<std::string, int> baselines;
 };
 
+/// What the reader of a step has: the step's mapping, its action key and that key's value, and
+/// what the test defined so far, which the reader adds to (the instances it starts, say).
+struct StepRead {
+  const SpecMap& step;
+  const std::string& key;  ///< the action, e.g. "run"
+  const SpecNode& body;    ///< the action key's value
+  const LabContext& lab;
+  TestNames& names;
+};
+
+/// What the reader of a check has: its key and that key's value, and what the test defined.
+struct CheckRead {
+  const std::string& key;  ///< e.g. "stdout"
+  const SpecNode& body;    ///< the key's value
+  const LabContext& lab;
+  const TestNames& names;
+};
+
 /// Which names count, in "no instance 'x' was started <when>".
 constexpr std::string_view kBeforeThisStep = "before this step";
 constexpr std::string_view kInThisTest = "in this test";

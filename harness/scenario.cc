@@ -42,6 +42,7 @@
 #include "harness/report_words.h"
 #include "harness/spec/placeholders.h"
 #include "harness/spec/signal_names.h"
+#include "harness/steps/create_sysv.h"
 #include "harness/steps/expect_alive.h"
 #include "harness/steps/expect_idle.h"
 #include "harness/steps/pause_when_blocked.h"
@@ -49,6 +50,7 @@
 #include "harness/steps/signal.h"
 #include "harness/steps/start.h"
 #include "harness/steps/wait_exit.h"
+#include "harness/steps/wait_for_sysv.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
@@ -68,82 +70,6 @@ std::string CallList(const std::vector<std::string>& names, std::string_view las
 }
 
 // ---- Steps: each returns false when the test cannot go on. -----------------------------
-
-bool Execute(TestContext& test, const WaitForSysvStep& step) {
-  auto key = FtokKeyOf(KeyFilePath(test.test_dir(), step.key_file), step.proj_id);
-  if (!key) return test.GraderError(fmt::format("cannot compute the key of {}", step.key_file));
-  std::string creator = step.instance.empty() ? "the program" : step.instance;
-  std::string what =
-      fmt::format("{} creates a {} for key 0x{:08x}", creator, SysvKindWords(step.kind), *key);
-  ProgramRun* run = test.FindRun(step.instance);
-  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
-  auto pause = std::chrono::milliseconds(1);
-  for (;;) {
-    if (SysvObjectExists(step.kind, *key)) return true;
-    if (run != nullptr && run->Exited()) {
-      return test.StepFailed(
-          what, fmt::format(
-                    "{} ended before creating it: it {}", creator,
-                    DescribeProgramEnd(run->end(), test.instances()[step.instance].wall_limit_ms)));
-    }
-    if (Clock::now() >= deadline) {
-      return test.StepFailed(
-          what,
-          fmt::format("no {} with the key ftok(keyfile, {}) = 0x{:08x} appeared within {}",
-                      SysvKindWords(step.kind), step.proj_id, *key, Seconds(step.timeout_ms)));
-    }
-    // There is no notification for a new IPC object: look again soon, but wake at once if
-    // the creator exits meanwhile.
-    test.PollPause(run, std::min(deadline, Clock::now() + pause));
-    pause = std::min(pause * 2, std::chrono::milliseconds(20));
-  }
-}
-
-bool Execute(TestContext& test, const CreateSysvStep& step) {
-  auto key = FtokKeyOf(KeyFilePath(test.test_dir(), step.key_file), step.proj_id);
-  if (!key) return test.GraderError(fmt::format("cannot compute the key of {}", step.key_file));
-  key_t k = static_cast<key_t>(*key);
-  const int flags = IPC_CREAT | IPC_EXCL | 0600;
-  int id = -1;
-  bool owned = false;
-  // Owned by the sandbox user, as if an earlier run of the student's program left it.
-  uid_t uid = test.identity().uid.value_or(::geteuid());
-  gid_t gid = test.identity().gid.value_or(::getegid());
-  switch (step.kind) {
-    case SysvKind::kSemaphoreSet: {
-      id = ::semget(k, step.size, flags);
-      semid_ds ds{};
-      ds.sem_perm.uid = uid;
-      ds.sem_perm.gid = gid;
-      ds.sem_perm.mode = 0600;
-      owned = id >= 0 && ::semctl(id, 0, IPC_SET, &ds) == 0;
-      break;
-    }
-    case SysvKind::kSharedMemory: {
-      id = ::shmget(k, static_cast<size_t>(step.size), flags);
-      shmid_ds ds{};
-      ds.shm_perm.uid = uid;
-      ds.shm_perm.gid = gid;
-      ds.shm_perm.mode = 0600;
-      owned = id >= 0 && ::shmctl(id, IPC_SET, &ds) == 0;
-      break;
-    }
-    case SysvKind::kMessageQueue: {
-      id = ::msgget(k, flags);
-      msqid_ds ds{};
-      owned = id >= 0 && ::msgctl(id, IPC_STAT, &ds) == 0;
-      ds.msg_perm.uid = uid;
-      ds.msg_perm.gid = gid;
-      owned = owned && ::msgctl(id, IPC_SET, &ds) == 0;
-      break;
-    }
-  }
-  if (id < 0 || !owned)
-    return test.GraderError(fmt::format("cannot create a stale {} for key 0x{:08x}: {}",
-                                        SysvKindWords(step.kind), *key, std::strerror(errno)));
-  test.state().harness_created.insert({step.kind, *key});
-  return true;
-}
 
 // ---- Files the harness makes in the test directory --------------------------------------
 

@@ -23,6 +23,7 @@
 #include "harness/spec/spec_reader.h"
 #include "harness/spec/test_names.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/create_sysv.h"
 #include "harness/steps/expect_alive.h"
 #include "harness/steps/expect_idle.h"
 #include "harness/steps/pause_when_blocked.h"
@@ -30,6 +31,7 @@
 #include "harness/steps/signal.h"
 #include "harness/steps/start.h"
 #include "harness/steps/wait_exit.h"
+#include "harness/steps/wait_for_sysv.h"
 
 namespace labgrade {
 namespace {
@@ -220,37 +222,6 @@ void ReadPrograms(const SpecNode& node, const ProgramLimits& lab_limits, LabSpec
 }
 
 // ---- Steps ---------------------------------------------------------------------------------
-
-std::optional<Step> ReadWaitForSysvStep(const SpecNode& node, const InstanceTable& instances) {
-  const std::optional<SpecMap> map =
-      SpecMap::Read(node, {"kind", "key_file", "proj_id", "timeout_ms", "created_by"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  WaitForSysvStep step;
-  step.mark = node.mark();
-  step.kind = ReadSysvKind(*map).value_or(step.kind);
-  step.key_file = ReadKeyFile(*map).value_or(step.key_file);
-  ReadProjId(*map, step.proj_id);
-  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
-  step.instance = ReadInstance(*map, "created_by", instances, kBeforeThisStep, Presence::kOptional)
-                      .value_or("");
-  if (!watch.clean()) return std::nullopt;
-  return step;
-}
-
-std::optional<Step> ReadCreateSysvStep(const SpecNode& node) {
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"kind", "key_file", "proj_id", "size"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  CreateSysvStep step;
-  step.mark = node.mark();
-  step.kind = ReadSysvKind(*map).value_or(step.kind);
-  step.key_file = ReadKeyFile(*map).value_or(step.key_file);
-  ReadProjId(*map, step.proj_id);
-  ReadNumberInto(*map, "size", 1, step.size);
-  if (!watch.clean()) return std::nullopt;
-  return step;
-}
 
 std::optional<Step> ReadMakeFileStep(const SpecNode& node, const LabContext& lab) {
   const std::optional<SpecMap> map =
@@ -576,10 +547,10 @@ std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab, TestNa
       return std::nullopt;
     }
   }
-  if (*action == "wait_for_sysv") return ReadWaitForSysvStep(body, instances);
+  if (*action == "wait_for_sysv") return AsStep(ReadWaitForSysvStep(read));
   if (*action == "wait_exit") return AsStep(ReadWaitExitStep(read));
   if (*action == "signal") return AsStep(ReadSignalStep(read));
-  if (*action == "create_sysv") return ReadCreateSysvStep(body);
+  if (*action == "create_sysv") return AsStep(ReadCreateSysvStep(read));
   if (*action == "expect_idle") return AsStep(ReadExpectIdleStep(read));
   if (*action == "make_file") return ReadMakeFileStep(body, lab);
   if (*action == "make_dir") return ReadMakeDirStep(body);

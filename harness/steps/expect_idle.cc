@@ -10,6 +10,7 @@
 #include "harness/test_context.h"
 
 namespace labgrade {
+
 std::optional<ExpectIdleStep> ReadExpectIdleStep(const StepRead& read) {
   const SpecNode& node = read.body;
   const InstanceTable& instances = read.names.instances;

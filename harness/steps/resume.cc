@@ -7,6 +7,7 @@
 #include "harness/test_context.h"
 
 namespace labgrade {
+
 /// `resume: INSTANCE`.
 std::optional<ResumeStep> ReadResumeStep(const StepRead& read) {
   const SpecNode& node = read.body;

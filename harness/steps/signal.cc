@@ -7,6 +7,7 @@
 #include "harness/test_context.h"
 
 namespace labgrade {
+
 std::optional<SignalStep> ReadSignalStep(const StepRead& read) {
   const SpecNode& node = read.body;
   const InstanceTable& instances = read.names.instances;

@@ -8,6 +8,7 @@
 #include "harness/test_context.h"
 
 namespace labgrade {
+
 std::optional<WaitExitStep> ReadWaitExitStep(const StepRead& read) {
   const SpecNode& node = read.body;
   const InstanceTable& instances = read.names.instances;

@@ -1,0 +1,65 @@
+#include "harness/steps/wait_for_sysv.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "harness/probes/ipcs_probe.h"
+#include "harness/probes/sysv_objects.h"
+#include "harness/report_words.h"
+#include "harness/spec/placeholders.h"
+#include "harness/spec/value_readers.h"
+#include "harness/test_context.h"
+
+namespace labgrade {
+
+std::optional<WaitForSysvStep> ReadWaitForSysvStep(const StepRead& read) {
+  const SpecNode& node = read.body;
+  const InstanceTable& instances = read.names.instances;
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"kind", "key_file", "proj_id", "timeout_ms", "created_by"});
+  if (!map) return std::nullopt;
+  ErrorWatch watch(node.sink());
+  WaitForSysvStep step;
+  step.mark = node.mark();
+  step.kind = ReadSysvKind(*map).value_or(step.kind);
+  step.key_file = ReadKeyFile(*map).value_or(step.key_file);
+  ReadProjId(*map, step.proj_id);
+  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
+  step.instance = ReadInstance(*map, "created_by", instances, kBeforeThisStep, Presence::kOptional)
+                      .value_or("");
+  if (!watch.clean()) return std::nullopt;
+  return step;
+}
+
+bool Execute(TestContext& test, const WaitForSysvStep& step) {
+  auto key = FtokKeyOf(KeyFilePath(test.test_dir(), step.key_file), step.proj_id);
+  if (!key) return test.GraderError(fmt::format("cannot compute the key of {}", step.key_file));
+  std::string creator = step.instance.empty() ? "the program" : step.instance;
+  std::string what =
+      fmt::format("{} creates a {} for key 0x{:08x}", creator, SysvKindWords(step.kind), *key);
+  ProgramRun* run = test.FindRun(step.instance);
+  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
+  auto pause = std::chrono::milliseconds(1);
+  for (;;) {
+    if (SysvObjectExists(step.kind, *key)) return true;
+    if (run != nullptr && run->Exited()) {
+      return test.StepFailed(
+          what, fmt::format(
+                    "{} ended before creating it: it {}", creator,
+                    DescribeProgramEnd(run->end(), test.instances()[step.instance].wall_limit_ms)));
+    }
+    if (Clock::now() >= deadline) {
+      return test.StepFailed(
+          what,
+          fmt::format("no {} with the key ftok(keyfile, {}) = 0x{:08x} appeared within {}",
+                      SysvKindWords(step.kind), step.proj_id, *key, Seconds(step.timeout_ms)));
+    }
+    // There is no notification for a new IPC object: look again soon, but wake at once if
+    // the creator exits meanwhile.
+    test.PollPause(run, std::min(deadline, Clock::now() + pause));
+    pause = std::min(pause * 2, std::chrono::milliseconds(20));
+  }
+}
+
+}  // namespace labgrade

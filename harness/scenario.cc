@@ -45,6 +45,9 @@
 #include "harness/steps/create_sysv.h"
 #include "harness/steps/expect_alive.h"
 #include "harness/steps/expect_idle.h"
+#include "harness/steps/expect_mapping.h"
+#include "harness/steps/make_dir.h"
+#include "harness/steps/make_file.h"
 #include "harness/steps/pause_when_blocked.h"
 #include "harness/steps/resume.h"
 #include "harness/steps/signal.h"
@@ -73,150 +76,7 @@ std::string CallList(const std::vector<std::string>& names, std::string_view las
 
 // ---- Files the harness makes in the test directory --------------------------------------
 
-/// Gives a file or folder the harness made to the sandbox identity, then its mode (after the
-/// chown, which may clear set-id bits).
-bool Own(TestContext& test, int fd, const std::string& path, unsigned mode) {
-  if (test.identity().uid &&
-      ::fchown(fd, *test.identity().uid, test.identity().gid.value_or(0)) != 0) {
-    return test.GraderError(fmt::format("chown({}): {}", path, std::strerror(errno)));
-  }
-  if (::fchmod(fd, mode) != 0)
-    return test.GraderError(fmt::format("chmod({}, {:04o}): {}", path, mode, std::strerror(errno)));
-  return true;
-}
-
-/// The bytes of `content` into `fd`: a lab file is copied, anything else written.
-bool FillFile(TestContext& test, int fd, const MakeFileStep& step) {
-  if (const auto* file = std::get_if<StdinFile>(&step.content)) {
-    const std::filesystem::path from = test.lab().lab_dir / file->path;
-    UniqueFd source(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!source.valid() || !CopyAll(source.get(), fd))
-      return test.GraderError(
-          fmt::format("cannot copy {} to {}: {}", from.string(), step.path, std::strerror(errno)));
-    return true;
-  }
-  auto bytes = test.StdinBytes(step.content);
-  if (!bytes) return false;
-  if (*bytes && !WriteAll(fd, **bytes))
-    return test.GraderError(fmt::format("cannot write {}: {}", step.path, std::strerror(errno)));
-  return true;
-}
-
-/// The folder `relative` is in, opened beneath the test directory, and its last component.
-std::pair<OpenedFile, std::string> OpenParent(TestContext& test, const std::string& relative) {
-  const std::filesystem::path path(relative);
-  const std::string parent = path.parent_path().empty() ? "." : path.parent_path().string();
-  return {OpenBeneath(test.test_dir(), parent, O_PATH | O_DIRECTORY), path.filename().string()};
-}
-
-bool Execute(TestContext& test, const MakeFileStep& step) {
-  auto [parent, name] = OpenParent(test, step.path);
-  if (!parent.fd.valid())
-    return test.GraderError(fmt::format("cannot make {}: its folder cannot be opened: {}",
-                                        step.path, std::strerror(parent.error)));
-  // A program may have left something there already, a symbolic link even: replace it.
-  ::unlinkat(parent.fd.get(), name.c_str(), 0);
-  UniqueFd file(::openat(parent.fd.get(), name.c_str(),
-                         O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-  if (!file.valid())
-    return test.GraderError(
-        fmt::format("cannot create {} in the test folder: {}", step.path, std::strerror(errno)));
-  test.state().made_files.insert(step.path);
-  return FillFile(test, file.get(), step) && Own(test, file.get(), step.path, step.mode);
-}
-
-bool Execute(TestContext& test, const MakeDirStep& step) {
-  auto [parent, name] = OpenParent(test, step.path);
-  if (!parent.fd.valid() || ::mkdirat(parent.fd.get(), name.c_str(), 0700) != 0)
-    return test.GraderError(fmt::format("cannot make the folder {} in the test folder: {}",
-                                        step.path,
-                                        std::strerror(parent.fd.valid() ? errno : parent.error)));
-  UniqueFd folder(
-      ::openat(parent.fd.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (!folder.valid())
-    return test.GraderError(fmt::format("cannot open {}: {}", step.path, std::strerror(errno)));
-  return Own(test, folder.get(), step.path, step.mode);
-}
-
 // ---- Pausing and inspecting a program ---------------------------------------------------
-
-std::string MappingWords(const ExpectMappingStep& step) {
-  std::string words;
-  switch (step.kind) {
-    case MappingKind::kSharedAnonymous:
-      words = "a shared anonymous mapping (MAP_SHARED | MAP_ANONYMOUS)";
-      break;
-    case MappingKind::kSysvSegment:
-      words = "a System V shared memory segment attached";
-      break;
-    case MappingKind::kFile:
-      words = fmt::format("{} mapped in memory", step.file);
-      break;
-  }
-  if (!step.perms.empty()) words += fmt::format(" with permissions {}", step.perms);
-  return words;
-}
-
-/// The mappings of the kind `step` looks for, whatever their permissions.
-std::vector<Mapping> MappingsOfKind(TestContext& test, const std::vector<Mapping>& all,
-                                    const ExpectMappingStep& step) {
-  struct stat file {};
-  if (step.kind == MappingKind::kFile &&
-      ::lstat((test.test_dir() / step.file).c_str(), &file) != 0) {
-    file = {};  // only the path can tell it then
-  }
-  std::vector<Mapping> found;
-  for (const Mapping& mapping : all) {
-    const bool kind_matches = step.kind == MappingKind::kSharedAnonymous
-                                  ? IsSharedAnonymous(mapping)
-                              : step.kind == MappingKind::kSysvSegment
-                                  ? IsSysvSegment(mapping)
-                                  : MapsFile(mapping, file.st_dev, file.st_ino, step.file);
-    if (kind_matches) found.push_back(mapping);
-  }
-  return found;
-}
-
-CheckResult MappingCheck(const std::string& what, const ExpectMappingStep& step,
-                         const std::vector<Mapping>& of_kind, bool found) {
-  CheckResult check;
-  check.what = what;
-  if (found) return check;
-  check.outcome = Outcome::kFail;
-  check.expected = MappingWords(step);
-  if (of_kind.empty()) {
-    check.rationale =
-        fmt::format("{} has no such mapping (its /proc/PID/maps lists none)", step.instance);
-    check.actual = "no such mapping";
-    return check;
-  }
-  std::vector<std::string> perms;
-  for (const Mapping& mapping : of_kind) perms.push_back(mapping.perms);
-  check.actual = fmt::format("mapped with permissions {}", fmt::join(perms, ", "));
-  check.rationale = fmt::format("{} has it mapped, but with permissions {} instead of {}",
-                                step.instance, fmt::join(perms, ", "), step.perms);
-  return check;
-}
-
-bool Execute(TestContext& test, const ExpectMappingStep& step) {
-  ProgramRun* run = test.FindRun(step.instance);
-  if (run == nullptr)
-    return test.GraderError(
-        fmt::format("expect_mapping names {}, which was not started", step.instance));
-  const std::string what = fmt::format("{} has {}", step.instance, MappingWords(step));
-  const std::optional<std::string> maps =
-      ProcReader().ReadFile(fmt::format("/proc/{}/maps", run->pid()));
-  if (run->Exited())
-    return test.StepFailed(
-        what, fmt::format("{} had ended before its memory could be looked at: it {}", step.instance,
-                          test.EndedWords(step.instance)));
-  if (!maps) return test.GraderError(fmt::format("cannot read /proc/{}/maps", run->pid()));
-  const std::vector<Mapping> of_kind = MappingsOfKind(test, ParseProcMaps(*maps), step);
-  const bool found = std::any_of(of_kind.begin(), of_kind.end(),
-                                 [&](const Mapping& m) { return PermsMatch(m, step.perms); });
-  test.AddCheck(MappingCheck(what, step, of_kind, found));
-  return true;
-}
 
 // ---- Sockets: readiness, the built-in client, probes -------------------------------------
 

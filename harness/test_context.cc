@@ -1,8 +1,11 @@
 #include "harness/test_context.h"
 
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -137,6 +140,15 @@ void TestContext::PollPause(ProgramRun* run, Clock::time_point next) {
     std::unique_lock lock(idle_mutex_);
     idle_.wait_until(lock, next);
   }
+}
+
+bool TestContext::GiveToSandbox(int fd, const std::string& path, unsigned mode) {
+  if (env_.identity.uid && ::fchown(fd, *env_.identity.uid, env_.identity.gid.value_or(0)) != 0) {
+    return GraderError(fmt::format("chown({}): {}", path, std::strerror(errno)));
+  }
+  if (::fchmod(fd, mode) != 0)
+    return GraderError(fmt::format("chmod({}, {:04o}): {}", path, mode, std::strerror(errno)));
+  return true;
 }
 
 RawConnection* TestContext::FindConnection(const std::string& name, std::string_view step,

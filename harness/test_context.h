@@ -115,6 +115,10 @@ class TestContext {
   /// or `next`. For conditions without a notification (a socket, /proc, a new IPC object).
   void PollPause(ProgramRun* run, Clock::time_point next);
 
+  /// Gives a file or folder the harness made in the test folder to the sandbox identity, then
+  /// `mode` (after the chown, which may clear set-id bits). False after a grader error.
+  bool GiveToSandbox(int fd, const std::string& path, unsigned mode);
+
   // ---- What steps leave behind ---------------------------------------------------------------
 
   TestState& state() { return state_; }

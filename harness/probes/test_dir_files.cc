@@ -64,6 +64,13 @@ OpenedFile OpenBeneath(const std::filesystem::path& dir, const std::string& rela
   return opened;
 }
 
+std::pair<OpenedFile, std::string> OpenParentBeneath(const std::filesystem::path& dir,
+                                                     const std::string& relative) {
+  const std::filesystem::path path(relative);
+  const std::string parent = path.parent_path().empty() ? "." : path.parent_path().string();
+  return {OpenBeneath(dir, parent, O_PATH | O_DIRECTORY), path.filename().string()};
+}
+
 bool WriteAll(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
     const ssize_t wrote = ::write(fd, bytes.data(), bytes.size());

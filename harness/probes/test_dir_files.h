@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "harness/process/unique_fd.h"
 
@@ -26,6 +27,11 @@ struct OpenedFile {
 /// a symbolic link nor leaving `dir`. `mode` is for O_CREAT.
 OpenedFile OpenBeneath(const std::filesystem::path& dir, const std::string& relative, int flags,
                        mode_t mode = 0);
+
+/// The folder `relative` is in, opened (O_PATH) beneath `dir` as OpenBeneath does, and the last
+/// component of `relative`, to make or replace there with the *at() calls.
+std::pair<OpenedFile, std::string> OpenParentBeneath(const std::filesystem::path& dir,
+                                                     const std::string& relative);
 
 /// Writes all of `bytes`; false with errno set on failure.
 bool WriteAll(int fd, std::string_view bytes);

@@ -26,6 +26,9 @@
 #include "harness/steps/create_sysv.h"
 #include "harness/steps/expect_alive.h"
 #include "harness/steps/expect_idle.h"
+#include "harness/steps/expect_mapping.h"
+#include "harness/steps/make_dir.h"
+#include "harness/steps/make_file.h"
 #include "harness/steps/pause_when_blocked.h"
 #include "harness/steps/resume.h"
 #include "harness/steps/signal.h"
@@ -222,85 +225,6 @@ void ReadPrograms(const SpecNode& node, const ProgramLimits& lab_limits, LabSpec
 }
 
 // ---- Steps ---------------------------------------------------------------------------------
-
-std::optional<Step> ReadMakeFileStep(const SpecNode& node, const LabContext& lab) {
-  const std::optional<SpecMap> map =
-      SpecMap::Read(node, {"path", "text", "from_lab_file", "random_bytes", "seed", "mode"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  MakeFileStep step;
-  step.mark = node.mark();
-  if (const std::optional<SpecNode> path = map->Get("path", Presence::kRequired)) {
-    step.path = ReadTestDirPath(*path).value_or("");
-  }
-  step.content = ReadByteSource(*map, "from_lab_file", lab.lab_dir).value_or(StdinNone{});
-  ReadModeInto(*map, "mode", step.mode);
-  if (!watch.clean()) return std::nullopt;
-  return step;
-}
-
-std::optional<Step> ReadMakeDirStep(const SpecNode& node) {
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"path", "mode"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  MakeDirStep step;
-  step.mark = node.mark();
-  if (const std::optional<SpecNode> path = map->Get("path", Presence::kRequired)) {
-    step.path = ReadTestDirPath(*path).value_or("");
-  }
-  ReadModeInto(*map, "mode", step.mode);
-  if (!watch.clean()) return std::nullopt;
-  return step;
-}
-
-/// `perms:` of expect_mapping: a prefix of the maps perms column, "r--" or "rw-s".
-std::optional<std::string> ReadPerms(const SpecNode& node) {
-  std::optional<std::string> text = node.AsString();
-  if (!text) return std::nullopt;
-  constexpr std::string_view kAllowed[] = {"r-", "w-", "x-", "sp"};
-  bool valid = text->size() == 3 || text->size() == 4;
-  for (std::size_t i = 0; valid && i < text->size(); ++i) {
-    valid = kAllowed[i].find((*text)[i]) != std::string_view::npos;
-  }
-  if (!valid) {
-    node.Error(fmt::format(
-        "expected permissions like 'r--' or 'rw-s' (r or -, w or -, x or -, then optionally s "
-        "for shared or p for private), got '{}'",
-        *text));
-    return std::nullopt;
-  }
-  return text;
-}
-
-/// The kind of mapping expect_mapping looks for, and its file.
-void ReadMappingKind(const SpecMap& map, ExpectMappingStep& step) {
-  const std::optional<std::string> kind = map.OneOf({"shared_anonymous", "sysv_segment", "file"});
-  if (!kind) return;
-  const SpecNode value = *map.Get(*kind);
-  if (*kind == "file") {
-    step.kind = MappingKind::kFile;
-    step.file = ReadTestDirPath(value).value_or("");
-    return;
-  }
-  step.kind = *kind == "sysv_segment" ? MappingKind::kSysvSegment : MappingKind::kSharedAnonymous;
-  if (value.AsBool() == false) value.Error("must be true, got false");
-}
-
-std::optional<Step> ReadExpectMappingStep(const SpecNode& node, const InstanceTable& instances) {
-  const std::optional<SpecMap> map =
-      SpecMap::Read(node, {"instance", "shared_anonymous", "sysv_segment", "file", "perms"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  ExpectMappingStep step;
-  step.mark = node.mark();
-  step.instance = ReadInstance(*map, "instance", instances, kBeforeThisStep).value_or("");
-  ReadMappingKind(*map, step);
-  if (const std::optional<SpecNode> perms = map->Get("perms")) {
-    step.perms = ReadPerms(*perms).value_or("");
-  }
-  if (!watch.clean()) return std::nullopt;
-  return step;
-}
 
 // ---- Socket steps ----------------------------------------------------------------------------
 
@@ -526,7 +450,6 @@ const std::vector<std::string_view> kStepActions = {"start",
 const std::vector<std::string_view> kStartStepKeys = {"as", "from", "args", "stdin", "count"};
 
 std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab, TestNames& names) {
-  InstanceTable& instances = names.instances;
   ErrorWatch watch(node.sink());
   static const std::vector<std::string_view> kAllowedKeys = [] {
     std::vector<std::string_view> keys = kStepActions;
@@ -552,11 +475,11 @@ std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab, TestNa
   if (*action == "signal") return AsStep(ReadSignalStep(read));
   if (*action == "create_sysv") return AsStep(ReadCreateSysvStep(read));
   if (*action == "expect_idle") return AsStep(ReadExpectIdleStep(read));
-  if (*action == "make_file") return ReadMakeFileStep(body, lab);
-  if (*action == "make_dir") return ReadMakeDirStep(body);
+  if (*action == "make_file") return AsStep(ReadMakeFileStep(read));
+  if (*action == "make_dir") return AsStep(ReadMakeDirStep(read));
   if (*action == "pause_when_blocked") return AsStep(ReadPauseWhenBlockedStep(read));
   if (*action == "resume") return AsStep(ReadResumeStep(read));
-  if (*action == "expect_mapping") return ReadExpectMappingStep(body, instances);
+  if (*action == "expect_mapping") return AsStep(ReadExpectMappingStep(read));
   if (*action == "wait_for_port") return ReadWaitForPortStep(body, names.instances);
   if (*action == "connect") return ReadConnectStep(body, names);
   if (*action == "send") return ReadSendStep(body, lab, names);

@@ -54,6 +54,20 @@ TEST_F(TestDirFilesTest, OpenRefusesSymbolicLinks) {
   EXPECT_EQ(opened.error, ELOOP);
 }
 
+// The parent of a nested path is opened beneath the folder, and the last component comes apart.
+TEST_F(TestDirFilesTest, OpenParentSplitsOffTheLastComponent) {
+  fs::create_directory(dir_ / "out");
+  auto [nested, nested_name] = OpenParentBeneath(dir_, "out/dst");
+  EXPECT_TRUE(nested.fd.valid());
+  EXPECT_EQ(nested_name, "dst");
+  auto [top, top_name] = OpenParentBeneath(dir_, "dst");
+  EXPECT_TRUE(top.fd.valid());
+  EXPECT_EQ(top_name, "dst");
+  auto [missing, missing_name] = OpenParentBeneath(dir_, "nowhere/dst");
+  EXPECT_FALSE(missing.fd.valid());
+  EXPECT_EQ(missing.error, ENOENT);
+}
+
 // A path climbing out of the folder is refused.
 TEST_F(TestDirFilesTest, OpenRefusesPathsOutOfTheFolder) {
   const OpenedFile opened = OpenBeneath(dir_ / ".", "../" + dir_.filename().string(), O_RDONLY);

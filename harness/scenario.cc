@@ -42,6 +42,8 @@
 #include "harness/report_words.h"
 #include "harness/spec/placeholders.h"
 #include "harness/spec/signal_names.h"
+#include "harness/steps/connect.h"
+#include "harness/steps/connection_action.h"
 #include "harness/steps/create_sysv.h"
 #include "harness/steps/expect_alive.h"
 #include "harness/steps/expect_idle.h"
@@ -49,7 +51,9 @@
 #include "harness/steps/make_dir.h"
 #include "harness/steps/make_file.h"
 #include "harness/steps/pause_when_blocked.h"
+#include "harness/steps/receive.h"
 #include "harness/steps/resume.h"
+#include "harness/steps/send.h"
 #include "harness/steps/signal.h"
 #include "harness/steps/start.h"
 #include "harness/steps/wait_exit.h"
@@ -112,76 +116,6 @@ bool Execute(TestContext& test, const WaitForPortStep& step) {
     test.PollPause(run, std::min(deadline, Clock::now() + pause));
     pause = std::min(pause * 2, std::chrono::milliseconds(20));
   }
-}
-
-bool Execute(TestContext& test, const ConnectStep& step) {
-  const int port = test.state().ports.at(step.port);
-  const std::string what =
-      fmt::format("the test's client connects to port {} (as {})", port, step.connection);
-  ExchangeResult result;
-  std::unique_ptr<RawConnection> connection = RawConnection::Connect(
-      port, Clock::now() + std::chrono::milliseconds(step.timeout_ms), &result);
-  if (!connection) {
-    if (!result.system_error) result.problem += fmt::format(" within {}", Seconds(step.timeout_ms));
-    return test.ExchangeFailed(what, result);
-  }
-  test.state().connections[step.connection] = std::move(connection);
-  return true;
-}
-
-bool Execute(TestContext& test, const SendStep& step) {
-  RawConnection* connection = test.FindConnection(step.connection, "send");
-  if (connection == nullptr) return false;
-  auto bytes = test.StdinBytes(step.bytes);
-  if (!bytes) return false;
-  const std::string_view data = *bytes ? std::string_view(**bytes) : std::string_view();
-  const std::string what =
-      fmt::format("the test's client sends {} over {}",
-                  Bytes(static_cast<std::int64_t>(data.size())), step.connection);
-  ExchangeResult result =
-      connection->Send(data, Clock::now() + std::chrono::milliseconds(step.timeout_ms));
-  if (!result.ok && !result.system_error && !connection->peer_closed())
-    result.problem += fmt::format(" within {}", Seconds(step.timeout_ms));
-  return result.ok || test.ExchangeFailed(what, result);
-}
-
-bool Execute(TestContext& test, const ConnectionActionStep& step) {
-  static constexpr std::string_view kNames[] = {"shutdown_write", "reset", "close"};
-  RawConnection* connection =
-      test.FindConnection(step.connection, kNames[static_cast<int>(step.action)],
-                          step.action == ConnectionAction::kClose);
-  if (connection == nullptr) return false;
-  ExchangeResult result;
-  std::string what;
-  switch (step.action) {
-    case ConnectionAction::kShutdownWrite:
-      what = fmt::format("the test's client half-closes {}", step.connection);
-      result = connection->ShutdownWrite();
-      break;
-    case ConnectionAction::kReset:
-      what = fmt::format("the test's client resets {}", step.connection);
-      result = connection->Reset();
-      break;
-    case ConnectionAction::kClose:
-      what = fmt::format("the test's client closes {}", step.connection);
-      connection->Close();
-      break;
-  }
-  return result.ok || test.ExchangeFailed(what, result);
-}
-
-bool Execute(TestContext& test, const ReceiveStep& step) {
-  RawConnection* connection = test.FindConnection(step.connection, "receive");
-  if (connection == nullptr) return false;
-  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
-  const std::string what =
-      step.until_closed
-          ? fmt::format("the server closes {} within {}", step.connection, Seconds(step.timeout_ms))
-          : fmt::format("{} comes back over {} within {}", Bytes(step.bytes), step.connection,
-                        Seconds(step.timeout_ms));
-  ExchangeResult result = step.until_closed ? connection->ReceiveUntilClosed(deadline)
-                                            : connection->Receive(step.bytes, deadline);
-  return result.ok || test.ExchangeFailed(what, result);
 }
 
 bool Execute(TestContext& test, const ExpectSocketsStep& step) {

@@ -23,6 +23,8 @@
 #include "harness/spec/spec_reader.h"
 #include "harness/spec/test_names.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/connect.h"
+#include "harness/steps/connection_action.h"
 #include "harness/steps/create_sysv.h"
 #include "harness/steps/expect_alive.h"
 #include "harness/steps/expect_idle.h"
@@ -30,7 +32,9 @@
 #include "harness/steps/make_dir.h"
 #include "harness/steps/make_file.h"
 #include "harness/steps/pause_when_blocked.h"
+#include "harness/steps/receive.h"
 #include "harness/steps/resume.h"
+#include "harness/steps/send.h"
 #include "harness/steps/signal.h"
 #include "harness/steps/start.h"
 #include "harness/steps/wait_exit.h"
@@ -250,78 +254,6 @@ std::optional<Step> ReadWaitForPortStep(const SpecNode& node, const InstanceTabl
   return step;
 }
 
-std::optional<Step> ReadConnectStep(const SpecNode& node, TestNames& names) {
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"as", "port", "timeout_ms"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  ConnectStep step;
-  step.mark = node.mark();
-  if (const std::optional<SpecNode> as = map->Get("as", Presence::kRequired)) {
-    const std::optional<std::string> name = as->AsString();
-    if (name && !IsSlug(*name)) {
-      as->Error(fmt::format("'{}' must use only a-z, 0-9 and '-'", *name));
-    } else if (name) {
-      step.connection = *name;
-      const auto [known, added] = names.connections.emplace(*name, step.mark.line);
-      if (!added) {
-        as->Error(
-            fmt::format("connection '{}' was already opened on line {}", *name, known->second));
-      }
-    }
-  }
-  step.port = ReadPortName(*map).value_or(step.port);
-  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
-  if (!watch.clean()) return std::nullopt;
-  return step;
-}
-
-std::optional<Step> ReadSendStep(const SpecNode& node, const LabContext& lab,
-                                 const TestNames& names) {
-  const std::optional<SpecMap> map =
-      SpecMap::Read(node, {"connection", "text", "file", "random_bytes", "seed", "timeout_ms"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  SendStep step;
-  step.mark = node.mark();
-  if (const std::optional<SpecNode> connection = map->Get("connection", Presence::kRequired)) {
-    step.connection = ReadConnectionName(*connection, names, kBeforeThisStep).value_or("");
-  }
-  step.bytes = ReadByteSource(*map, "file", lab.lab_dir).value_or(StdinNone{});
-  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
-  if (!watch.clean()) return std::nullopt;
-  return step;
-}
-
-std::optional<Step> ReadConnectionActionStep(const SpecNode& node, ConnectionAction action,
-                                             const TestNames& names) {
-  const std::optional<std::string> connection = ReadConnectionName(node, names, kBeforeThisStep);
-  if (!connection) return std::nullopt;
-  return ConnectionActionStep{*connection, action, node.mark()};
-}
-
-std::optional<Step> ReadReceiveStep(const SpecNode& node, const TestNames& names) {
-  const std::optional<SpecMap> map =
-      SpecMap::Read(node, {"connection", "bytes", "until_closed", "timeout_ms"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  ReceiveStep step;
-  step.mark = node.mark();
-  if (const std::optional<SpecNode> connection = map->Get("connection", Presence::kRequired)) {
-    step.connection = ReadConnectionName(*connection, names, kBeforeThisStep).value_or("");
-  }
-  const std::optional<std::string> how = map->OneOf({"bytes", "until_closed"});
-  if (how == "bytes") {
-    step.bytes = map->Integer("bytes", 1, std::numeric_limits<std::int64_t>::max()).value_or(0);
-  } else if (how == "until_closed") {
-    const std::optional<bool> flag = map->Bool("until_closed");
-    if (flag == false) map->Get("until_closed")->Error("must be true, got false");
-    step.until_closed = true;
-  }
-  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
-  if (!watch.clean()) return std::nullopt;
-  return step;
-}
-
 std::optional<Step> ReadExpectSocketsStep(const SpecNode& node, const InstanceTable& instances) {
   const std::optional<SpecMap> map =
       SpecMap::Read(node, {"instance", "state", "min", "max", "port", "timeout_ms"});
@@ -481,13 +413,11 @@ std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab, TestNa
   if (*action == "resume") return AsStep(ReadResumeStep(read));
   if (*action == "expect_mapping") return AsStep(ReadExpectMappingStep(read));
   if (*action == "wait_for_port") return ReadWaitForPortStep(body, names.instances);
-  if (*action == "connect") return ReadConnectStep(body, names);
-  if (*action == "send") return ReadSendStep(body, lab, names);
-  if (*action == "shutdown_write")
-    return ReadConnectionActionStep(body, ConnectionAction::kShutdownWrite, names);
-  if (*action == "reset") return ReadConnectionActionStep(body, ConnectionAction::kReset, names);
-  if (*action == "close") return ReadConnectionActionStep(body, ConnectionAction::kClose, names);
-  if (*action == "receive") return ReadReceiveStep(body, names);
+  if (*action == "connect") return AsStep(ReadConnectStep(read));
+  if (*action == "send") return AsStep(ReadSendStep(read));
+  if (*action == "shutdown_write" || *action == "reset" || *action == "close")
+    return AsStep(ReadConnectionActionStep(read));
+  if (*action == "receive") return AsStep(ReadReceiveStep(read));
   if (*action == "expect_sockets") return ReadExpectSocketsStep(body, names.instances);
   if (*action == "record_fds") return ReadRecordFdsStep(body, names);
   if (*action == "expect_fds") return ReadExpectFdsStep(body, names);

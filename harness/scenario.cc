@@ -46,17 +46,22 @@
 #include "harness/steps/connection_action.h"
 #include "harness/steps/create_sysv.h"
 #include "harness/steps/expect_alive.h"
+#include "harness/steps/expect_fds.h"
 #include "harness/steps/expect_idle.h"
 #include "harness/steps/expect_mapping.h"
+#include "harness/steps/expect_no_zombies.h"
+#include "harness/steps/expect_sockets.h"
 #include "harness/steps/make_dir.h"
 #include "harness/steps/make_file.h"
 #include "harness/steps/pause_when_blocked.h"
 #include "harness/steps/receive.h"
+#include "harness/steps/record_fds.h"
 #include "harness/steps/resume.h"
 #include "harness/steps/send.h"
 #include "harness/steps/signal.h"
 #include "harness/steps/start.h"
 #include "harness/steps/wait_exit.h"
+#include "harness/steps/wait_for_port.h"
 #include "harness/steps/wait_for_sysv.h"
 #include "harness/test_context.h"
 
@@ -83,136 +88,6 @@ std::string CallList(const std::vector<std::string>& names, std::string_view las
 // ---- Pausing and inspecting a program ---------------------------------------------------
 
 // ---- Sockets: readiness, the built-in client, probes -------------------------------------
-
-bool Execute(TestContext& test, const WaitForPortStep& step) {
-  ProgramRun* run = test.FindRun(step.instance);
-  if (run == nullptr)
-    return test.GraderError(
-        fmt::format("wait_for_port names {}, which was not started", step.instance));
-  const int port = test.state().ports.at(step.port);
-  const bool tcp = step.protocol == SocketProtocol::kTcp;
-  const std::string what = tcp ? fmt::format("{} listens on TCP port {} within {}", step.instance,
-                                             port, Seconds(step.timeout_ms))
-                               : fmt::format("{} binds UDP port {} within {}", step.instance, port,
-                                             Seconds(step.timeout_ms));
-  const ProcReader reader;
-  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
-  auto pause = std::chrono::milliseconds(1);
-  for (;;) {
-    // Read before the sockets: a server that exits after this look still gets its last
-    // chance to be found listening.
-    const bool exited = run->Exited();
-    const std::set<std::uint64_t> owned = SocketInodesOf(reader, ProcessTree(reader, run->pid()));
-    std::string error;
-    const auto table = ReadSocketTables(reader, ThreadNetDir(), step.protocol, &error);
-    if (!table) return test.GraderError(error);
-    const ServerSocketSearch search =
-        FindServerSocket(*table, owned, step.protocol, port, step.instance);
-    if (search.found) return true;
-    if (exited)
-      return test.StepFailed(what, fmt::format("{} ended before it was ready: it {}", step.instance,
-                                               test.EndedWords(step.instance)));
-    if (Clock::now() >= deadline) return test.StepFailed(what, search.problem);
-    test.PollPause(run, std::min(deadline, Clock::now() + pause));
-    pause = std::min(pause * 2, std::chrono::milliseconds(20));
-  }
-}
-
-bool Execute(TestContext& test, const ExpectSocketsStep& step) {
-  const std::string_view state = SocketStateName(step.state);
-  const std::optional<int> port =
-      step.port.empty() ? std::nullopt : std::optional<int>(test.state().ports.at(step.port));
-  const std::string on_port = port ? fmt::format(" on port {}", *port) : "";
-  const std::string who = step.instance.empty() ? "the test's programs" : step.instance;
-  const std::string what =
-      fmt::format("{} {} {} TCP socket(s) in {}{}", who, step.instance.empty() ? "have" : "has",
-                  CountRange(step.min, step.max), state, on_port);
-  ProgramRun* run = nullptr;
-  if (!step.instance.empty()) {
-    run = test.RunningForProbe(step.instance, what);
-    if (run == nullptr) return test.grader_error().empty();
-  }
-  const ProcReader reader;
-  test.ProbeUntil(run, step.timeout_ms, what, [&](std::string* expected, std::string* actual) {
-    std::optional<std::set<std::uint64_t>> owned;
-    if (run != nullptr) owned = SocketInodesOf(reader, ProcessTree(reader, run->pid()));
-    std::string error;
-    const auto table = ReadSocketTables(reader, ThreadNetDir(), SocketProtocol::kTcp, &error);
-    if (!table) {
-      test.GraderError(error);
-      return error;
-    }
-    const int count = CountSockets(*table, owned, step.state, port);
-    if ((!step.min || count >= *step.min) && (!step.max || count <= *step.max))
-      return std::string();
-    *expected = fmt::format("{} in {}", CountRange(step.min, step.max), state);
-    *actual = fmt::format("{} in {}", count, state);
-    return SocketCountProblem(step.instance, step.state, count, step.min, step.max, port);
-  });
-  return test.grader_error().empty();
-}
-
-bool Execute(TestContext& test, const RecordFdsStep& step) {
-  ProgramRun* run = test.FindRun(step.instance);
-  if (run == nullptr)
-    return test.GraderError(
-        fmt::format("record_fds names {}, which was not started", step.instance));
-  const std::string what = fmt::format("{}'s open descriptors are counted", step.instance);
-  const std::optional<int> count = OpenDescriptorCount(ProcReader(), run->pid());
-  if (run->Exited() || !count)
-    return test.StepFailed(what,
-                           fmt::format("{} had ended before its descriptors could be counted: "
-                                       "it {}",
-                                       step.instance, test.EndedWords(step.instance)));
-  test.state().fd_baselines[step.baseline][step.instance] = *count;
-  return true;
-}
-
-bool Execute(TestContext& test, const ExpectFdsStep& step) {
-  const std::string what =
-      fmt::format("{} has at most {} more open descriptor{} than at {}", step.instance,
-                  step.max_extra, step.max_extra == 1 ? "" : "s", step.baseline);
-  const auto& recorded = test.state().fd_baselines[step.baseline];
-  // A baseline of one instance serves every instance; one of a group, each member's own.
-  auto own = recorded.find(step.instance);
-  if (own == recorded.end() && recorded.size() != 1)
-    return test.GraderError(
-        fmt::format("no baseline {} was recorded for {}", step.baseline, step.instance));
-  const int baseline = own != recorded.end() ? own->second : recorded.begin()->second;
-  ProgramRun* run = test.RunningForProbe(step.instance, what);
-  if (run == nullptr) return test.grader_error().empty();
-  test.ProbeUntil(run, step.timeout_ms, what, [&](std::string* expected, std::string* actual) {
-    const std::optional<int> count = OpenDescriptorCount(ProcReader(), run->pid());
-    if (!count || *count <= baseline + step.max_extra) return std::string();
-    *expected = fmt::format("at most {} open", baseline + step.max_extra);
-    *actual = fmt::format("{} open", *count);
-    return fmt::format(
-        "{} has {} open file descriptors, {} more than the {} it had at {}: it keeps a "
-        "descriptor open for each connection or file it has finished with (a missing "
-        "close())",
-        step.instance, *count, *count - baseline, baseline, step.baseline);
-  });
-  return true;
-}
-
-bool Execute(TestContext& test, const ExpectNoZombiesStep& step) {
-  const std::string what = fmt::format("{} leaves no zombie children", step.instance);
-  ProgramRun* run = test.RunningForProbe(step.instance, what);
-  if (run == nullptr) return test.grader_error().empty();
-  const ProcReader reader;
-  test.ProbeUntil(run, step.timeout_ms, what, [&](std::string* expected, std::string* actual) {
-    const std::vector<int> zombies = ZombiesIn(reader, ProcessTree(reader, run->pid()));
-    if (zombies.empty()) return std::string();
-    const std::size_t n = zombies.size();
-    *expected = "no zombie children";
-    *actual = fmt::format("{} zombie{}", n, n == 1 ? "" : "s");
-    return fmt::format(
-        "{} has {} child process{} that ended but {} never waited for (zombie{}): it must "
-        "reap its children with wait() or waitpid(), e.g. in a SIGCHLD handler",
-        step.instance, n, n == 1 ? "" : "es", n == 1 ? "was" : "were", n == 1 ? "" : "s");
-  });
-  return true;
-}
 
 // ---- Checks ----------------------------------------------------------------------------
 

@@ -27,17 +27,22 @@
 #include "harness/steps/connection_action.h"
 #include "harness/steps/create_sysv.h"
 #include "harness/steps/expect_alive.h"
+#include "harness/steps/expect_fds.h"
 #include "harness/steps/expect_idle.h"
 #include "harness/steps/expect_mapping.h"
+#include "harness/steps/expect_no_zombies.h"
+#include "harness/steps/expect_sockets.h"
 #include "harness/steps/make_dir.h"
 #include "harness/steps/make_file.h"
 #include "harness/steps/pause_when_blocked.h"
 #include "harness/steps/receive.h"
+#include "harness/steps/record_fds.h"
 #include "harness/steps/resume.h"
 #include "harness/steps/send.h"
 #include "harness/steps/signal.h"
 #include "harness/steps/start.h"
 #include "harness/steps/wait_exit.h"
+#include "harness/steps/wait_for_port.h"
 #include "harness/steps/wait_for_sysv.h"
 
 namespace labgrade {
@@ -232,126 +237,6 @@ void ReadPrograms(const SpecNode& node, const ProgramLimits& lab_limits, LabSpec
 
 // ---- Socket steps ----------------------------------------------------------------------------
 
-std::optional<SocketProtocol> ReadProtocol(const SpecMap& map) {
-  const std::optional<SpecNode> node = map.Get("protocol");
-  if (!node) return SocketProtocol::kTcp;
-  return node->AsChoice<SocketProtocol>(
-      {{"tcp", SocketProtocol::kTcp}, {"udp", SocketProtocol::kUdp}});
-}
-
-std::optional<Step> ReadWaitForPortStep(const SpecNode& node, const InstanceTable& instances) {
-  const std::optional<SpecMap> map =
-      SpecMap::Read(node, {"instance", "protocol", "port", "timeout_ms"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  WaitForPortStep step;
-  step.mark = node.mark();
-  step.instance = ReadInstance(*map, "instance", instances, kBeforeThisStep).value_or("");
-  step.protocol = ReadProtocol(*map).value_or(step.protocol);
-  step.port = ReadPortName(*map).value_or(step.port);
-  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
-  if (!watch.clean()) return std::nullopt;
-  return step;
-}
-
-std::optional<Step> ReadExpectSocketsStep(const SpecNode& node, const InstanceTable& instances) {
-  const std::optional<SpecMap> map =
-      SpecMap::Read(node, {"instance", "state", "min", "max", "port", "timeout_ms"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  ExpectSocketsStep step;
-  step.mark = node.mark();
-  step.instance =
-      ReadInstance(*map, "instance", instances, kBeforeThisStep, Presence::kOptional).value_or("");
-  if (const std::optional<SpecNode> state = map->Get("state", Presence::kRequired)) {
-    step.state = state
-                     ->AsChoice<SocketState>({{"LISTEN", SocketState::kListen},
-                                              {"ESTABLISHED", SocketState::kEstablished},
-                                              {"CLOSE_WAIT", SocketState::kCloseWait},
-                                              {"TIME_WAIT", SocketState::kTimeWait},
-                                              {"FIN_WAIT1", SocketState::kFinWait1},
-                                              {"FIN_WAIT2", SocketState::kFinWait2},
-                                              {"LAST_ACK", SocketState::kLastAck},
-                                              {"CLOSING", SocketState::kClosing},
-                                              {"SYN_SENT", SocketState::kSynSent},
-                                              {"SYN_RECV", SocketState::kSynRecv}})
-                     .value_or(step.state);
-    if (step.state == SocketState::kTimeWait && map->Has("instance")) {
-      state->Error(
-          "a socket in TIME_WAIT belongs to no process any more (the kernel keeps it after "
-          "close); leave out 'instance' to count those of the whole test");
-    }
-  }
-  const std::optional<std::int64_t> min = map->Integer("min", 0, kNoUpperBound);
-  const std::optional<std::int64_t> max = map->Integer("max", 0, kNoUpperBound);
-  if (min) step.min = static_cast<int>(*min);
-  if (max) step.max = static_cast<int>(*max);
-  if (!map->Has("min") && !map->Has("max")) node.Error("needs 'min' or 'max' (or both)");
-  if (min && max && *min > *max) {
-    node.ErrorAt(map->KeyMark("max"), fmt::format("max ({}) is less than min ({})", *max, *min));
-  }
-  if (map->Has("port")) step.port = ReadPortName(*map).value_or("");
-  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
-  if (!watch.clean()) return std::nullopt;
-  return step;
-}
-
-std::optional<Step> ReadRecordFdsStep(const SpecNode& node, TestNames& names) {
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "as"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  RecordFdsStep step;
-  step.mark = node.mark();
-  step.instance = ReadInstance(*map, "instance", names.instances, kBeforeThisStep).value_or("");
-  if (const std::optional<std::string> baseline = ReadSlug(*map, "as")) {
-    step.baseline = *baseline;
-    const auto [known, added] = names.baselines.emplace(*baseline, step.mark.line);
-    if (!added) {
-      map->Get("as")->Error(
-          fmt::format("baseline '{}' was already recorded on line {}", *baseline, known->second));
-    }
-  }
-  if (!watch.clean()) return std::nullopt;
-  return step;
-}
-
-std::optional<Step> ReadExpectFdsStep(const SpecNode& node, const TestNames& names) {
-  const std::optional<SpecMap> map =
-      SpecMap::Read(node, {"instance", "baseline", "max_extra", "timeout_ms"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  ExpectFdsStep step;
-  step.mark = node.mark();
-  step.instance = ReadInstance(*map, "instance", names.instances, kBeforeThisStep).value_or("");
-  if (const std::optional<SpecNode> baseline = map->Get("baseline", Presence::kRequired)) {
-    const std::optional<std::string> name = baseline->AsString();
-    if (name && !names.baselines.contains(*name)) {
-      std::vector<std::string> recorded;
-      for (const auto& entry : names.baselines) recorded.push_back(entry.first);
-      baseline->Error(fmt::format("no baseline '{}' was recorded before this step ({})", *name,
-                                  NameHint(*name, Views(recorded), "recorded")));
-    } else if (name) {
-      step.baseline = *name;
-    }
-  }
-  ReadNumberInto(*map, "max_extra", 0, step.max_extra);
-  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
-  if (!watch.clean()) return std::nullopt;
-  return step;
-}
-
-std::optional<Step> ReadExpectNoZombiesStep(const SpecNode& node, const InstanceTable& instances) {
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "timeout_ms"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  ExpectNoZombiesStep step;
-  step.mark = node.mark();
-  step.instance = ReadInstance(*map, "instance", instances, kBeforeThisStep).value_or("");
-  ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
-  if (!watch.clean()) return std::nullopt;
-  return step;
-}
-
 /// The key that says what a step does; every step has exactly one.
 const std::vector<std::string_view> kStepActions = {"start",
                                                     "run",
@@ -412,16 +297,16 @@ std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab, TestNa
   if (*action == "pause_when_blocked") return AsStep(ReadPauseWhenBlockedStep(read));
   if (*action == "resume") return AsStep(ReadResumeStep(read));
   if (*action == "expect_mapping") return AsStep(ReadExpectMappingStep(read));
-  if (*action == "wait_for_port") return ReadWaitForPortStep(body, names.instances);
+  if (*action == "wait_for_port") return AsStep(ReadWaitForPortStep(read));
   if (*action == "connect") return AsStep(ReadConnectStep(read));
   if (*action == "send") return AsStep(ReadSendStep(read));
   if (*action == "shutdown_write" || *action == "reset" || *action == "close")
     return AsStep(ReadConnectionActionStep(read));
   if (*action == "receive") return AsStep(ReadReceiveStep(read));
-  if (*action == "expect_sockets") return ReadExpectSocketsStep(body, names.instances);
-  if (*action == "record_fds") return ReadRecordFdsStep(body, names);
-  if (*action == "expect_fds") return ReadExpectFdsStep(body, names);
-  if (*action == "expect_no_zombies") return ReadExpectNoZombiesStep(body, names.instances);
+  if (*action == "expect_sockets") return AsStep(ReadExpectSocketsStep(read));
+  if (*action == "record_fds") return AsStep(ReadRecordFdsStep(read));
+  if (*action == "expect_fds") return AsStep(ReadExpectFdsStep(read));
+  if (*action == "expect_no_zombies") return AsStep(ReadExpectNoZombiesStep(read));
   return AsStep(ReadExpectAliveStep(read));
 }
 

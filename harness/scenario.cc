@@ -25,7 +25,12 @@
 
 #include <fmt/format.h>
 
+#include "harness/checks/exit.h"
+#include "harness/checks/finished_within.h"
+#include "harness/checks/no_sysv_left.h"
+#include "harness/checks/output.h"
 #include "harness/checks/output_match.h"
+#include "harness/checks/sysv_exists.h"
 #include "harness/net/free_port.h"
 #include "harness/net/netem.h"
 #include "harness/net/raw_client.h"
@@ -91,77 +96,6 @@ std::string CallList(const std::vector<std::string>& names, std::string_view las
 
 // ---- Checks ----------------------------------------------------------------------------
 
-CheckResult Evaluate(TestContext& test, const ExitCheck& check) {
-  CheckResult result;
-  result.what = check.exit_code
-                    ? fmt::format("{} exits with status {}", check.instance, *check.exit_code)
-                    : fmt::format("{} is ended by {}", check.instance, SignalName(*check.signal));
-  result.expected = check.exit_code ? fmt::format("exited with {}", *check.exit_code)
-                                    : fmt::format("killed by {}", SignalName(*check.signal));
-  const Instance* instance = test.FindInstance(check.instance);
-  if (instance == nullptr) return NeverRanCheck(std::move(result), check.instance);
-  const ProgramEnd& end = instance->run->end();
-  bool ok = check.exit_code
-                ? (end.exited && end.exit_code == *check.exit_code && !end.killed_by_harness)
-                : (!end.exited && end.term_signal == *check.signal);
-  if (!ok) {
-    result.outcome = Outcome::kFail;
-    result.actual = DescribeProgramEnd(end, instance->wall_limit_ms);
-    result.rationale = fmt::format("{} {}", check.instance, result.actual);
-  }
-  if (ok) result.expected.clear();
-  return result;
-}
-
-std::string MatcherWords(const OutputCheck& check) {
-  switch (check.match) {
-    case MatchKind::kEquals:
-      return "is exactly the expected text";
-    case MatchKind::kSameAsFile:
-      return fmt::format("is the same as {}", check.text);
-    case MatchKind::kSameAsStdinOf:
-      return fmt::format("is the same as {}'s input", check.text);
-    case MatchKind::kContains:
-      return fmt::format("contains \"{}\"", check.text);
-    case MatchKind::kRegex:
-      return fmt::format("matches /{}/", check.text);
-    case MatchKind::kEqualsNormalized:
-      return "is the expected text (ignoring white space)";
-    case MatchKind::kEmpty:
-      return "is empty";
-    case MatchKind::kNotEmpty:
-      return "is not empty";
-  }
-  return "";
-}
-
-CheckResult Evaluate(TestContext& test, const OutputCheck& check) {
-  const char* stream = check.stream == StreamName::kStdout ? "standard output" : "standard error";
-  std::string what = fmt::format("{}'s {} {}", check.instance, stream, MatcherWords(check));
-  const Instance* instance = test.FindInstance(check.instance);
-  if (instance == nullptr) {
-    CheckResult result;
-    result.what = what;
-    return NeverRanCheck(std::move(result), check.instance);
-  }
-  const CapturedStream& captured =
-      check.stream == StreamName::kStdout ? instance->run->end().out : instance->run->end().err;
-  std::string expected = check.text;
-  if (check.match == MatchKind::kSameAsFile) {
-    std::optional<std::string> bytes = test.LabFileBytes(check.text);
-    if (!bytes) return ErrorCheck(what, fmt::format("cannot read the lab's file {}", check.text));
-    expected = std::move(*bytes);
-  } else if (check.match == MatchKind::kSameAsStdinOf) {
-    const Instance* source = test.FindInstance(check.text);
-    if (source == nullptr || !source->run->stdin_bytes())
-      expected.clear();
-    else
-      expected = *source->run->stdin_bytes();
-  }
-  MatchContext context{what, captured.truncated, captured.total_bytes};
-  return MatchOutput(check.match, expected, captured.bytes, context);
-}
-
 CheckResult Evaluate(TestContext& test, const ReceivedCheck& check) {
   std::string matcher = check.same_as_sent ? "is exactly what it sent"
                         : check.match == MatchKind::kContains
@@ -183,60 +117,6 @@ CheckResult Evaluate(TestContext& test, const ReceivedCheck& check) {
                        connection.received_total()};
   return MatchOutput(check.match, check.same_as_sent ? connection.sent() : check.text, received,
                      context);
-}
-
-CheckResult Evaluate(TestContext& test, const NoSysvLeftCheck&) {
-  CheckResult result;
-  result.what = "no System V IPC object is left behind";
-  std::vector<std::string> leaks;
-  for (const IpcObject& object : test.state().leftovers) {
-    if (!test.state().harness_created.count({object.kind, object.key}))
-      leaks.push_back(DescribeLeak(object));
-  }
-  if (!leaks.empty()) {
-    result.outcome = Outcome::kFail;
-    result.rationale =
-        fmt::format("{}; every object a program creates must be removed (IPC_RMID) before it exits",
-                    fmt::join(leaks, "; "));
-    result.expected = "nothing left in ipcs";
-    result.actual = fmt::format("{} object{} left", leaks.size(), leaks.size() == 1 ? "" : "s");
-  }
-  return result;
-}
-
-CheckResult Evaluate(TestContext& test, const SysvExistsCheck& check) {
-  CheckResult result;
-  auto key = FtokKeyOf(KeyFilePath(test.test_dir(), check.key_file), check.proj_id);
-  result.what = fmt::format("the existing {} is left untouched", SysvKindWords(check.kind));
-  if (!key)
-    return ErrorCheck(result.what, fmt::format("cannot compute the key of {}", check.key_file));
-  bool found = std::any_of(
-      test.state().leftovers.begin(), test.state().leftovers.end(),
-      [&](const IpcObject& object) { return object.kind == check.kind && object.key == *key; });
-  if (!found && !test.cell()) found = SysvObjectExists(check.kind, *key);
-  if (!found) {
-    result.outcome = Outcome::kFail;
-    result.rationale = fmt::format(
-        "the {} with key 0x{:08x} that existed before was removed; a program must not "
-        "remove objects it did not create",
-        SysvKindWords(check.kind), *key);
-  }
-  return result;
-}
-
-CheckResult Evaluate(TestContext& test, const DurationCheck& check) {
-  CheckResult result;
-  result.what = fmt::format("{} finishes within {}", check.instance, Seconds(check.max_ms));
-  const Instance* instance = test.FindInstance(check.instance);
-  if (instance == nullptr) return NeverRanCheck(std::move(result), check.instance);
-  const ProgramEnd& end = instance->run->end();
-  if (end.killed_by_harness || end.wall_ms > check.max_ms) {
-    result.outcome = Outcome::kFail;
-    result.expected = fmt::format("at most {} ms", check.max_ms);
-    result.actual = end.killed_by_harness ? "did not finish" : fmt::format("{} ms", end.wall_ms);
-    result.rationale = fmt::format("{} took too long ({})", check.instance, result.actual);
-  }
-  return result;
 }
 
 // ---- File checks -------------------------------------------------------------------------

@@ -9,16 +9,15 @@
 #include <fstream>
 #include <limits>
 #include <map>
-// GCC 12 warns inside <regex> when building with -fsanitize=address, a false positive:
-// https://gcc.gnu.org/bugzilla/show_bug.cgi?id=105616. Keep the sanitizer build warning-clean.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <regex>
-#pragma GCC diagnostic pop
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "harness/checks/exit.h"
+#include "harness/checks/finished_within.h"
+#include "harness/checks/no_sysv_left.h"
+#include "harness/checks/output.h"
+#include "harness/checks/sysv_exists.h"
 #include "harness/spec/signal_names.h"
 #include "harness/spec/spec_reader.h"
 #include "harness/spec/test_names.h"
@@ -312,128 +311,6 @@ std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab, TestNa
 
 // ---- Checks --------------------------------------------------------------------------------
 
-std::optional<Check> ReadExitCheck(const SpecNode& node, const InstanceTable& instances) {
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "code", "signal"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  ExitCheck check;
-  check.mark = node.mark();
-  check.instance = ReadInstance(*map, "instance", instances, kInThisTest).value_or("");
-  const std::optional<std::string> which = map->OneOf({"code", "signal"});
-  if (which == "code") {
-    const std::optional<std::int64_t> code = map->Integer("code", 0, 255);
-    if (code) check.exit_code = static_cast<int>(*code);
-  } else if (which == "signal") {
-    check.signal = ReadSignal(*map->Get("signal"));
-  }
-  if (!watch.clean()) return std::nullopt;
-  return check;
-}
-
-/// The matcher's value into `check.text`, checked for its kind.
-void ReadMatcher(const SpecMap& map, const std::string& matcher, const LabContext& lab,
-                 const InstanceTable& instances, OutputCheck& check) {
-  const SpecNode value = *map.Get(matcher);
-  if (matcher == "empty" || matcher == "not_empty") {
-    const std::optional<bool> flag = value.AsBool();
-    if (flag == false) value.Error("must be true, got false");
-  } else if (matcher == "same_as_file") {
-    check.text = ReadLabFile(value, lab.lab_dir).value_or("");
-  } else if (matcher == "same_as_stdin_of") {
-    const std::optional<std::string> instance = ReadInstance(map, matcher, instances, kInThisTest);
-    if (instance && !instances.at(*instance).has_stdin) {
-      value.Error(fmt::format("instance '{}' is given no stdin to compare with", *instance));
-    }
-    const auto checked = instances.find(check.instance);
-    if (instance && checked != instances.end()) {
-      // A group's members are compared pairwise (i with i), or each with one instance.
-      const int ours = checked->second.group_size;
-      const int theirs = instances.at(*instance).group_size;
-      if (theirs > 0 && ours != theirs) {
-        value.Error(fmt::format(
-            "'{}' is a group of {} instances; it can be compared only with a group of as many "
-            "(each with its own), and '{}' {}",
-            *instance, theirs, check.instance,
-            ours == 0 ? "is one instance" : fmt::format("has {}", ours)));
-      }
-    }
-    check.text = instance.value_or("");
-  } else {
-    check.text = value.AsString().value_or("");
-  }
-  if (matcher == "regex") {
-    try {
-      const std::regex compiled(check.text, std::regex::ECMAScript);
-    } catch (const std::regex_error& error) {
-      value.Error(fmt::format("invalid regular expression: {}", error.what()));
-    }
-  }
-}
-
-std::optional<Check> ReadOutputCheck(const SpecNode& node, StreamName stream, const LabContext& lab,
-                                     const InstanceTable& instances) {
-  const std::optional<SpecMap> map =
-      SpecMap::Read(node, {"instance", "equals", "same_as_file", "same_as_stdin_of", "contains",
-                           "regex", "equals_normalized", "empty", "not_empty"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  OutputCheck check;
-  check.mark = node.mark();
-  check.stream = stream;
-  check.instance = ReadInstance(*map, "instance", instances, kInThisTest).value_or("");
-  const std::optional<std::string> matcher =
-      map->OneOf({"equals", "same_as_file", "same_as_stdin_of", "contains", "regex",
-                  "equals_normalized", "empty", "not_empty"});
-  if (!matcher) return std::nullopt;
-  static const std::map<std::string, MatchKind, std::less<>> kMatchKinds = {
-      {"equals", MatchKind::kEquals},
-      {"same_as_file", MatchKind::kSameAsFile},
-      {"same_as_stdin_of", MatchKind::kSameAsStdinOf},
-      {"contains", MatchKind::kContains},
-      {"regex", MatchKind::kRegex},
-      {"equals_normalized", MatchKind::kEqualsNormalized},
-      {"empty", MatchKind::kEmpty},
-      {"not_empty", MatchKind::kNotEmpty}};
-  check.match = kMatchKinds.at(*matcher);
-  ReadMatcher(*map, *matcher, lab, instances, check);
-  if (!watch.clean()) return std::nullopt;
-  return check;
-}
-
-std::optional<Check> ReadNoSysvLeftCheck(const SpecNode& node) {
-  const std::optional<bool> flag = node.AsBool();
-  if (flag == false) node.Error("must be true, got false");
-  if (flag != true) return std::nullopt;
-  return NoSysvLeftCheck{node.mark()};
-}
-
-std::optional<Check> ReadSysvExistsCheck(const SpecNode& node) {
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"kind", "key_file", "proj_id"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  SysvExistsCheck check;
-  check.mark = node.mark();
-  check.kind = ReadSysvKind(*map).value_or(check.kind);
-  check.key_file = ReadKeyFile(*map).value_or(check.key_file);
-  ReadProjId(*map, check.proj_id);
-  if (!watch.clean()) return std::nullopt;
-  return check;
-}
-
-std::optional<Check> ReadDurationCheck(const SpecNode& node, const InstanceTable& instances) {
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "max_ms"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  DurationCheck check;
-  check.mark = node.mark();
-  check.instance = ReadInstance(*map, "instance", instances, kInThisTest).value_or("");
-  const std::optional<std::int64_t> max_ms =
-      map->Integer("max_ms", 1, kNoUpperBound, Presence::kRequired);
-  if (max_ms) check.max_ms = static_cast<int>(*max_ms);
-  if (!watch.clean()) return std::nullopt;
-  return check;
-}
-
 /// The property a file check asserts, into `check`.
 void ReadFileProperty(const SpecMap& map, const LabContext& lab, FileCheck& check) {
   const std::optional<std::string> which =
@@ -554,7 +431,6 @@ std::optional<Check> ReadReceivedCheck(const SpecNode& node, const TestNames& na
 
 std::optional<Check> ReadCheck(const SpecNode& node, const LabContext& lab,
                                const TestNames& names) {
-  const InstanceTable& instances = names.instances;
   ErrorWatch watch(node.sink());
   static const std::vector<std::string_view> kCheckKinds = {
       "exit", "stdout",  "stderr",  "no_sysv_left", "sysv_exists", "finished_within",
@@ -564,15 +440,15 @@ std::optional<Check> ReadCheck(const SpecNode& node, const LabContext& lab,
   const std::optional<std::string> kind = map->OneOf(kCheckKinds);
   if (!kind) return std::nullopt;
   const SpecNode body = *map->Get(*kind);
+  const CheckRead read{*kind, body, lab, names};
   if (*kind == "received") return ReadReceivedCheck(body, names);
-  if (*kind == "exit") return ReadExitCheck(body, instances);
-  if (*kind == "stdout") return ReadOutputCheck(body, StreamName::kStdout, lab, instances);
-  if (*kind == "stderr") return ReadOutputCheck(body, StreamName::kStderr, lab, instances);
-  if (*kind == "no_sysv_left") return ReadNoSysvLeftCheck(body);
-  if (*kind == "sysv_exists") return ReadSysvExistsCheck(body);
+  if (*kind == "exit") return AsCheck(ReadExitCheck(read));
+  if (*kind == "stdout" || *kind == "stderr") return AsCheck(ReadOutputCheck(read));
+  if (*kind == "no_sysv_left") return AsCheck(ReadNoSysvLeftCheck(read));
+  if (*kind == "sysv_exists") return AsCheck(ReadSysvExistsCheck(read));
   if (*kind == "file") return ReadFileCheck(body, lab);
   if (*kind == "imports") return ReadImportsCheck(body, lab);
-  return ReadDurationCheck(body, instances);
+  return AsCheck(ReadDurationCheck(read));
 }
 
 // ---- Tests ---------------------------------------------------------------------------------

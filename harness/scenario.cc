@@ -26,10 +26,13 @@
 #include <fmt/format.h>
 
 #include "harness/checks/exit.h"
+#include "harness/checks/file.h"
 #include "harness/checks/finished_within.h"
+#include "harness/checks/imports.h"
 #include "harness/checks/no_sysv_left.h"
 #include "harness/checks/output.h"
 #include "harness/checks/output_match.h"
+#include "harness/checks/received.h"
 #include "harness/checks/sysv_exists.h"
 #include "harness/net/free_port.h"
 #include "harness/net/netem.h"
@@ -76,16 +79,6 @@ namespace {
 /// Between SIGTERM and SIGKILL for the tools the harness runs (ipcs, nm).
 constexpr int kToolKillGraceMs = 1'000;
 
-/// "read(), fread() and fgets()", or with "or".
-std::string CallList(const std::vector<std::string>& names, std::string_view last_joint = "and") {
-  std::string text;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) text += i + 1 == names.size() ? fmt::format(" {} ", last_joint) : ", ";
-    text += names[i] + "()";
-  }
-  return text;
-}
-
 // ---- Steps: each returns false when the test cannot go on. -----------------------------
 
 // ---- Files the harness makes in the test directory --------------------------------------
@@ -96,242 +89,9 @@ std::string CallList(const std::vector<std::string>& names, std::string_view las
 
 // ---- Checks ----------------------------------------------------------------------------
 
-CheckResult Evaluate(TestContext& test, const ReceivedCheck& check) {
-  std::string matcher = check.same_as_sent ? "is exactly what it sent"
-                        : check.match == MatchKind::kContains
-                            ? fmt::format("contains \"{}\"", check.text)
-                        : check.match == MatchKind::kEmpty    ? "is empty"
-                        : check.match == MatchKind::kNotEmpty ? "is not empty"
-                                                              : "is exactly the expected text";
-  const std::string what =
-      fmt::format("what the test's client received over {} {}", check.connection, matcher);
-  auto found = test.state().connections.find(check.connection);
-  if (found == test.state().connections.end()) {
-    return FailedCheck(what, fmt::format("the connection {} was never opened: an earlier step of "
-                                         "this test failed",
-                                         check.connection));
-  }
-  const RawConnection& connection = *found->second;
-  const std::string& received = connection.received();
-  MatchContext context{what, connection.received_total() > RawConnection::kKeptBytes,
-                       connection.received_total()};
-  return MatchOutput(check.match, check.same_as_sent ? connection.sent() : check.text, received,
-                     context);
-}
-
 // ---- File checks -------------------------------------------------------------------------
 
-std::string FileCheckWords(const FileCheck& check) {
-  switch (check.property) {
-    case FileProperty::kSameAsFile:
-    case FileProperty::kSameAsLabFile:
-      return fmt::format("{} has the same bytes as {}", check.path, check.other);
-    case FileProperty::kSize:
-      return fmt::format("{} is {} long", check.path, Bytes(check.size_bytes));
-    case FileProperty::kMode:
-      return fmt::format("{} has permissions {:04o}", check.path, check.mode);
-    case FileProperty::kExists:
-      return check.exists ? fmt::format("{} exists", check.path)
-                          : fmt::format("there is no {}", check.path);
-  }
-  return "";
-}
-
-/// Opens a regular file of the test directory for reading, or says why it cannot be checked.
-std::variant<UniqueFd, CheckResult> OpenTestFile(TestContext& test, const std::string& what,
-                                                 const std::string& path) {
-  // O_NONBLOCK: a FIFO left where a file should be must not hang the grader.
-  OpenedFile file = OpenBeneath(test.test_dir(), path, O_RDONLY | O_NONBLOCK);
-  struct stat st {};
-  if (!file.fd.valid() && file.error == ENOENT)
-    return FailedCheck(what, fmt::format("there is no file {} in the test folder", path));
-  if (!file.fd.valid() && (file.error == ELOOP || file.error == EXDEV))
-    return FailedCheck(what, fmt::format("{} is a symbolic link, not a file", path));
-  if (!file.fd.valid())
-    return ErrorCheck(what, fmt::format("cannot open {}: {}", path, std::strerror(file.error)));
-  if (::fstat(file.fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
-    return FailedCheck(what, fmt::format("{} is not a regular file", path));
-  return std::move(file.fd);
-}
-
-/// The verdict of a comparison of check.path (a) with check.other (b).
-CheckResult SameBytesResult(TestContext& test, const std::string& what, const FileCheck& check,
-                            const FileComparison& c) {
-  CheckResult result;
-  result.what = what;
-  if (c.equal()) return result;
-  const std::string& path = check.path;
-  const std::string& other = check.other;
-  if (c.first_difference >= 0) {
-    result = FailedCheck(
-        what, fmt::format("{} differs from {} at byte {} ({} has 0x{:02x}, {} has "
-                          "0x{:02x})",
-                          path, other, c.first_difference, other, c.byte_b, path, c.byte_a));
-  } else if (c.size_a > c.size_b && test.state().made_files.count(path)) {
-    result = FailedCheck(
-        what, fmt::format("{} is {} long but {} is {}: the first {} match, the old "
-                          "tail was left — truncate {} (O_TRUNC or ftruncate)",
-                          path, Bytes(c.size_a), other, c.size_b, Bytes(c.size_b), path));
-  } else if (c.size_a > c.size_b) {
-    result = FailedCheck(
-        what, fmt::format("{} is {} long but {} is {}: the first {} match, then "
-                          "{} goes on",
-                          path, Bytes(c.size_a), other, c.size_b, Bytes(c.size_b), path));
-  } else if (c.size_a == 0) {
-    result =
-        FailedCheck(what, fmt::format("{} is empty but {} is {}", path, other, Bytes(c.size_b)));
-  } else {
-    result = FailedCheck(
-        what, fmt::format("{} is only {} long but {} is {}: the first {} match, "
-                          "then {} stops",
-                          path, Bytes(c.size_a), other, c.size_b, Bytes(c.size_a), path));
-  }
-  if (c.size_a != c.size_b) {
-    result.expected = Bytes(c.size_b);
-    result.actual = Bytes(c.size_a);
-  }
-  result.difference =
-      Difference{true, c.first_difference >= 0 ? c.first_difference : std::min(c.size_a, c.size_b),
-                 c.size_b, c.size_a, ""};
-  return result;
-}
-
-CheckResult EvaluateSameBytes(TestContext& test, const std::string& what, const FileCheck& check,
-                              int fd) {
-  UniqueFd other;
-  if (check.property == FileProperty::kSameAsLabFile) {
-    const std::filesystem::path path = test.lab().lab_dir / check.other;
-    other.Reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!other.valid())
-      return ErrorCheck(what, fmt::format("cannot read the lab's file {}", check.other));
-  } else {
-    auto opened = OpenTestFile(test, what, check.other);
-    if (auto* result = std::get_if<CheckResult>(&opened)) return std::move(*result);
-    other = std::move(std::get<UniqueFd>(opened));
-  }
-  const std::optional<FileComparison> compared = CompareFiles(fd, other.get());
-  if (!compared)
-    return ErrorCheck(what, fmt::format("cannot compare {} with {}: {}", check.path, check.other,
-                                        std::strerror(errno)));
-  return SameBytesResult(test, what, check, *compared);
-}
-
-CheckResult EvaluateExists(TestContext& test, const std::string& what, const FileCheck& check) {
-  OpenedFile file = OpenBeneath(test.test_dir(), check.path, O_PATH);
-  const bool exists = file.fd.valid() || file.error == ELOOP;  // a symbolic link is something
-  CheckResult result;
-  result.what = what;
-  if (exists != check.exists) {
-    result = FailedCheck(what, check.exists
-                                   ? fmt::format("there is no {} in the test folder", check.path)
-                                   : fmt::format("{} exists, but should not", check.path));
-  }
-  return result;
-}
-
-CheckResult Evaluate(TestContext& test, const FileCheck& check) {
-  const std::string what = FileCheckWords(check);
-  if (check.property == FileProperty::kExists) return EvaluateExists(test, what, check);
-  auto opened = OpenTestFile(test, what, check.path);
-  if (auto* result = std::get_if<CheckResult>(&opened)) return std::move(*result);
-  const UniqueFd& fd = std::get<UniqueFd>(opened);
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0)
-    return ErrorCheck(what, fmt::format("fstat({}): {}", check.path, std::strerror(errno)));
-  if (check.property == FileProperty::kSize && st.st_size != check.size_bytes)
-    return FailedCheck(what, fmt::format("{} is {} long", check.path, Bytes(st.st_size)),
-                       Bytes(check.size_bytes), Bytes(st.st_size));
-  const unsigned mode = st.st_mode & 07777;
-  if (check.property == FileProperty::kMode && mode != check.mode)
-    return FailedCheck(what, fmt::format("{} has permissions {:04o}", check.path, mode),
-                       fmt::format("{:04o}", check.mode), fmt::format("{:04o}", mode));
-  if (check.property == FileProperty::kSameAsFile || check.property == FileProperty::kSameAsLabFile)
-    return EvaluateSameBytes(test, what, check, fd.get());
-  CheckResult passed;
-  passed.what = what;
-  return passed;
-}
-
 // ---- Imports -----------------------------------------------------------------------------
-
-std::string ImportsWords(const ImportsCheck& check) {
-  std::vector<std::string> parts;
-  if (!check.required.empty()) parts.push_back("calls " + CallList(check.required));
-  if (!check.forbidden.empty()) {
-    parts.push_back("never calls " + CallList(check.forbidden, "or"));
-  }
-  return fmt::format("{} {}", check.program, fmt::join(parts, " and "));
-}
-
-/// The symbols the built executable imports, or null after reporting why not.
-std::optional<std::vector<std::string>> ImportsOf(const std::filesystem::path& executable,
-                                                  std::string* error) {
-  LaunchSpec spec;
-  spec.executable = "/usr/bin/nm";
-  spec.args = {"-D", "--undefined-only", executable.string()};
-  spec.working_dir = "/";
-  spec.environment = {"LC_ALL=C", "PATH=/usr/bin:/bin"};
-  auto started = ProgramRun::Start(spec, nullptr, RunLimits{30'000, 4 << 20, kToolKillGraceMs});
-  if (auto* launch = std::get_if<LaunchError>(&started)) {
-    *error = fmt::format("cannot run nm (from binutils): {}", launch->message);
-    return std::nullopt;
-  }
-  auto& run = std::get<std::unique_ptr<ProgramRun>>(started);
-  run->WaitUntilFinished(Clock::time_point::max());
-  const ProgramEnd& end = run->end();
-  if (!end.exited || end.exit_code != 0) {
-    *error = fmt::format("nm -D {} {}: {}", executable.string(), DescribeProgramEnd(end, 30'000),
-                         FirstLines(end.err.bytes, 3, 400));
-    return std::nullopt;
-  }
-  return ParseNmUndefinedSymbols(end.out.bytes);
-}
-
-CheckResult ImportsResult(const std::string& what, const ImportsCheck& check,
-                          const std::vector<std::string>& imports) {
-  auto imported = [&](const std::string& name) {
-    return std::binary_search(imports.begin(), imports.end(), name);
-  };
-  std::vector<std::string> missing;
-  std::vector<std::string> used;
-  for (const std::string& name : check.required)
-    if (!imported(name)) missing.push_back(name);
-  for (const std::string& name : check.forbidden)
-    if (imported(name)) used.push_back(name);
-  CheckResult result;
-  result.what = what;
-  if (missing.empty() && used.empty()) return result;
-  std::vector<std::string> reasons;
-  if (!used.empty())
-    reasons.push_back(
-        fmt::format("{} calls {}, which this lab forbids", check.program, CallList(used)));
-  if (!missing.empty())
-    reasons.push_back(fmt::format("{} never calls {}, which this lab requires", check.program,
-                                  CallList(missing, "or")));
-  result = FailedCheck(what, fmt::format("{}", fmt::join(reasons, "; ")));
-  std::vector<std::string> actual;
-  if (!used.empty()) actual.push_back("calls " + CallList(used));
-  if (!missing.empty()) actual.push_back("no call to " + CallList(missing, "or"));
-  result.actual = fmt::format("{}", fmt::join(actual, "; "));
-  return result;
-}
-
-CheckResult Evaluate(TestContext& test, const ImportsCheck& check) {
-  const std::string what = ImportsWords(check);
-  const ProgramSpec& program = test.lab().programs.at(check.program);
-  const std::filesystem::path executable =
-      (check.role == Role::kStudent ? test.BuildDir(Role::kStudent)
-                                    : test.BuildDir(Role::kReference)) /
-      program.executable;
-  std::error_code ignored;
-  if (!std::filesystem::exists(executable, ignored))
-    return FailedCheck(what, fmt::format("the program {} was not built (no {} after the build)",
-                                         check.program, program.executable));
-  std::string error;
-  const std::optional<std::vector<std::string>> imports = ImportsOf(executable, &error);
-  if (!imports) return ErrorCheck(what, error);
-  return ImportsResult(what, check, *imports);
-}
 
 // ---- Groups: a step or check naming a group applies to each member -------------------------
 

@@ -14,9 +14,12 @@
 #include <fmt/format.h>
 
 #include "harness/checks/exit.h"
+#include "harness/checks/file.h"
 #include "harness/checks/finished_within.h"
+#include "harness/checks/imports.h"
 #include "harness/checks/no_sysv_left.h"
 #include "harness/checks/output.h"
+#include "harness/checks/received.h"
 #include "harness/checks/sysv_exists.h"
 #include "harness/spec/signal_names.h"
 #include "harness/spec/spec_reader.h"
@@ -80,14 +83,6 @@ std::optional<Check> AsCheck(std::optional<Spec> spec) {
 }
 
 // ---- Names ---------------------------------------------------------------------------------
-
-/// A C identifier, as a symbol name: letters, digits and '_', not starting with a digit.
-bool IsSymbolName(std::string_view text) {
-  if (text.empty() || (text.front() >= '0' && text.front() <= '9')) return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
 
 // ---- Lab-wide sections ---------------------------------------------------------------------
 
@@ -311,124 +306,6 @@ std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab, TestNa
 
 // ---- Checks --------------------------------------------------------------------------------
 
-/// The property a file check asserts, into `check`.
-void ReadFileProperty(const SpecMap& map, const LabContext& lab, FileCheck& check) {
-  const std::optional<std::string> which =
-      map.OneOf({"same_as_file", "same_as_lab_file", "size", "mode", "exists"});
-  if (!which) return;
-  const SpecNode value = *map.Get(*which);
-  if (*which == "same_as_file") {
-    check.property = FileProperty::kSameAsFile;
-    check.other = ReadTestDirPath(value).value_or("");
-  } else if (*which == "same_as_lab_file") {
-    check.property = FileProperty::kSameAsLabFile;
-    check.other = ReadLabFile(value, lab.lab_dir).value_or("");
-  } else if (*which == "size") {
-    check.property = FileProperty::kSize;
-    check.size_bytes = value.AsInteger(0, std::numeric_limits<std::int64_t>::max()).value_or(0);
-  } else if (*which == "mode") {
-    check.property = FileProperty::kMode;
-    check.mode = ReadMode(value).value_or(0);
-  } else {
-    check.property = FileProperty::kExists;
-    check.exists = value.AsBool().value_or(true);
-  }
-}
-
-std::optional<Check> ReadFileCheck(const SpecNode& node, const LabContext& lab) {
-  const std::optional<SpecMap> map =
-      SpecMap::Read(node, {"path", "same_as_file", "same_as_lab_file", "size", "mode", "exists"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  FileCheck check;
-  check.mark = node.mark();
-  if (const std::optional<SpecNode> path = map->Get("path", Presence::kRequired)) {
-    check.path = ReadTestDirPath(*path).value_or("");
-  }
-  ReadFileProperty(*map, lab, check);
-  if (!watch.clean()) return std::nullopt;
-  return check;
-}
-
-/// A list of C symbol names under `key`; empty when absent.
-std::vector<std::string> ReadSymbolNames(const SpecMap& map, std::string_view key) {
-  std::vector<std::string> names;
-  const std::optional<SpecNode> node = map.Get(key);
-  if (!node) return names;
-  for (const SpecNode& element : node->AsList().value_or(std::vector<SpecNode>{})) {
-    const std::optional<std::string> name = element.AsString();
-    if (name && !IsSymbolName(*name)) {
-      element.Error(fmt::format("'{}' is not a C function name", *name));
-    } else if (name) {
-      names.push_back(*name);
-    }
-  }
-  return names;
-}
-
-/// `required:` and `forbidden:` of an imports check: at least one name, none in both.
-void ReadImportLists(const SpecMap& map, ImportsCheck& check) {
-  check.required = ReadSymbolNames(map, "required");
-  check.forbidden = ReadSymbolNames(map, "forbidden");
-  if (!map.Has("required") && !map.Has("forbidden")) {
-    map.node().Error("needs 'required' or 'forbidden' (or both)");
-  }
-  for (const std::string& name : check.required) {
-    if (std::find(check.forbidden.begin(), check.forbidden.end(), name) != check.forbidden.end()) {
-      map.node().ErrorAt(map.KeyMark("forbidden"),
-                         fmt::format("'{}' is both required and forbidden", name));
-    }
-  }
-}
-
-std::optional<Check> ReadImportsCheck(const SpecNode& node, const LabContext& lab) {
-  const std::optional<SpecMap> map =
-      SpecMap::Read(node, {"program", "from", "required", "forbidden"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  ImportsCheck check;
-  check.mark = node.mark();
-  if (const std::optional<SpecNode> program = map->Get("program", Presence::kRequired)) {
-    check.program = ReadProgramName(*program, lab).value_or("");
-  }
-  if (const std::optional<SpecNode> from = map->Get("from")) {
-    check.role =
-        from->AsChoice<Role>({{"student", Role::kStudent}, {"reference", Role::kReference}})
-            .value_or(Role::kStudent);
-  }
-  ReadImportLists(*map, check);
-  if (!watch.clean()) return std::nullopt;
-  return check;
-}
-
-std::optional<Check> ReadReceivedCheck(const SpecNode& node, const TestNames& names) {
-  const std::optional<SpecMap> map = SpecMap::Read(
-      node, {"connection", "equals", "contains", "same_as_sent", "empty", "not_empty"});
-  if (!map) return std::nullopt;
-  ErrorWatch watch(node.sink());
-  ReceivedCheck check;
-  check.mark = node.mark();
-  if (const std::optional<SpecNode> connection = map->Get("connection", Presence::kRequired)) {
-    check.connection = ReadConnectionName(*connection, names, kInThisTest).value_or("");
-  }
-  const std::optional<std::string> matcher =
-      map->OneOf({"equals", "contains", "same_as_sent", "empty", "not_empty"});
-  if (!matcher) return std::nullopt;
-  const SpecNode value = *map->Get(*matcher);
-  if (*matcher == "equals" || *matcher == "contains") {
-    check.match = *matcher == "equals" ? MatchKind::kEquals : MatchKind::kContains;
-    check.text = value.AsString().value_or("");
-  } else {
-    check.match = *matcher == "empty"       ? MatchKind::kEmpty
-                  : *matcher == "not_empty" ? MatchKind::kNotEmpty
-                                            : MatchKind::kEquals;
-    check.same_as_sent = *matcher == "same_as_sent";
-    if (value.AsBool() == false) value.Error("must be true, got false");
-  }
-  if (!watch.clean()) return std::nullopt;
-  return check;
-}
-
 std::optional<Check> ReadCheck(const SpecNode& node, const LabContext& lab,
                                const TestNames& names) {
   ErrorWatch watch(node.sink());
@@ -441,13 +318,13 @@ std::optional<Check> ReadCheck(const SpecNode& node, const LabContext& lab,
   if (!kind) return std::nullopt;
   const SpecNode body = *map->Get(*kind);
   const CheckRead read{*kind, body, lab, names};
-  if (*kind == "received") return ReadReceivedCheck(body, names);
+  if (*kind == "received") return AsCheck(ReadReceivedCheck(read));
   if (*kind == "exit") return AsCheck(ReadExitCheck(read));
   if (*kind == "stdout" || *kind == "stderr") return AsCheck(ReadOutputCheck(read));
   if (*kind == "no_sysv_left") return AsCheck(ReadNoSysvLeftCheck(read));
   if (*kind == "sysv_exists") return AsCheck(ReadSysvExistsCheck(read));
-  if (*kind == "file") return ReadFileCheck(body, lab);
-  if (*kind == "imports") return ReadImportsCheck(body, lab);
+  if (*kind == "file") return AsCheck(ReadFileCheck(read));
+  if (*kind == "imports") return AsCheck(ReadImportsCheck(read));
   return AsCheck(ReadDurationCheck(read));
 }
 

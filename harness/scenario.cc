@@ -25,15 +25,6 @@
 
 #include <fmt/format.h>
 
-#include "harness/checks/exit.h"
-#include "harness/checks/file.h"
-#include "harness/checks/finished_within.h"
-#include "harness/checks/imports.h"
-#include "harness/checks/no_sysv_left.h"
-#include "harness/checks/output.h"
-#include "harness/checks/output_match.h"
-#include "harness/checks/received.h"
-#include "harness/checks/sysv_exists.h"
 #include "harness/net/free_port.h"
 #include "harness/net/netem.h"
 #include "harness/net/raw_client.h"
@@ -48,29 +39,9 @@
 #include "harness/probes/test_dir_files.h"
 #include "harness/process/program_run.h"
 #include "harness/report_words.h"
+#include "harness/spec/kind_registry.h"
 #include "harness/spec/placeholders.h"
 #include "harness/spec/signal_names.h"
-#include "harness/steps/connect.h"
-#include "harness/steps/connection_action.h"
-#include "harness/steps/create_sysv.h"
-#include "harness/steps/expect_alive.h"
-#include "harness/steps/expect_fds.h"
-#include "harness/steps/expect_idle.h"
-#include "harness/steps/expect_mapping.h"
-#include "harness/steps/expect_no_zombies.h"
-#include "harness/steps/expect_sockets.h"
-#include "harness/steps/make_dir.h"
-#include "harness/steps/make_file.h"
-#include "harness/steps/pause_when_blocked.h"
-#include "harness/steps/receive.h"
-#include "harness/steps/record_fds.h"
-#include "harness/steps/resume.h"
-#include "harness/steps/send.h"
-#include "harness/steps/signal.h"
-#include "harness/steps/start.h"
-#include "harness/steps/wait_exit.h"
-#include "harness/steps/wait_for_port.h"
-#include "harness/steps/wait_for_sysv.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
@@ -78,105 +49,6 @@ namespace {
 
 /// Between SIGTERM and SIGKILL for the tools the harness runs (ipcs, nm).
 constexpr int kToolKillGraceMs = 1'000;
-
-// ---- Steps: each returns false when the test cannot go on. -----------------------------
-
-// ---- Files the harness makes in the test directory --------------------------------------
-
-// ---- Pausing and inspecting a program ---------------------------------------------------
-
-// ---- Sockets: readiness, the built-in client, probes -------------------------------------
-
-// ---- Checks ----------------------------------------------------------------------------
-
-// ---- File checks -------------------------------------------------------------------------
-
-// ---- Imports -----------------------------------------------------------------------------
-
-// ---- Groups: a step or check naming a group applies to each member -------------------------
-
-/// A member's words made the group's: "client-1 exits with status 0" becomes "client exits
-/// with status 0 (each of the 20 instances)".
-std::string GroupWords(std::string words, const std::string& member, const std::string& group,
-                       std::size_t size) {
-  for (std::size_t at = words.find(member); at != std::string::npos;
-       at = words.find(member, at + group.size())) {
-    words.replace(at, member.size(), group);
-  }
-  return words + fmt::format(" (each of the {} instances)", size);
-}
-
-template <typename S>
-bool ExecuteForMembers(TestContext& test, const S& step) {
-  if constexpr (!std::is_same_v<S, StartStep> && requires { step.instance; }) {
-    if (test.IsGroup(step.instance)) {
-      for (const std::string& member : test.Members(step.instance)) {
-        S copy = step;
-        copy.instance = member;
-        if (!Execute(test, copy)) return false;
-      }
-      return true;
-    }
-  }
-  return Execute(test, step);
-}
-
-/// Adds the results of a check that named a group, one per member in order: one result when
-/// all passed; else the first failures and a count of the rest.
-void AddGroupResults(TestContext& test, const std::string& group,
-                     const std::vector<std::string>& members, std::vector<CheckResult> results) {
-  std::vector<CheckResult> failed;
-  std::vector<std::string> failed_names;
-  for (std::size_t i = 0; i < members.size(); ++i) {
-    if (results[i].outcome != Outcome::kPass) {
-      failed.push_back(results[i]);
-      failed_names.push_back(members[i]);
-    }
-  }
-  if (failed.empty()) {
-    CheckResult passed = std::move(results.front());
-    passed.what = GroupWords(passed.what, members.front(), group, members.size());
-    test.AddCheck(std::move(passed));
-    return;
-  }
-  constexpr std::size_t kShown = 3;
-  for (std::size_t i = 0; i < failed.size() && i < kShown; ++i) test.AddCheck(failed[i]);
-  if (failed.size() > kShown) {
-    CheckResult rest = failed[kShown - 1];
-    rest.what = GroupWords(rest.what, failed_names[kShown - 1], group, members.size());
-    rest.rationale = fmt::format(
-        "{} more of the {} instances of {} fail this check too: {}", failed.size() - kShown,
-        members.size(), group, fmt::join(failed_names.begin() + kShown, failed_names.end(), ", "));
-    rest.expected.clear();
-    rest.actual.clear();
-    rest.difference.reset();
-    test.AddCheck(std::move(rest));
-  }
-}
-
-/// Evaluates `check` for each member of a group it names (pairing same_as_stdin_of groups i
-/// with i).
-template <typename C>
-void EvaluateForMembers(TestContext& test, const C& check) {
-  if constexpr (requires { check.instance; }) {
-    if (test.IsGroup(check.instance)) {
-      const std::vector<std::string> members = test.Members(check.instance);
-      std::vector<CheckResult> results;
-      for (std::size_t i = 0; i < members.size(); ++i) {
-        C copy = check;
-        copy.instance = members[i];
-        if constexpr (std::is_same_v<C, OutputCheck>) {
-          if (check.match == MatchKind::kSameAsStdinOf && test.IsGroup(check.text))
-            copy.text = test.Members(check.text).at(i);
-        }
-        results.push_back(Evaluate(test, copy));
-      }
-      AddGroupResults(test, check.instance, members, std::move(results));
-      return;
-    }
-  }
-  test.AddCheck(Evaluate(test, check));
-}
 
 // ---- The order of a test -------------------------------------------------------------------
 
@@ -194,14 +66,13 @@ class Scenario {
     result.max_points = test_.points;
     if (Prepare() && skipped_.empty()) {
       for (const Step& step : test_.steps) {
-        if (!std::visit([this](const auto& s) { return ExecuteForMembers(context_, s); }, step))
-          break;
+        if (!step.kind().Execute(context_, step)) break;
       }
     }
     Teardown();
     if (context_.grader_error().empty() && skipped_.empty()) {
       for (const Check& check : test_.checks) {
-        std::visit([this](const auto& c) { EvaluateForMembers(context_, c); }, check);
+        check.kind().Evaluate(context_, check);
       }
     }
     Summarize();
@@ -217,7 +88,8 @@ class Scenario {
     std::filesystem::create_directories(env_.test_dir, ec);
     if (ec)
       return GraderError(fmt::format("cannot create {}: {}", env_.test_dir.string(), ec.message()));
-    for (const std::string& key_file : KeyFilesOfTest()) {
+    const PlaceholderNames placeholders = PlaceholdersOfTest();
+    for (const std::string& key_file : placeholders.key_files) {
       std::ofstream(KeyFilePath(env_.test_dir, key_file));
     }
     if (env_.identity.uid) {
@@ -235,35 +107,27 @@ class Scenario {
       if (!before) return false;
       host_objects_before_ = std::move(*before);
     }
-    return AssignPorts() && SetUpNetwork();
+    return AssignPorts(placeholders.ports) && SetUpNetwork();
+  }
+
+  /// The port and key-file placeholders the test's steps name; "keyfile" always.
+  PlaceholderNames PlaceholdersOfTest() const {
+    PlaceholderNames names;
+    names.key_files.insert("keyfile");
+    for (const Step& step : test_.steps) step.kind().AddPlaceholderNames(step, *env_.lab, names);
+    return names;
   }
 
   /// The number each port placeholder of the test stands for: fixed in a cell (nothing else
   /// listens in its network namespace), picked free on the host.
-  bool AssignPorts() {
-    std::vector<std::string> names;
-    auto add_args = [&](const std::vector<std::string>& args) {
-      for (const std::string& arg : args)
-        for (std::string& name : PortsMentioned(arg)) names.push_back(name);
-    };
-    for (const Step& step : test_.steps) {
-      if (auto* start = std::get_if<StartStep>(&step)) {
-        add_args(start->argv ? *start->argv : env_.lab->programs.at(start->program).argv);
-      } else if (auto* wait = std::get_if<WaitForPortStep>(&step)) {
-        names.push_back(wait->port);
-      } else if (auto* connect = std::get_if<ConnectStep>(&step)) {
-        names.push_back(connect->port);
-      } else if (auto* sockets = std::get_if<ExpectSocketsStep>(&step)) {
-        if (!sockets->port.empty()) names.push_back(sockets->port);
-      }
-    }
+  bool AssignPorts(const std::set<std::string>& names) {
     std::map<std::string, int>& ports = context_.state().ports;
     if (context_.cell()) {
-      ports = FixedCellPorts(names);
+      ports = FixedCellPorts(std::vector<std::string>(names.begin(), names.end()));
       return true;
     }
     std::set<int> taken;
-    for (const std::string& name : std::set<std::string>(names.begin(), names.end())) {
+    for (const std::string& name : names) {
       std::optional<int> port;
       std::string error;
       // Two names must not get the same number, however unlikely the kernel is to repeat one.
@@ -290,24 +154,6 @@ class Scenario {
     const NetemSetup setup = ApplyLoopbackLoss(loss);
     if (!setup.applied) skipped_ = setup.unavailable;
     return true;
-  }
-
-  std::set<std::string> KeyFilesOfTest() const {
-    std::set<std::string> names{"keyfile"};
-    auto add_args = [&](const std::vector<std::string>& args) {
-      for (const std::string& arg : args)
-        for (std::string& name : KeyFilesMentioned(arg)) names.insert(name);
-    };
-    for (const Step& step : test_.steps) {
-      if (auto* start = std::get_if<StartStep>(&step)) {
-        add_args(start->argv ? *start->argv : env_.lab->programs.at(start->program).argv);
-      } else if (auto* wait = std::get_if<WaitForSysvStep>(&step)) {
-        names.insert(wait->key_file);
-      } else if (auto* create = std::get_if<CreateSysvStep>(&step)) {
-        names.insert(create->key_file);
-      }
-    }
-    return names;
   }
 
   // ---- Teardown --------------------------------------------------------------------------

@@ -1,15 +1,18 @@
+// The `exit:` check: reading, evaluating and registering it (see exit.h).
 #include "harness/checks/exit.h"
 
 #include <fmt/format.h>
 
+#include "harness/checks/check_kind.h"
 #include "harness/report_words.h"
 #include "harness/spec/signal_names.h"
 #include "harness/spec/value_readers.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<ExitCheck> ReadExitCheck(const CheckRead& read) {
+std::optional<ExitCheck> Read(const CheckRead& read) {
   const SpecNode& node = read.body;
   const InstanceTable& instances = read.names.instances;
   const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "code", "signal"});
@@ -51,4 +54,8 @@ CheckResult Evaluate(TestContext& test, const ExitCheck& check) {
   return result;
 }
 
+const TypedCheckKind<ExitCheck> kKind({.read = Read, .evaluate = Evaluate});
+const CheckKeyRegistration kExitKey("exit", 100, kKind);
+
+}  // namespace
 }  // namespace labgrade

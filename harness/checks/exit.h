@@ -2,18 +2,18 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
-#include "harness/verdict.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads an `exit:` check.
-std::optional<ExitCheck> ReadExitCheck(const CheckRead& read);
-/// Compares how the instance ended with what the check expects.
-CheckResult Evaluate(TestContext& test, const ExitCheck& check);
+/// How an instance ended: an exit code, or a terminating signal.
+struct ExitCheck {
+  std::string instance;
+  std::optional<int> exit_code;  ///< exactly one of these is set
+  std::optional<int> signal;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

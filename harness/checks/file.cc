@@ -1,3 +1,4 @@
+// The `file:` check: reading, evaluating and registering it (see file.h).
 #include "harness/checks/file.h"
 
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/checks/check_kind.h"
 #include "harness/probes/test_dir_files.h"
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
@@ -151,9 +153,7 @@ CheckResult EvaluateExists(TestContext& test, const std::string& what, const Fil
   return result;
 }
 
-}  // namespace
-
-std::optional<FileCheck> ReadFileCheck(const CheckRead& read) {
+std::optional<FileCheck> Read(const CheckRead& read) {
   const SpecNode& node = read.body;
   const LabContext& lab = read.lab;
   const std::optional<SpecMap> map =
@@ -193,4 +193,8 @@ CheckResult Evaluate(TestContext& test, const FileCheck& check) {
   return passed;
 }
 
+const TypedCheckKind<FileCheck> kKind({.read = Read, .evaluate = Evaluate});
+const CheckKeyRegistration kFileKey("file", 700, kKind);
+
+}  // namespace
 }  // namespace labgrade

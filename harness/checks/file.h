@@ -2,19 +2,31 @@
 // as another file of the test folder or of the lab, a size, a mode, or whether it exists.
 #pragma once
 
-#include <optional>
+#include <cstdint>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
-#include "harness/verdict.h"
 
 namespace labgrade {
 
-class TestContext;
+/// What a FileCheck asserts about a file of the test directory.
+enum class FileProperty {
+  kSameAsFile,     ///< same bytes as another test-directory file (`other`)
+  kSameAsLabFile,  ///< same bytes as a lab file (`other`, relative to the lab folder)
+  kSize,           ///< exactly `size_bytes` long
+  kMode,           ///< permission bits are `mode`
+  kExists,         ///< exists (`exists` true) or not (false)
+};
 
-/// Reads a `file:` check.
-std::optional<FileCheck> ReadFileCheck(const CheckRead& read);
-/// Looks at the file, never following a symbolic link a program left.
-CheckResult Evaluate(TestContext& test, const FileCheck& check);
+/// A file the programs left in the test directory (`file:`), checked after teardown.
+struct FileCheck {
+  std::string path;  ///< relative to the test directory
+  FileProperty property = FileProperty::kExists;
+  std::string other;  ///< kSameAsFile, kSameAsLabFile
+  std::int64_t size_bytes = 0;
+  unsigned mode = 0;
+  bool exists = true;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

@@ -1,14 +1,17 @@
+// The `finished_within:` check: reading, evaluating and registering it (see finished_within.h).
 #include "harness/checks/finished_within.h"
 
 #include <fmt/format.h>
 
+#include "harness/checks/check_kind.h"
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<DurationCheck> ReadDurationCheck(const CheckRead& read) {
+std::optional<DurationCheck> Read(const CheckRead& read) {
   const SpecNode& node = read.body;
   const InstanceTable& instances = read.names.instances;
   const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "max_ms"});
@@ -39,4 +42,8 @@ CheckResult Evaluate(TestContext& test, const DurationCheck& check) {
   return result;
 }
 
+const TypedCheckKind<DurationCheck> kKind({.read = Read, .evaluate = Evaluate});
+const CheckKeyRegistration kFinishedWithinKey("finished_within", 600, kKind);
+
+}  // namespace
 }  // namespace labgrade

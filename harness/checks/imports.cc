@@ -1,3 +1,4 @@
+// The `imports:` check: reading, evaluating and registering it (see imports.h).
 #include "harness/checks/imports.h"
 
 #include <algorithm>
@@ -5,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/checks/check_kind.h"
 #include "harness/probes/elf_imports.h"
 #include "harness/process/program_run.h"
 #include "harness/report_words.h"
@@ -128,9 +130,7 @@ CheckResult ImportsResult(const std::string& what, const ImportsCheck& check,
   return result;
 }
 
-}  // namespace
-
-std::optional<ImportsCheck> ReadImportsCheck(const CheckRead& read) {
+std::optional<ImportsCheck> Read(const CheckRead& read) {
   const SpecNode& node = read.body;
   const LabContext& lab = read.lab;
   const std::optional<SpecMap> map =
@@ -169,4 +169,8 @@ CheckResult Evaluate(TestContext& test, const ImportsCheck& check) {
   return ImportsResult(what, check, *imports);
 }
 
+const TypedCheckKind<ImportsCheck> kKind({.read = Read, .evaluate = Evaluate});
+const CheckKeyRegistration kImportsKey("imports", 800, kKind);
+
+}  // namespace
 }  // namespace labgrade

@@ -2,19 +2,21 @@
 // the C functions a lab requires a program to call, or forbids.
 #pragma once
 
-#include <optional>
+#include <string>
+#include <vector>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
-#include "harness/verdict.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads an `imports:` check.
-std::optional<ImportsCheck> ReadImportsCheck(const CheckRead& read);
-/// Runs nm on the built executable and compares.
-CheckResult Evaluate(TestContext& test, const ImportsCheck& check);
+/// The dynamic symbols a built executable imports (`imports:`): the undefined symbols of
+/// `nm -D`, without version suffixes.
+struct ImportsCheck {
+  std::string program;  ///< key in LabSpec::programs
+  Role role = Role::kStudent;
+  std::vector<std::string> required;   ///< each must be imported
+  std::vector<std::string> forbidden;  ///< none may be imported
+  SourceMark mark;
+};
 
 }  // namespace labgrade

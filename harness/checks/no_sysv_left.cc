@@ -1,13 +1,16 @@
+// The `no_sysv_left:` check: reading, evaluating and registering it (see no_sysv_left.h).
 #include "harness/checks/no_sysv_left.h"
 
 #include <fmt/format.h>
 
+#include "harness/checks/check_kind.h"
 #include "harness/probes/ipcs_probe.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<NoSysvLeftCheck> ReadNoSysvLeftCheck(const CheckRead& read) {
+std::optional<NoSysvLeftCheck> Read(const CheckRead& read) {
   const SpecNode& node = read.body;
   const std::optional<bool> flag = node.AsBool();
   if (flag == false) node.Error("must be true, got false");
@@ -34,4 +37,8 @@ CheckResult Evaluate(TestContext& test, const NoSysvLeftCheck&) {
   return result;
 }
 
+const TypedCheckKind<NoSysvLeftCheck> kKind({.read = Read, .evaluate = Evaluate});
+const CheckKeyRegistration kNoSysvLeftKey("no_sysv_left", 400, kKind);
+
+}  // namespace
 }  // namespace labgrade

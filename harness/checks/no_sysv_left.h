@@ -2,19 +2,13 @@
 // ended (but those `create_sysv:` made).
 #pragma once
 
-#include <optional>
-
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
-#include "harness/verdict.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads a `no_sysv_left:` check.
-std::optional<NoSysvLeftCheck> ReadNoSysvLeftCheck(const CheckRead& read);
-/// Looks at what teardown found left.
-CheckResult Evaluate(TestContext& test, const NoSysvLeftCheck& check);
+/// No System V object (of any kind) is left in the test's IPC namespace (`no_sysv_left:`).
+struct NoSysvLeftCheck {
+  SourceMark mark;
+};
 
 }  // namespace labgrade

@@ -1,3 +1,4 @@
+// The `stdout:` and `stderr:` checks: reading, evaluating and registering them (see output.h).
 #include "harness/checks/output.h"
 
 #include <map>
@@ -11,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/checks/check_kind.h"
 #include "harness/checks/output_match.h"
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
@@ -81,9 +83,7 @@ std::string MatcherWords(const OutputCheck& check) {
   return "";
 }
 
-}  // namespace
-
-std::optional<OutputCheck> ReadOutputCheck(const CheckRead& read) {
+std::optional<OutputCheck> Read(const CheckRead& read) {
   const SpecNode& node = read.body;
   const StreamName stream = read.key == "stdout" ? StreamName::kStdout : StreamName::kStderr;
   const LabContext& lab = read.lab;
@@ -143,4 +143,18 @@ CheckResult Evaluate(TestContext& test, const OutputCheck& check) {
   return MatchOutput(check.match, expected, captured.bytes, context);
 }
 
+/// same_as_stdin_of between two groups compares member i with member i.
+void PairMember(const OutputCheck& check, std::size_t index, const TestContext& test,
+                OutputCheck& copy) {
+  if (check.match == MatchKind::kSameAsStdinOf && test.IsGroup(check.text))
+    copy.text = test.Members(check.text).at(index);
+}
+
+const TypedCheckKind<OutputCheck> kKind({.read = Read,
+                                         .evaluate = Evaluate,
+                                         .pair_member = PairMember});
+const CheckKeyRegistration kStdoutKey("stdout", 200, kKind);
+const CheckKeyRegistration kStderrKey("stderr", 300, kKind);
+
+}  // namespace
 }  // namespace labgrade

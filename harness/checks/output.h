@@ -2,19 +2,21 @@
 // same_as_file, same_as_stdin_of, contains, regex, equals_normalized, empty, not_empty).
 #pragma once
 
-#include <optional>
+#include <string>
 
+#include "harness/checks/output_match.h"
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
-#include "harness/verdict.h"
 
 namespace labgrade {
 
-class TestContext;
+enum class StreamName { kStdout, kStderr };
 
-/// Reads a `stdout:` or `stderr:` check (the key).
-std::optional<OutputCheck> ReadOutputCheck(const CheckRead& read);
-/// Matches what the instance wrote.
-CheckResult Evaluate(TestContext& test, const OutputCheck& check);
+struct OutputCheck {
+  std::string instance;
+  StreamName stream = StreamName::kStdout;
+  MatchKind match = MatchKind::kEquals;
+  std::string text;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

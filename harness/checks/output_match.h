@@ -16,6 +16,18 @@
 
 namespace labgrade {
 
+/// How to compare a captured stream.
+enum class MatchKind {
+  kEquals,            ///< same bytes as `text`
+  kSameAsFile,        ///< same bytes as a lab file (`text` holds its path)
+  kSameAsStdinOf,     ///< same bytes as what instance `text` was fed
+  kContains,          ///< contains `text`
+  kRegex,             ///< ECMAScript regex `text` matches somewhere
+  kEqualsNormalized,  ///< equal after collapsing runs of white space and trimming
+  kEmpty,             ///< nothing at all
+  kNotEmpty,          ///< at least one byte
+};
+
 /// What the caller knows about the output besides its bytes.
 struct MatchContext {
   /// The whole sentence the check stands for, copied into CheckResult::what, e.g.

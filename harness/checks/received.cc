@@ -1,7 +1,9 @@
+// The `received:` check: reading, evaluating and registering it (see received.h).
 #include "harness/checks/received.h"
 
 #include <fmt/format.h>
 
+#include "harness/checks/check_kind.h"
 #include "harness/checks/output_match.h"
 #include "harness/net/raw_client.h"
 #include "harness/report_words.h"
@@ -9,8 +11,9 @@
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<ReceivedCheck> ReadReceivedCheck(const CheckRead& read) {
+std::optional<ReceivedCheck> Read(const CheckRead& read) {
   const SpecNode& node = read.body;
   const TestNames& names = read.names;
   const std::optional<SpecMap> map = SpecMap::Read(
@@ -63,4 +66,8 @@ CheckResult Evaluate(TestContext& test, const ReceivedCheck& check) {
                      context);
 }
 
+const TypedCheckKind<ReceivedCheck> kKind({.read = Read, .evaluate = Evaluate});
+const CheckKeyRegistration kReceivedKey("received", 900, kKind);
+
+}  // namespace
 }  // namespace labgrade

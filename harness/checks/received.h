@@ -2,19 +2,22 @@
 // contains, empty, not_empty, or the same as everything sent over it.
 #pragma once
 
-#include <optional>
+#include <string>
 
+#include "harness/checks/output_match.h"
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
-#include "harness/verdict.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads a `received:` check.
-std::optional<ReceivedCheck> ReadReceivedCheck(const CheckRead& read);
-/// Matches what the connection received.
-CheckResult Evaluate(TestContext& test, const ReceivedCheck& check);
+/// What the built-in client received over a connection, in all (`received:`). `match` is
+/// kEquals, kContains, kEmpty or kNotEmpty; `same_as_sent` compares with everything sent over
+/// it (kEquals).
+struct ReceivedCheck {
+  std::string connection;
+  MatchKind match = MatchKind::kEquals;
+  std::string text;
+  bool same_as_sent = false;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

@@ -1,9 +1,11 @@
+// The `sysv_exists:` check: reading, evaluating and registering it (see sysv_exists.h).
 #include "harness/checks/sysv_exists.h"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
+#include "harness/checks/check_kind.h"
 #include "harness/probes/ipcs_probe.h"
 #include "harness/probes/sysv_objects.h"
 #include "harness/report_words.h"
@@ -12,8 +14,9 @@
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<SysvExistsCheck> ReadSysvExistsCheck(const CheckRead& read) {
+std::optional<SysvExistsCheck> Read(const CheckRead& read) {
   const SpecNode& node = read.body;
   const std::optional<SpecMap> map = SpecMap::Read(node, {"kind", "key_file", "proj_id"});
   if (!map) return std::nullopt;
@@ -47,4 +50,8 @@ CheckResult Evaluate(TestContext& test, const SysvExistsCheck& check) {
   return result;
 }
 
+const TypedCheckKind<SysvExistsCheck> kKind({.read = Read, .evaluate = Evaluate});
+const CheckKeyRegistration kSysvExistsKey("sysv_exists", 500, kKind);
+
+}  // namespace
 }  // namespace labgrade

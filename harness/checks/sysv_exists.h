@@ -2,19 +2,19 @@
 // program must not have removed.
 #pragma once
 
-#include <optional>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
-#include "harness/verdict.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads a `sysv_exists:` check.
-std::optional<SysvExistsCheck> ReadSysvExistsCheck(const CheckRead& read);
-/// Looks for the object among what teardown found (or, on the host, asks the kernel).
-CheckResult Evaluate(TestContext& test, const SysvExistsCheck& check);
+/// A System V object for a key file still exists (`sysv_exists:`), e.g. stale objects that a
+/// program must not have removed.
+struct SysvExistsCheck {
+  SysvKind kind = SysvKind::kSemaphoreSet;
+  std::string key_file = "keyfile";
+  int proj_id = 1;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

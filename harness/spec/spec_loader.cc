@@ -13,39 +13,11 @@
 
 #include <fmt/format.h>
 
-#include "harness/checks/exit.h"
-#include "harness/checks/file.h"
-#include "harness/checks/finished_within.h"
-#include "harness/checks/imports.h"
-#include "harness/checks/no_sysv_left.h"
-#include "harness/checks/output.h"
-#include "harness/checks/received.h"
-#include "harness/checks/sysv_exists.h"
+#include "harness/spec/kind_registry.h"
 #include "harness/spec/signal_names.h"
 #include "harness/spec/spec_reader.h"
 #include "harness/spec/test_names.h"
 #include "harness/spec/value_readers.h"
-#include "harness/steps/connect.h"
-#include "harness/steps/connection_action.h"
-#include "harness/steps/create_sysv.h"
-#include "harness/steps/expect_alive.h"
-#include "harness/steps/expect_fds.h"
-#include "harness/steps/expect_idle.h"
-#include "harness/steps/expect_mapping.h"
-#include "harness/steps/expect_no_zombies.h"
-#include "harness/steps/expect_sockets.h"
-#include "harness/steps/make_dir.h"
-#include "harness/steps/make_file.h"
-#include "harness/steps/pause_when_blocked.h"
-#include "harness/steps/receive.h"
-#include "harness/steps/record_fds.h"
-#include "harness/steps/resume.h"
-#include "harness/steps/send.h"
-#include "harness/steps/signal.h"
-#include "harness/steps/start.h"
-#include "harness/steps/wait_exit.h"
-#include "harness/steps/wait_for_port.h"
-#include "harness/steps/wait_for_sysv.h"
 
 namespace labgrade {
 namespace {
@@ -67,22 +39,6 @@ fs::path NormalAbsolute(const fs::path& path) {
   if (normal.has_relative_path() && normal.filename().empty()) normal = normal.parent_path();
   return normal;
 }
-
-/// A kind's typed spec as a step of a test.
-template <typename Spec>
-std::optional<Step> AsStep(std::optional<Spec> spec) {
-  if (!spec) return std::nullopt;
-  return Step(std::move(*spec));
-}
-
-/// A kind's typed spec as a check of a test.
-template <typename Spec>
-std::optional<Check> AsCheck(std::optional<Spec> spec) {
-  if (!spec) return std::nullopt;
-  return Check(std::move(*spec));
-}
-
-// ---- Names ---------------------------------------------------------------------------------
 
 // ---- Lab-wide sections ---------------------------------------------------------------------
 
@@ -227,105 +183,59 @@ void ReadPrograms(const SpecNode& node, const ProgramLimits& lab_limits, LabSpec
   for (const auto& entry : entries) lab.program_names.push_back(entry.first);
 }
 
-// ---- Steps ---------------------------------------------------------------------------------
+// ---- Steps and checks: found by key in the kind registry ---------------------------------
 
-// ---- Socket steps ----------------------------------------------------------------------------
+/// "'a'", "'a' or 'b'", "'a', 'b' or 'c'".
+std::string QuotedAlternatives(const std::vector<std::string_view>& keys) {
+  std::string text;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (i > 0) text += i + 1 == keys.size() ? " or " : ", ";
+    text += fmt::format("'{}'", keys[i]);
+  }
+  return text;
+}
 
-/// The key that says what a step does; every step has exactly one.
-const std::vector<std::string_view> kStepActions = {"start",
-                                                    "run",
-                                                    "wait_for_sysv",
-                                                    "wait_exit",
-                                                    "signal",
-                                                    "create_sysv",
-                                                    "expect_idle",
-                                                    "make_file",
-                                                    "make_dir",
-                                                    "pause_when_blocked",
-                                                    "resume",
-                                                    "expect_mapping",
-                                                    "wait_for_port",
-                                                    "connect",
-                                                    "send",
-                                                    "shutdown_write",
-                                                    "reset",
-                                                    "close",
-                                                    "receive",
-                                                    "expect_sockets",
-                                                    "record_fds",
-                                                    "expect_fds",
-                                                    "expect_no_zombies",
-                                                    "expect_alive"};
-
-/// The keys only `start:` and `run:` take beside their action.
-const std::vector<std::string_view> kStartStepKeys = {"as", "from", "args", "stdin", "count"};
-
+/// A step: exactly one action, the key of its kind (kind_registry.h), which reads the rest.
 std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab, TestNames& names) {
+  const KindRegistry& kinds = Kinds();
   ErrorWatch watch(node.sink());
+  static const std::vector<std::string_view> kActions = Kinds().StepActions();
   static const std::vector<std::string_view> kAllowedKeys = [] {
-    std::vector<std::string_view> keys = kStepActions;
-    keys.insert(keys.end(), kStartStepKeys.begin(), kStartStepKeys.end());
+    std::vector<std::string_view> keys = kActions;
+    const std::vector<std::string_view> siblings = Kinds().StepSiblingKeys();
+    keys.insert(keys.end(), siblings.begin(), siblings.end());
     return keys;
   }();
   const std::optional<SpecMap> map = SpecMap::Read(node, kAllowedKeys);
   // An unknown key is most likely the action misspelt: "needs one of" would say it twice.
   if (!map || !watch.clean()) return std::nullopt;
-  const std::optional<std::string> action = map->OneOf(kStepActions);
+  const std::optional<std::string> action = map->OneOf(kActions);
   if (!action) return std::nullopt;
-  const SpecNode body = *map->Get(*action);
-  const StepRead read{*map, *action, body, lab, names};
-  if (*action == "start" || *action == "run") return AsStep(ReadStartStep(read));
-  for (std::string_view key : kStartStepKeys) {
-    if (map->Has(key)) {
-      node.ErrorAt(map->KeyMark(key), fmt::format("'{}' goes only with 'start' or 'run'", key));
+  const StepKey& step = *kinds.FindStep(*action);
+  for (std::string_view key : kinds.StepSiblingKeys()) {
+    const bool allowed = std::find(step.sibling_keys.begin(), step.sibling_keys.end(), key) !=
+                         step.sibling_keys.end();
+    if (map->Has(key) && !allowed) {
+      node.ErrorAt(map->KeyMark(key), fmt::format("'{}' goes only with {}", key,
+                                                  QuotedAlternatives(kinds.ActionsAllowing(key))));
       return std::nullopt;
     }
   }
-  if (*action == "wait_for_sysv") return AsStep(ReadWaitForSysvStep(read));
-  if (*action == "wait_exit") return AsStep(ReadWaitExitStep(read));
-  if (*action == "signal") return AsStep(ReadSignalStep(read));
-  if (*action == "create_sysv") return AsStep(ReadCreateSysvStep(read));
-  if (*action == "expect_idle") return AsStep(ReadExpectIdleStep(read));
-  if (*action == "make_file") return AsStep(ReadMakeFileStep(read));
-  if (*action == "make_dir") return AsStep(ReadMakeDirStep(read));
-  if (*action == "pause_when_blocked") return AsStep(ReadPauseWhenBlockedStep(read));
-  if (*action == "resume") return AsStep(ReadResumeStep(read));
-  if (*action == "expect_mapping") return AsStep(ReadExpectMappingStep(read));
-  if (*action == "wait_for_port") return AsStep(ReadWaitForPortStep(read));
-  if (*action == "connect") return AsStep(ReadConnectStep(read));
-  if (*action == "send") return AsStep(ReadSendStep(read));
-  if (*action == "shutdown_write" || *action == "reset" || *action == "close")
-    return AsStep(ReadConnectionActionStep(read));
-  if (*action == "receive") return AsStep(ReadReceiveStep(read));
-  if (*action == "expect_sockets") return AsStep(ReadExpectSocketsStep(read));
-  if (*action == "record_fds") return AsStep(ReadRecordFdsStep(read));
-  if (*action == "expect_fds") return AsStep(ReadExpectFdsStep(read));
-  if (*action == "expect_no_zombies") return AsStep(ReadExpectNoZombiesStep(read));
-  return AsStep(ReadExpectAliveStep(read));
+  const SpecNode body = *map->Get(*action);
+  return step.kind->Read(StepRead{*map, *action, body, lab, names});
 }
 
-// ---- Checks --------------------------------------------------------------------------------
-
+/// A check: exactly one key, that of its kind (kind_registry.h), which reads its value.
 std::optional<Check> ReadCheck(const SpecNode& node, const LabContext& lab,
                                const TestNames& names) {
   ErrorWatch watch(node.sink());
-  static const std::vector<std::string_view> kCheckKinds = {
-      "exit", "stdout",  "stderr",  "no_sysv_left", "sysv_exists", "finished_within",
-      "file", "imports", "received"};
-  const std::optional<SpecMap> map = SpecMap::Read(node, kCheckKinds);
+  static const std::vector<std::string_view> kCheckKeys = Kinds().CheckKeys();
+  const std::optional<SpecMap> map = SpecMap::Read(node, kCheckKeys);
   if (!map || !watch.clean()) return std::nullopt;
-  const std::optional<std::string> kind = map->OneOf(kCheckKinds);
-  if (!kind) return std::nullopt;
-  const SpecNode body = *map->Get(*kind);
-  const CheckRead read{*kind, body, lab, names};
-  if (*kind == "received") return AsCheck(ReadReceivedCheck(read));
-  if (*kind == "exit") return AsCheck(ReadExitCheck(read));
-  if (*kind == "stdout" || *kind == "stderr") return AsCheck(ReadOutputCheck(read));
-  if (*kind == "no_sysv_left") return AsCheck(ReadNoSysvLeftCheck(read));
-  if (*kind == "sysv_exists") return AsCheck(ReadSysvExistsCheck(read));
-  if (*kind == "file") return AsCheck(ReadFileCheck(read));
-  if (*kind == "imports") return AsCheck(ReadImportsCheck(read));
-  return AsCheck(ReadDurationCheck(read));
+  const std::optional<std::string> key = map->OneOf(kCheckKeys);
+  if (!key) return std::nullopt;
+  const SpecNode body = *map->Get(*key);
+  return Kinds().FindCheck(*key)->kind->Read(CheckRead{*key, body, lab, names});
 }
 
 // ---- Tests ---------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+// The `connect:` step: reading, carrying out and registering it (see connect.h).
 #include "harness/steps/connect.h"
 
 #include <fmt/format.h>
@@ -5,11 +6,13 @@
 #include "harness/net/raw_client.h"
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<ConnectStep> ReadConnectStep(const StepRead& read) {
+std::optional<ConnectStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   TestNames& names = read.names;
   const std::optional<SpecMap> map = SpecMap::Read(node, {"as", "port", "timeout_ms"});
@@ -51,4 +54,14 @@ bool Execute(TestContext& test, const ConnectStep& step) {
   return true;
 }
 
+void AddPlaceholderNames(const ConnectStep& step, const LabSpec&, PlaceholderNames& names) {
+  names.ports.insert(step.port);
+}
+
+const TypedStepKind<ConnectStep> kKind({.read = Read,
+                                        .execute = Execute,
+                                        .add_placeholder_names = AddPlaceholderNames});
+const StepKeyRegistration kConnectKey("connect", 1400, kKind);
+
+}  // namespace
 }  // namespace labgrade

@@ -2,18 +2,19 @@
 // retrying a refused connection until its timeout; later steps name it by `as:`.
 #pragma once
 
-#include <optional>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads a `connect:` step, defining its connection.
-std::optional<ConnectStep> ReadConnectStep(const StepRead& read);
-/// Connects; the step fails when no connection is accepted in time.
-bool Execute(TestContext& test, const ConnectStep& step);
+/// Opens a TCP connection of the built-in client to 127.0.0.1:`port` (`connect:`), retrying a
+/// refused connection until `timeout_ms`.
+struct ConnectStep {
+  std::string connection;     ///< the name later steps and checks use (`as:`)
+  std::string port = "port";  ///< a port placeholder without braces: "port" or "port:NAME"
+  int timeout_ms = 5'000;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

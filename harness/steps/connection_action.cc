@@ -1,3 +1,5 @@
+// The `shutdown_write:`, `reset:` and `close:` steps: reading, carrying out and registering
+// them (see connection_action.h).
 #include "harness/steps/connection_action.h"
 
 #include <string_view>
@@ -7,11 +9,13 @@
 #include "harness/net/raw_client.h"
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<ConnectionActionStep> ReadConnectionActionStep(const StepRead& read) {
+std::optional<ConnectionActionStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   const ConnectionAction action = read.key == "shutdown_write" ? ConnectionAction::kShutdownWrite
                                   : read.key == "reset"        ? ConnectionAction::kReset
@@ -47,4 +51,10 @@ bool Execute(TestContext& test, const ConnectionActionStep& step) {
   return result.ok || test.ExchangeFailed(what, result);
 }
 
+const TypedStepKind<ConnectionActionStep> kKind({.read = Read, .execute = Execute});
+const StepKeyRegistration kShutdownWriteKey("shutdown_write", 1600, kKind);
+const StepKeyRegistration kResetKey("reset", 1700, kKind);
+const StepKeyRegistration kCloseKey("close", 1800, kKind);
+
+}  // namespace
 }  // namespace labgrade

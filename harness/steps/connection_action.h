@@ -2,18 +2,24 @@
 // or closes a connection of the built-in client.
 #pragma once
 
-#include <optional>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
 
 namespace labgrade {
 
-class TestContext;
+/// What to do with a connection of the built-in client.
+enum class ConnectionAction {
+  kShutdownWrite,  ///< shutdown(SHUT_WR): the peer reads end of file, can still send
+  kReset,          ///< SO_LINGER 0, then close: the peer gets an RST
+  kClose,          ///< close(): a normal FIN
+};
 
-/// Reads a `shutdown_write:`, `reset:` or `close:` step (the action key).
-std::optional<ConnectionActionStep> ReadConnectionActionStep(const StepRead& read);
-/// Acts on the connection.
-bool Execute(TestContext& test, const ConnectionActionStep& step);
+/// `shutdown_write: NAME`, `reset: NAME`, `close: NAME`.
+struct ConnectionActionStep {
+  std::string connection;
+  ConnectionAction action = ConnectionAction::kClose;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

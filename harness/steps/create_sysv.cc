@@ -1,3 +1,4 @@
+// The `create_sysv:` step: reading, carrying out and registering it (see create_sysv.h).
 #include "harness/steps/create_sysv.h"
 
 #include <sys/ipc.h>
@@ -15,11 +16,13 @@
 #include "harness/report_words.h"
 #include "harness/spec/placeholders.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<CreateSysvStep> ReadCreateSysvStep(const StepRead& read) {
+std::optional<CreateSysvStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   const std::optional<SpecMap> map = SpecMap::Read(node, {"kind", "key_file", "proj_id", "size"});
   if (!map) return std::nullopt;
@@ -80,4 +83,14 @@ bool Execute(TestContext& test, const CreateSysvStep& step) {
   return true;
 }
 
+void AddPlaceholderNames(const CreateSysvStep& step, const LabSpec&, PlaceholderNames& names) {
+  names.key_files.insert(step.key_file);
+}
+
+const TypedStepKind<CreateSysvStep> kKind({.read = Read,
+                                           .execute = Execute,
+                                           .add_placeholder_names = AddPlaceholderNames});
+const StepKeyRegistration kCreateSysvKey("create_sysv", 600, kKind);
+
+}  // namespace
 }  // namespace labgrade

@@ -2,18 +2,19 @@
 // the sandbox identity; a test then checks that the programs cope and do not remove it.
 #pragma once
 
-#include <optional>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads a `create_sysv:` step.
-std::optional<CreateSysvStep> ReadCreateSysvStep(const StepRead& read);
-/// Creates the object; not the student's leftover, so never reported as one.
-bool Execute(TestContext& test, const CreateSysvStep& step);
+/// Creates a System V object as if left over by an earlier run (`create_sysv:`).
+struct CreateSysvStep {
+  SysvKind kind = SysvKind::kSemaphoreSet;
+  std::string key_file = "keyfile";
+  int proj_id = 1;
+  int size = 2;  ///< semaphores in the set, or bytes of the segment
+  SourceMark mark;
+};
 
 }  // namespace labgrade

@@ -1,12 +1,15 @@
+// The `expect_alive:` step: reading, carrying out and registering it (see expect_alive.h).
 #include "harness/steps/expect_alive.h"
 
 #include <fmt/format.h>
 
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<ExpectAliveStep> ReadExpectAliveStep(const StepRead& read) {
+std::optional<ExpectAliveStep> Read(const StepRead& read) {
   const std::optional<std::string> instance =
       ReadInstanceName(read.body, read.names.instances, kBeforeThisStep);
   if (!instance) return std::nullopt;
@@ -25,4 +28,8 @@ bool Execute(TestContext& test, const ExpectAliveStep& step) {
   return true;
 }
 
+const TypedStepKind<ExpectAliveStep> kKind({.read = Read, .execute = Execute});
+const StepKeyRegistration kExpectAliveKey("expect_alive", 2400, kKind);
+
+}  // namespace
 }  // namespace labgrade

@@ -1,3 +1,4 @@
+// The `expect_fds:` step: reading, carrying out and registering it (see expect_fds.h).
 #include "harness/steps/expect_fds.h"
 
 #include <fmt/format.h>
@@ -6,11 +7,13 @@
 #include "harness/probes/socket_owner.h"
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<ExpectFdsStep> ReadExpectFdsStep(const StepRead& read) {
+std::optional<ExpectFdsStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   const TestNames& names = read.names;
   const std::optional<SpecMap> map =
@@ -64,4 +67,8 @@ bool Execute(TestContext& test, const ExpectFdsStep& step) {
   return true;
 }
 
+const TypedStepKind<ExpectFdsStep> kKind({.read = Read, .execute = Execute});
+const StepKeyRegistration kExpectFdsKey("expect_fds", 2200, kKind);
+
+}  // namespace
 }  // namespace labgrade

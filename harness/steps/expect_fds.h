@@ -2,18 +2,20 @@
 // at a baseline that `record_fds:` took, waiting up to its timeout: a missing close().
 #pragma once
 
-#include <optional>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads an `expect_fds:` step.
-std::optional<ExpectFdsStep> ReadExpectFdsStep(const StepRead& read);
-/// Compares with the baseline until the timeout, and records the check.
-bool Execute(TestContext& test, const ExpectFdsStep& step);
+/// Records a check that an instance has at most `max_extra` descriptors more than at
+/// `baseline`, waiting up to `timeout_ms` (`expect_fds:`).
+struct ExpectFdsStep {
+  std::string instance;
+  std::string baseline;
+  int max_extra = 0;
+  int timeout_ms = 2'000;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

@@ -1,3 +1,4 @@
+// The `expect_idle:` step: reading, carrying out and registering it (see expect_idle.h).
 #include "harness/steps/expect_idle.h"
 
 #include <algorithm>
@@ -7,11 +8,13 @@
 #include "harness/probes/proc_stat.h"
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<ExpectIdleStep> ReadExpectIdleStep(const StepRead& read) {
+std::optional<ExpectIdleStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   const InstanceTable& instances = read.names.instances;
   const std::optional<SpecMap> map =
@@ -66,4 +69,8 @@ bool Execute(TestContext& test, const ExpectIdleStep& step) {
   return true;
 }
 
+const TypedStepKind<ExpectIdleStep> kKind({.read = Read, .execute = Execute});
+const StepKeyRegistration kExpectIdleKey("expect_idle", 700, kKind);
+
+}  // namespace
 }  // namespace labgrade

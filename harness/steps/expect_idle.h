@@ -2,18 +2,19 @@
 // that blocks would: it detects busy-waiting.
 #pragma once
 
-#include <optional>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads an `expect_idle:` step.
-std::optional<ExpectIdleStep> ReadExpectIdleStep(const StepRead& read);
-/// Measures the instance's CPU time over the window and records a check.
-bool Execute(TestContext& test, const ExpectIdleStep& step);
+/// Watches an instance for `window_ms` and fails if it used more than `max_cpu_percent` of
+/// that time (`expect_idle:`). Detects busy-waiting where a program should block.
+struct ExpectIdleStep {
+  std::string instance;
+  int window_ms = 500;
+  int max_cpu_percent = 10;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

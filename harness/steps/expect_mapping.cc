@@ -1,3 +1,4 @@
+// The `expect_mapping:` step: reading, carrying out and registering it (see expect_mapping.h).
 #include "harness/steps/expect_mapping.h"
 
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 #include "harness/probes/proc_maps.h"
 #include "harness/probes/proc_stat.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
@@ -106,9 +108,7 @@ CheckResult MappingCheck(const std::string& what, const ExpectMappingStep& step,
   return check;
 }
 
-}  // namespace
-
-std::optional<ExpectMappingStep> ReadExpectMappingStep(const StepRead& read) {
+std::optional<ExpectMappingStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   const InstanceTable& instances = read.names.instances;
   const std::optional<SpecMap> map =
@@ -146,4 +146,8 @@ bool Execute(TestContext& test, const ExpectMappingStep& step) {
   return true;
 }
 
+const TypedStepKind<ExpectMappingStep> kKind({.read = Read, .execute = Execute});
+const StepKeyRegistration kExpectMappingKey("expect_mapping", 1200, kKind);
+
+}  // namespace
 }  // namespace labgrade

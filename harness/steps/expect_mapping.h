@@ -3,18 +3,27 @@
 // records a check.
 #pragma once
 
-#include <optional>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
 
 namespace labgrade {
 
-class TestContext;
+/// What kind of mapping ExpectMappingStep looks for.
+enum class MappingKind {
+  kSharedAnonymous,  ///< MAP_SHARED | MAP_ANONYMOUS ("/dev/zero (deleted)")
+  kSysvSegment,      ///< an attached System V segment ("/SYSV0000002a (deleted)")
+  kFile,             ///< a file of the test directory
+};
 
-/// Reads an `expect_mapping:` step.
-std::optional<ExpectMappingStep> ReadExpectMappingStep(const StepRead& read);
-/// Reads the instance's maps and records whether the mapping is there.
-bool Execute(TestContext& test, const ExpectMappingStep& step);
+/// Looks in /proc/PID/maps of an instance (best paused or blocked) for a mapping and records
+/// a check result (`expect_mapping:`).
+struct ExpectMappingStep {
+  std::string instance;
+  MappingKind kind = MappingKind::kSharedAnonymous;
+  std::string file;   ///< kFile: the path relative to the test directory
+  std::string perms;  ///< a prefix of the perms column ("r--", "rw-s"); empty: any
+  SourceMark mark;
+};
 
 }  // namespace labgrade

@@ -1,3 +1,5 @@
+// The `expect_no_zombies:` step: reading, carrying out and registering
+// it (see expect_no_zombies.h).
 #include "harness/steps/expect_no_zombies.h"
 
 #include <fmt/format.h>
@@ -7,11 +9,13 @@
 #include "harness/probes/socket_probes.h"
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<ExpectNoZombiesStep> ReadExpectNoZombiesStep(const StepRead& read) {
+std::optional<ExpectNoZombiesStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   const InstanceTable& instances = read.names.instances;
   const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "timeout_ms"});
@@ -44,4 +48,8 @@ bool Execute(TestContext& test, const ExpectNoZombiesStep& step) {
   return true;
 }
 
+const TypedStepKind<ExpectNoZombiesStep> kKind({.read = Read, .execute = Execute});
+const StepKeyRegistration kExpectNoZombiesKey("expect_no_zombies", 2300, kKind);
+
+}  // namespace
 }  // namespace labgrade

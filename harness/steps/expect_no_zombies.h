@@ -2,18 +2,18 @@
 // (ended, never waited for), waiting up to its timeout.
 #pragma once
 
-#include <optional>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads an `expect_no_zombies:` step.
-std::optional<ExpectNoZombiesStep> ReadExpectNoZombiesStep(const StepRead& read);
-/// Looks for zombies until there are none or the timeout, and records the check.
-bool Execute(TestContext& test, const ExpectNoZombiesStep& step);
+/// Records a check that no child of the instance's processes is a zombie (state Z), waiting up
+/// to `timeout_ms` (`expect_no_zombies:`).
+struct ExpectNoZombiesStep {
+  std::string instance;
+  int timeout_ms = 2'000;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

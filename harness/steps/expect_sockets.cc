@@ -1,3 +1,4 @@
+// The `expect_sockets:` step: reading, carrying out and registering it (see expect_sockets.h).
 #include "harness/steps/expect_sockets.h"
 
 #include <optional>
@@ -11,11 +12,13 @@
 #include "harness/probes/socket_table.h"
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<ExpectSocketsStep> ReadExpectSocketsStep(const StepRead& read) {
+std::optional<ExpectSocketsStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   const InstanceTable& instances = read.names.instances;
   const std::optional<SpecMap> map =
@@ -93,4 +96,14 @@ bool Execute(TestContext& test, const ExpectSocketsStep& step) {
   return test.grader_error().empty();
 }
 
+void AddPlaceholderNames(const ExpectSocketsStep& step, const LabSpec&, PlaceholderNames& names) {
+  if (!step.port.empty()) names.ports.insert(step.port);
+}
+
+const TypedStepKind<ExpectSocketsStep> kKind({.read = Read,
+                                              .execute = Execute,
+                                              .add_placeholder_names = AddPlaceholderNames});
+const StepKeyRegistration kExpectSocketsKey("expect_sockets", 2000, kKind);
+
+}  // namespace
 }  // namespace labgrade

@@ -4,17 +4,24 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads an `expect_sockets:` step.
-std::optional<ExpectSocketsStep> ReadExpectSocketsStep(const StepRead& read);
-/// Counts until the count is in range or the timeout, and records the check.
-bool Execute(TestContext& test, const ExpectSocketsStep& step);
+/// Counts TCP sockets in `state`, of an instance and its descendants (or of the whole namespace
+/// when `instance` is empty), optionally only those with `port` at either end, and records a
+/// check that the count is within [min, max], waiting up to `timeout_ms` for it
+/// (`expect_sockets:`).
+struct ExpectSocketsStep {
+  std::string instance;
+  SocketState state = SocketState::kListen;
+  std::optional<int> min;
+  std::optional<int> max;
+  std::string port;  ///< a port placeholder without braces ("port:NAME"); empty: any port
+  int timeout_ms = 2'000;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

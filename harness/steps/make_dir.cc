@@ -1,3 +1,4 @@
+// The `make_dir:` step: reading, carrying out and registering it (see make_dir.h).
 #include "harness/steps/make_dir.h"
 
 #include <fcntl.h>
@@ -10,11 +11,13 @@
 
 #include "harness/probes/test_dir_files.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<MakeDirStep> ReadMakeDirStep(const StepRead& read) {
+std::optional<MakeDirStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   const std::optional<SpecMap> map = SpecMap::Read(node, {"path", "mode"});
   if (!map) return std::nullopt;
@@ -42,4 +45,8 @@ bool Execute(TestContext& test, const MakeDirStep& step) {
   return test.GiveToSandbox(folder.get(), step.path, step.mode);
 }
 
+const TypedStepKind<MakeDirStep> kKind({.read = Read, .execute = Execute});
+const StepKeyRegistration kMakeDirKey("make_dir", 900, kKind);
+
+}  // namespace
 }  // namespace labgrade

@@ -1,18 +1,17 @@
 // `make_dir:`: makes a folder in the test folder, owned like make_file's files.
 #pragma once
 
-#include <optional>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads a `make_dir:` step.
-std::optional<MakeDirStep> ReadMakeDirStep(const StepRead& read);
-/// Makes the folder.
-bool Execute(TestContext& test, const MakeDirStep& step);
+/// Makes a folder in the test directory (`make_dir:`), owned like MakeFileStep's files.
+struct MakeDirStep {
+  std::string path;  ///< relative to the test directory, never leaving it
+  unsigned mode = 0755;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

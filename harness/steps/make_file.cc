@@ -1,3 +1,4 @@
+// The `make_file:` step: reading, carrying out and registering it (see make_file.h).
 #include "harness/steps/make_file.h"
 
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 
 #include "harness/probes/test_dir_files.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
@@ -32,9 +34,7 @@ bool FillFile(TestContext& test, int fd, const MakeFileStep& step) {
   return true;
 }
 
-}  // namespace
-
-std::optional<MakeFileStep> ReadMakeFileStep(const StepRead& read) {
+std::optional<MakeFileStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   const LabContext& lab = read.lab;
   const std::optional<SpecMap> map =
@@ -68,4 +68,8 @@ bool Execute(TestContext& test, const MakeFileStep& step) {
   return FillFile(test, file.get(), step) && test.GiveToSandbox(file.get(), step.path, step.mode);
 }
 
+const TypedStepKind<MakeFileStep> kKind({.read = Read, .execute = Execute});
+const StepKeyRegistration kMakeFileKey("make_file", 800, kKind);
+
+}  // namespace
 }  // namespace labgrade

@@ -2,18 +2,21 @@
 // a lab file, or random bytes, owned by the sandbox identity and given its mode last.
 #pragma once
 
-#include <optional>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads a `make_file:` step.
-std::optional<MakeFileStep> ReadMakeFileStep(const StepRead& read);
-/// Makes the file, replacing whatever a program left at its path.
-bool Execute(TestContext& test, const MakeFileStep& step);
+/// Makes a file in the test directory before programs use it (`make_file:`). The file is owned
+/// by the sandbox identity, like the test directory, and gets `mode` last.
+struct MakeFileStep {
+  std::string path;  ///< relative to the test directory, never leaving it
+  /// The same sources as stdin: literal text, a lab file (copied), or random bytes. Never
+  /// StdinNone.
+  StdinSource content;
+  unsigned mode = 0644;  ///< permission bits
+  SourceMark mark;
+};
 
 }  // namespace labgrade

@@ -1,3 +1,5 @@
+// The `pause_when_blocked:` step: reading, carrying out and registering
+// it (see pause_when_blocked.h).
 #include "harness/steps/pause_when_blocked.h"
 
 #include <signal.h>
@@ -11,6 +13,7 @@
 #include "harness/probes/proc_stat.h"
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
@@ -54,9 +57,7 @@ bool StopProcess(TestContext& test, ProgramRun& run, const std::string& instance
   return true;
 }
 
-}  // namespace
-
-std::optional<PauseWhenBlockedStep> ReadPauseWhenBlockedStep(const StepRead& read) {
+std::optional<PauseWhenBlockedStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   const InstanceTable& instances = read.names.instances;
   const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "timeout_ms"});
@@ -90,4 +91,8 @@ bool Execute(TestContext& test, const PauseWhenBlockedStep& step) {
   return StopProcess(test, *run, step.instance, what);
 }
 
+const TypedStepKind<PauseWhenBlockedStep> kKind({.read = Read, .execute = Execute});
+const StepKeyRegistration kPauseWhenBlockedKey("pause_when_blocked", 1000, kKind);
+
+}  // namespace
 }  // namespace labgrade

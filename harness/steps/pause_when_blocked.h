@@ -2,18 +2,19 @@
 // SIGSTOP so that its memory can be looked at (`expect_mapping:`) until `resume:`.
 #pragma once
 
-#include <optional>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads a `pause_when_blocked:` step.
-std::optional<PauseWhenBlockedStep> ReadPauseWhenBlockedStep(const StepRead& read);
-/// Waits until the instance blocks, then stops it; the step fails if it exits or never blocks.
-bool Execute(TestContext& test, const PauseWhenBlockedStep& step);
+/// Waits until an instance's process is blocked (state S or D in /proc/PID/stat), then stops it
+/// with SIGSTOP (the process only, not its group) so it can be inspected
+/// (`pause_when_blocked:`). Fails if it exits first or `timeout_ms` passes.
+struct PauseWhenBlockedStep {
+  std::string instance;
+  int timeout_ms = 5'000;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

@@ -1,3 +1,4 @@
+// The `receive:` step: reading, carrying out and registering it (see receive.h).
 #include "harness/steps/receive.h"
 
 #include <limits>
@@ -7,11 +8,13 @@
 #include "harness/net/raw_client.h"
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<ReceiveStep> ReadReceiveStep(const StepRead& read) {
+std::optional<ReceiveStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   const TestNames& names = read.names;
   const std::optional<SpecMap> map =
@@ -50,4 +53,8 @@ bool Execute(TestContext& test, const ReceiveStep& step) {
   return result.ok || test.ExchangeFailed(what, result);
 }
 
+const TypedStepKind<ReceiveStep> kKind({.read = Read, .execute = Execute});
+const StepKeyRegistration kReceiveKey("receive", 1900, kKind);
+
+}  // namespace
 }  // namespace labgrade

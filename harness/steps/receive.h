@@ -2,18 +2,21 @@
 // until the peer closes, failing the test at its timeout.
 #pragma once
 
-#include <optional>
+#include <cstdint>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads a `receive:` step.
-std::optional<ReceiveStep> ReadReceiveStep(const StepRead& read);
-/// Receives; the step fails when the bytes do not come in time.
-bool Execute(TestContext& test, const ReceiveStep& step);
+/// Reads from a connection until `bytes` more bytes came since the last receive (or, with
+/// `until_closed`, until the peer closes), failing the test at `timeout_ms` (`receive:`).
+struct ReceiveStep {
+  std::string connection;
+  std::int64_t bytes = 0;
+  bool until_closed = false;
+  int timeout_ms = 5'000;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

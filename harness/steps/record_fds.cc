@@ -1,3 +1,4 @@
+// The `record_fds:` step: reading, carrying out and registering it (see record_fds.h).
 #include "harness/steps/record_fds.h"
 
 #include <fmt/format.h>
@@ -6,11 +7,13 @@
 #include "harness/probes/socket_owner.h"
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<RecordFdsStep> ReadRecordFdsStep(const StepRead& read) {
+std::optional<RecordFdsStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   TestNames& names = read.names;
   const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "as"});
@@ -47,4 +50,8 @@ bool Execute(TestContext& test, const RecordFdsStep& step) {
   return true;
 }
 
+const TypedStepKind<RecordFdsStep> kKind({.read = Read, .execute = Execute});
+const StepKeyRegistration kRecordFdsKey("record_fds", 2100, kKind);
+
+}  // namespace
 }  // namespace labgrade

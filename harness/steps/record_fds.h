@@ -2,18 +2,17 @@
 // `expect_fds:` compares with.
 #pragma once
 
-#include <optional>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads a `record_fds:` step, defining its baseline.
-std::optional<RecordFdsStep> ReadRecordFdsStep(const StepRead& read);
-/// Counts the instance's descriptors.
-bool Execute(TestContext& test, const RecordFdsStep& step);
+/// Remembers how many descriptors an instance has open, as `baseline` (`record_fds:`).
+struct RecordFdsStep {
+  std::string instance;
+  std::string baseline;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

@@ -1,15 +1,18 @@
+// The `resume:` step: reading, carrying out and registering it (see resume.h).
 #include "harness/steps/resume.h"
 
 #include <signal.h>
 
 #include <fmt/format.h>
 
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
 /// `resume: INSTANCE`.
-std::optional<ResumeStep> ReadResumeStep(const StepRead& read) {
+std::optional<ResumeStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   const InstanceTable& instances = read.names.instances;
   const std::optional<std::string> instance = ReadInstanceName(node, instances, kBeforeThisStep);
@@ -26,4 +29,8 @@ bool Execute(TestContext& test, const ResumeStep& step) {
   return true;
 }
 
+const TypedStepKind<ResumeStep> kKind({.read = Read, .execute = Execute});
+const StepKeyRegistration kResumeKey("resume", 1100, kKind);
+
+}  // namespace
 }  // namespace labgrade

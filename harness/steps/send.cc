@@ -1,3 +1,4 @@
+// The `send:` step: reading, carrying out and registering it (see send.h).
 #include "harness/steps/send.h"
 
 #include <string_view>
@@ -7,11 +8,13 @@
 #include "harness/net/raw_client.h"
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<SendStep> ReadSendStep(const StepRead& read) {
+std::optional<SendStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   const LabContext& lab = read.lab;
   const TestNames& names = read.names;
@@ -46,4 +49,8 @@ bool Execute(TestContext& test, const SendStep& step) {
   return result.ok || test.ExchangeFailed(what, result);
 }
 
+const TypedStepKind<SendStep> kKind({.read = Read, .execute = Execute});
+const StepKeyRegistration kSendKey("send", 1500, kKind);
+
+}  // namespace
 }  // namespace labgrade

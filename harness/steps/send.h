@@ -2,18 +2,19 @@
 // so that a peer that echoes while we send never deadlocks with us.
 #pragma once
 
-#include <optional>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads a `send:` step.
-std::optional<SendStep> ReadSendStep(const StepRead& read);
-/// Sends the bytes; the step fails when the peer stops reading or closes.
-bool Execute(TestContext& test, const SendStep& step);
+/// Sends bytes over a connection (`send:`): StdinText or StdinRandom. What arrives meanwhile is
+/// read and kept, so a peer that echoes while we send never deadlocks with us.
+struct SendStep {
+  std::string connection;
+  StdinSource bytes;
+  int timeout_ms = 5'000;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

@@ -1,14 +1,17 @@
+// The `signal:` step: reading, carrying out and registering it (see signal.h).
 #include "harness/steps/signal.h"
 
 #include <fmt/format.h>
 
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<SignalStep> ReadSignalStep(const StepRead& read) {
+std::optional<SignalStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   const InstanceTable& instances = read.names.instances;
   const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "signal"});
@@ -33,4 +36,8 @@ bool Execute(TestContext& test, const SignalStep& step) {
   return true;
 }
 
+const TypedStepKind<SignalStep> kKind({.read = Read, .execute = Execute});
+const StepKeyRegistration kSignalKey("signal", 500, kKind);
+
+}  // namespace
 }  // namespace labgrade

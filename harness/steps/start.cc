@@ -1,8 +1,11 @@
+// The `start:` and `run:` steps: reading, carrying out and registering them (see start.h).
 #include "harness/steps/start.h"
 
 #include <fmt/format.h>
 
+#include "harness/spec/placeholders.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
@@ -39,10 +42,8 @@ bool StartMember(TestContext& test, const StartStep& step, const std::string& na
                                           step.argv ? &*step.argv : nullptr, stdin_source});
 }
 
-}  // namespace
-
 /// `start: PROGRAM` or `run: PROGRAM`, with `as`, `from`, `args` and `stdin`.
-std::optional<StartStep> ReadStartStep(const StepRead& read) {
+std::optional<StartStep> Read(const StepRead& read) {
   const SpecMap& step = read.step;
   const std::string& action = read.key;
   const LabContext& lab = read.lab;
@@ -95,4 +96,24 @@ bool Execute(TestContext& test, const StartStep& step) {
   return true;
 }
 
+/// The keys a `start:` or `run:` step may have beside its action.
+const std::vector<std::string_view> kStartStepKeys = {"as", "from", "args", "stdin", "count"};
+
+/// The ports and key files the program's arguments name.
+void AddPlaceholderNames(const StartStep& step, const LabSpec& lab, PlaceholderNames& names) {
+  for (const std::string& arg : step.argv ? *step.argv : lab.programs.at(step.program).argv) {
+    for (std::string& port : PortsMentioned(arg)) names.ports.insert(std::move(port));
+    for (std::string& key_file : KeyFilesMentioned(arg))
+      names.key_files.insert(std::move(key_file));
+  }
+}
+
+const TypedStepKind<StartStep> kKind({.read = Read,
+                                      .execute = Execute,
+                                      .add_placeholder_names = AddPlaceholderNames,
+                                      .for_each_member = false});
+const StepKeyRegistration kStartKey("start", 100, kKind, kStartStepKeys);
+const StepKeyRegistration kRunKey("run", 200, kKind, kStartStepKeys);
+
+}  // namespace
 }  // namespace labgrade

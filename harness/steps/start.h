@@ -3,17 +3,26 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads a `start:` or `run:` step (the action key), defining the instances it starts.
-std::optional<StartStep> ReadStartStep(const StepRead& read);
-/// Starts the instance or the group, and for `run:` waits until they exit.
-bool Execute(TestContext& test, const StartStep& step);
+/// Starts a program and goes on without waiting (`start:`), or runs it to completion (`run:`).
+struct StartStep {
+  std::string program;   ///< key in LabSpec::programs
+  std::string instance;  ///< name later steps and checks use; defaults to `program`
+  Role role = Role::kStudent;
+  std::optional<std::vector<std::string>> argv;  ///< overrides the program's argv template
+  StdinSource stdin_source;
+  bool wait_for_exit = false;  ///< true for `run:`
+  /// 0: one instance named `instance`. 1..100: a group of that many instances started at once,
+  /// named "<instance>-1" .. "<instance>-<count>"; a step or check naming `instance` applies to
+  /// each. With StdinRandom, member i gets the seed `seed + i`.
+  int count = 0;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

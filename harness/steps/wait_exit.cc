@@ -1,3 +1,4 @@
+// The `wait_exit:` step: reading, carrying out and registering it (see wait_exit.h).
 #include "harness/steps/wait_exit.h"
 
 #include <fmt/format.h>
@@ -5,11 +6,13 @@
 #include "harness/report_words.h"
 #include "harness/spec/signal_names.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<WaitExitStep> ReadWaitExitStep(const StepRead& read) {
+std::optional<WaitExitStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   const InstanceTable& instances = read.names.instances;
   const std::optional<SpecMap> map = SpecMap::Read(node, {"instance", "timeout_ms"});
@@ -42,4 +45,8 @@ bool Execute(TestContext& test, const WaitExitStep& step) {
                         after));
 }
 
+const TypedStepKind<WaitExitStep> kKind({.read = Read, .execute = Execute});
+const StepKeyRegistration kWaitExitKey("wait_exit", 400, kKind);
+
+}  // namespace
 }  // namespace labgrade

@@ -1,3 +1,4 @@
+// The `wait_for_port:` step: reading, carrying out and registering it (see wait_for_port.h).
 #include "harness/steps/wait_for_port.h"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "harness/probes/socket_table.h"
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
@@ -23,9 +25,7 @@ std::optional<SocketProtocol> ReadProtocol(const SpecMap& map) {
       {{"tcp", SocketProtocol::kTcp}, {"udp", SocketProtocol::kUdp}});
 }
 
-}  // namespace
-
-std::optional<WaitForPortStep> ReadWaitForPortStep(const StepRead& read) {
+std::optional<WaitForPortStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   const InstanceTable& instances = read.names.instances;
   const std::optional<SpecMap> map =
@@ -76,4 +76,14 @@ bool Execute(TestContext& test, const WaitForPortStep& step) {
   }
 }
 
+void AddPlaceholderNames(const WaitForPortStep& step, const LabSpec&, PlaceholderNames& names) {
+  names.ports.insert(step.port);
+}
+
+const TypedStepKind<WaitForPortStep> kKind({.read = Read,
+                                            .execute = Execute,
+                                            .add_placeholder_names = AddPlaceholderNames});
+const StepKeyRegistration kWaitForPortKey("wait_for_port", 1300, kKind);
+
+}  // namespace
 }  // namespace labgrade

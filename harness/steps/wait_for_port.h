@@ -2,18 +2,20 @@
 // test and belongs to the instance or a descendant of it: the sign that a server is ready.
 #pragma once
 
-#include <optional>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads a `wait_for_port:` step.
-std::optional<WaitForPortStep> ReadWaitForPortStep(const StepRead& read);
-/// Waits for the socket; the step fails when the server ends first or at the timeout.
-bool Execute(TestContext& test, const WaitForPortStep& step);
+/// Waits until a TCP socket in LISTEN (or a bound UDP socket) on `port` exists in the test's
+/// network namespace and belongs to the instance or a descendant of it (`wait_for_port:`).
+struct WaitForPortStep {
+  std::string instance;
+  SocketProtocol protocol = SocketProtocol::kTcp;
+  std::string port = "port";  ///< a port placeholder without braces: "port" or "port:NAME"
+  int timeout_ms = 5'000;
+  SourceMark mark;
+};
 
 }  // namespace labgrade

@@ -1,3 +1,4 @@
+// The `wait_for_sysv:` step: reading, carrying out and registering it (see wait_for_sysv.h).
 #include "harness/steps/wait_for_sysv.h"
 
 #include <algorithm>
@@ -9,11 +10,13 @@
 #include "harness/report_words.h"
 #include "harness/spec/placeholders.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
+namespace {
 
-std::optional<WaitForSysvStep> ReadWaitForSysvStep(const StepRead& read) {
+std::optional<WaitForSysvStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
   const InstanceTable& instances = read.names.instances;
   const std::optional<SpecMap> map =
@@ -62,4 +65,14 @@ bool Execute(TestContext& test, const WaitForSysvStep& step) {
   }
 }
 
+void AddPlaceholderNames(const WaitForSysvStep& step, const LabSpec&, PlaceholderNames& names) {
+  names.key_files.insert(step.key_file);
+}
+
+const TypedStepKind<WaitForSysvStep> kKind({.read = Read,
+                                            .execute = Execute,
+                                            .add_placeholder_names = AddPlaceholderNames});
+const StepKeyRegistration kWaitForSysvKey("wait_for_sysv", 300, kKind);
+
+}  // namespace
 }  // namespace labgrade

@@ -2,18 +2,21 @@
 // that a program is ready (a reader that created its semaphores, say).
 #pragma once
 
-#include <optional>
+#include <string>
 
 #include "harness/spec/lab_spec.h"
-#include "harness/spec/test_names.h"
 
 namespace labgrade {
 
-class TestContext;
-
-/// Reads a `wait_for_sysv:` step.
-std::optional<WaitForSysvStep> ReadWaitForSysvStep(const StepRead& read);
-/// Waits for the object; the step fails when the creator ends first or at the timeout.
-bool Execute(TestContext& test, const WaitForSysvStep& step);
+/// Waits until a System V object with the key of a key file exists (`wait_for_sysv:`).
+struct WaitForSysvStep {
+  SysvKind kind = SysvKind::kSemaphoreSet;
+  std::string key_file =
+      "keyfile";    ///< name of the per-test key file ({keyfile} or {keyfile:NAME})
+  int proj_id = 1;  ///< the key is ftok(key file, proj_id)
+  int timeout_ms = 5'000;
+  std::string instance;  ///< the program expected to create it (for the message)
+  SourceMark mark;
+};
 
 }  // namespace labgrade

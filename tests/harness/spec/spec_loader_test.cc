@@ -8,12 +8,43 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/checks/exit.h"
+#include "harness/checks/file.h"
+#include "harness/checks/finished_within.h"
+#include "harness/checks/imports.h"
+#include "harness/checks/no_sysv_left.h"
+#include "harness/checks/output.h"
+#include "harness/checks/output_match.h"
+#include "harness/checks/received.h"
+#include "harness/checks/sysv_exists.h"
+#include "harness/steps/connect.h"
+#include "harness/steps/connection_action.h"
+#include "harness/steps/create_sysv.h"
+#include "harness/steps/expect_alive.h"
+#include "harness/steps/expect_fds.h"
+#include "harness/steps/expect_idle.h"
+#include "harness/steps/expect_mapping.h"
+#include "harness/steps/expect_no_zombies.h"
+#include "harness/steps/expect_sockets.h"
+#include "harness/steps/make_dir.h"
+#include "harness/steps/make_file.h"
+#include "harness/steps/pause_when_blocked.h"
+#include "harness/steps/receive.h"
+#include "harness/steps/record_fds.h"
+#include "harness/steps/resume.h"
+#include "harness/steps/send.h"
+#include "harness/steps/signal.h"
+#include "harness/steps/start.h"
+#include "harness/steps/wait_exit.h"
+#include "harness/steps/wait_for_port.h"
+#include "harness/steps/wait_for_sysv.h"
 #include "tests/harness/spec/throwaway_lab.h"
 
 namespace labgrade {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::SpecAs;
 
 // Ten lines that every test-section case below starts with, so its own YAML begins on line 11.
 constexpr std::string_view kHead = R"(name: demo
@@ -149,14 +180,14 @@ class FullSpecTest : public SpecLoaderTest {
 
   template <typename T>
   const T& StepOf(std::size_t index) const {
-    const T* step = std::get_if<T>(&spec_.tests[0].steps.at(index));
+    const T* step = spec_.tests[0].steps.at(index).As<T>();
     EXPECT_NE(step, nullptr) << "step " << index << " has another kind";
     return *step;
   }
 
   template <typename T>
   const T& CheckOf(std::size_t index) const {
-    const T* check = std::get_if<T>(&spec_.tests[0].checks.at(index));
+    const T* check = spec_.tests[0].checks.at(index).As<T>();
     EXPECT_NE(check, nullptr) << "check " << index << " has another kind";
     return *check;
   }
@@ -285,8 +316,8 @@ TEST_F(FullSpecTest, ReadsOtherSteps) {
 TEST_F(FullSpecTest, AppliesStepDefaults) {
   const std::vector<Step>& steps = spec_.tests[1].steps;
   ASSERT_EQ(steps.size(), 3u);
-  EXPECT_EQ(std::get<SignalStep>(steps[1]).signal, SIGTERM);
-  EXPECT_EQ(std::get<WaitExitStep>(steps[2]).timeout_ms, 10'000);
+  EXPECT_EQ(SpecAs<SignalStep>(steps[1]).signal, SIGTERM);
+  EXPECT_EQ(SpecAs<WaitExitStep>(steps[2]).timeout_ms, 10'000);
 }
 
 // Exit checks hold a code or a signal.
@@ -1134,14 +1165,14 @@ class MmapSpecTest : public SpecLoaderTest {
 
   template <typename T>
   const T& StepOf(std::size_t index) const {
-    const T* step = std::get_if<T>(&test_.steps.at(index));
+    const T* step = test_.steps.at(index).As<T>();
     EXPECT_NE(step, nullptr) << "step " << index << " has another kind";
     return *step;
   }
 
   template <typename T>
   const T& CheckOf(std::size_t index) const {
-    const T* check = std::get_if<T>(&test_.checks.at(index));
+    const T* check = test_.checks.at(index).As<T>();
     EXPECT_NE(check, nullptr) << "check " << index << " has another kind";
     return *check;
   }
@@ -1453,37 +1484,37 @@ TEST_F(SpecLoaderTest, LoadsSocketSteps) {
   ASSERT_TRUE(test.network);
   EXPECT_EQ(test.network->loss_percent, 20);
   ASSERT_EQ(test.steps.size(), 17u);
-  const auto& wait = std::get<WaitForPortStep>(test.steps[1]);
+  const auto& wait = SpecAs<WaitForPortStep>(test.steps[1]);
   EXPECT_EQ(wait.protocol, SocketProtocol::kUdp);
   EXPECT_EQ(wait.port, "port:b");
   EXPECT_EQ(wait.timeout_ms, 3000);
-  const auto& clients = std::get<StartStep>(test.steps[2]);
+  const auto& clients = SpecAs<StartStep>(test.steps[2]);
   EXPECT_EQ(clients.instance, "client");
   EXPECT_EQ(clients.count, 3);
-  const auto& connect = std::get<ConnectStep>(test.steps[3]);
+  const auto& connect = SpecAs<ConnectStep>(test.steps[3]);
   EXPECT_EQ(connect.connection, "idle");
   EXPECT_EQ(connect.port, "port");
-  EXPECT_EQ(std::get<StdinText>(std::get<SendStep>(test.steps[4]).bytes).text, "ping");
-  EXPECT_EQ(std::get<ConnectionActionStep>(test.steps[5]).action, ConnectionAction::kShutdownWrite);
-  EXPECT_EQ(std::get<ReceiveStep>(test.steps[6]).bytes, 4);
-  EXPECT_TRUE(std::get<ReceiveStep>(test.steps[7]).until_closed);
-  EXPECT_EQ(std::get<ConnectionActionStep>(test.steps[8]).action, ConnectionAction::kReset);
-  EXPECT_EQ(std::get<ConnectionActionStep>(test.steps[9]).action, ConnectionAction::kClose);
-  const auto& close_wait = std::get<ExpectSocketsStep>(test.steps[10]);
+  EXPECT_EQ(std::get<StdinText>(SpecAs<SendStep>(test.steps[4]).bytes).text, "ping");
+  EXPECT_EQ(SpecAs<ConnectionActionStep>(test.steps[5]).action, ConnectionAction::kShutdownWrite);
+  EXPECT_EQ(SpecAs<ReceiveStep>(test.steps[6]).bytes, 4);
+  EXPECT_TRUE(SpecAs<ReceiveStep>(test.steps[7]).until_closed);
+  EXPECT_EQ(SpecAs<ConnectionActionStep>(test.steps[8]).action, ConnectionAction::kReset);
+  EXPECT_EQ(SpecAs<ConnectionActionStep>(test.steps[9]).action, ConnectionAction::kClose);
+  const auto& close_wait = SpecAs<ExpectSocketsStep>(test.steps[10]);
   EXPECT_EQ(close_wait.state, SocketState::kCloseWait);
   EXPECT_EQ(close_wait.max, 0);
   EXPECT_EQ(close_wait.min, std::nullopt);
   EXPECT_EQ(close_wait.timeout_ms, 2000);
-  const auto& time_wait = std::get<ExpectSocketsStep>(test.steps[11]);
+  const auto& time_wait = SpecAs<ExpectSocketsStep>(test.steps[11]);
   EXPECT_EQ(time_wait.instance, "");
   EXPECT_EQ(time_wait.port, "port");
-  EXPECT_EQ(std::get<RecordFdsStep>(test.steps[12]).baseline, "baseline");
-  EXPECT_EQ(std::get<ExpectFdsStep>(test.steps[13]).max_extra, 2);
-  EXPECT_EQ(std::get<ExpectNoZombiesStep>(test.steps[14]).timeout_ms, 500);
-  EXPECT_EQ(std::get<ExpectAliveStep>(test.steps[15]).instance, "reader");
+  EXPECT_EQ(SpecAs<RecordFdsStep>(test.steps[12]).baseline, "baseline");
+  EXPECT_EQ(SpecAs<ExpectFdsStep>(test.steps[13]).max_extra, 2);
+  EXPECT_EQ(SpecAs<ExpectNoZombiesStep>(test.steps[14]).timeout_ms, 500);
+  EXPECT_EQ(SpecAs<ExpectAliveStep>(test.steps[15]).instance, "reader");
   ASSERT_EQ(test.checks.size(), 5u);
-  EXPECT_TRUE(std::get<ReceivedCheck>(test.checks[3]).same_as_sent);
-  EXPECT_EQ(std::get<ReceivedCheck>(test.checks[4]).match, MatchKind::kContains);
+  EXPECT_TRUE(SpecAs<ReceivedCheck>(test.checks[3]).same_as_sent);
+  EXPECT_EQ(SpecAs<ReceivedCheck>(test.checks[4]).match, MatchKind::kContains);
 }
 
 // A member of a group that does not exist is reported like any unknown instance.

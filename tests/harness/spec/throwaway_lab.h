@@ -6,25 +6,14 @@
 
 #include <filesystem>
 #include <fstream>
-#include <stdexcept>
 #include <string>
 #include <string_view>
-#include <typeinfo>
 
 #include <gtest/gtest.h>
 
 #include "harness/spec/spec_loader.h"
 
 namespace labgrade::testing {
-
-/// The typed spec of a step or check as a `Spec`, as std::get does for a variant: throws (and
-/// so fails the test) when it is of another kind.
-template <typename Spec, typename Kind>
-const Spec& SpecAs(const KindSpec<Kind>& item) {
-  const Spec* spec = item.template As<Spec>();
-  if (spec == nullptr) throw std::logic_error(std::string("not a ") + typeid(Spec).name());
-  return *spec;
-}
 
 class ThrowawayLabTest : public ::testing::Test {
  protected:

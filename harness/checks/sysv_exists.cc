@@ -23,9 +23,7 @@ std::optional<SysvExistsCheck> Read(const CheckRead& read) {
   ErrorWatch watch(node.sink());
   SysvExistsCheck check;
   check.mark = node.mark();
-  check.kind = ReadSysvKind(*map).value_or(check.kind);
-  check.key_file = ReadKeyFile(*map).value_or(check.key_file);
-  ReadProjId(*map, check.proj_id);
+  ReadSysvObject(*map, check);
   if (!watch.clean()) return std::nullopt;
   return check;
 }

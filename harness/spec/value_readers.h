@@ -64,6 +64,15 @@ void ReadProjId(const SpecMap& map, int& proj_id);
 /// `kind:` of a System V object, required: semaphores, shared_memory or message_queue.
 std::optional<SysvKind> ReadSysvKind(const SpecMap& map);
 
+/// `kind` (required), `key_file` and `proj_id` of a System V object (create_sysv, wait_for_sysv,
+/// sysv_exists), into the fields of `spec` of those names.
+template <typename Spec>
+void ReadSysvObject(const SpecMap& map, Spec& spec) {
+  spec.kind = ReadSysvKind(map).value_or(spec.kind);
+  spec.key_file = ReadKeyFile(map).value_or(spec.key_file);
+  ReadProjId(map, spec.proj_id);
+}
+
 /// The port placeholder `key` names without braces ("port", "port:NAME"); `port` when absent.
 std::optional<std::string> ReadPortName(const SpecMap& map, std::string_view key = "port");
 

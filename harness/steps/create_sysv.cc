@@ -29,9 +29,7 @@ std::optional<CreateSysvStep> Read(const StepRead& read) {
   ErrorWatch watch(node.sink());
   CreateSysvStep step;
   step.mark = node.mark();
-  step.kind = ReadSysvKind(*map).value_or(step.kind);
-  step.key_file = ReadKeyFile(*map).value_or(step.key_file);
-  ReadProjId(*map, step.proj_id);
+  ReadSysvObject(*map, step);
   ReadNumberInto(*map, "size", 1, step.size);
   if (!watch.clean()) return std::nullopt;
   return step;

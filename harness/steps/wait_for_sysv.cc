@@ -25,9 +25,7 @@ std::optional<WaitForSysvStep> Read(const StepRead& read) {
   ErrorWatch watch(node.sink());
   WaitForSysvStep step;
   step.mark = node.mark();
-  step.kind = ReadSysvKind(*map).value_or(step.kind);
-  step.key_file = ReadKeyFile(*map).value_or(step.key_file);
-  ReadProjId(*map, step.proj_id);
+  ReadSysvObject(*map, step);
   ReadNumberInto(*map, "timeout_ms", 1, step.timeout_ms);
   step.instance = ReadInstance(*map, "created_by", instances, kBeforeThisStep, Presence::kOptional)
                       .value_or("");

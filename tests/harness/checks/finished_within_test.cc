@@ -14,10 +14,8 @@ using testing::SpecLoaderTest;
 
 // The limit is required.
 TEST_F(SpecLoaderTest, ReportsFinishedWithinWithoutLimit) {
-  const SpecLoad load =
-      Load(OneTest("      - run: writer\n", "      - finished_within: { instance: writer }\n"));
-  ASSERT_EQ(load.errors.size(), 1u) << Report(load);
-  EXPECT_EQ(load.errors[0].message,
+  EXPECT_EQ(OnlyErrorOf(OneTest("      - run: writer\n",
+                                "      - finished_within: { instance: writer }\n")),
             "tests[0].checks[0].finished_within: missing required key 'max_ms'");
 }
 

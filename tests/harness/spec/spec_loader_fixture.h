@@ -82,6 +82,13 @@ class SpecLoaderTest : public ThrowawayLabTest {
     return text;
   }
 
+  /// The message of the one error loading `yaml` gives; the test fails when there is not one.
+  std::string OnlyErrorOf(std::string_view yaml) const {
+    const SpecLoad load = Load(yaml);
+    EXPECT_EQ(load.errors.size(), 1u) << Report(load);
+    return load.errors.empty() ? "" : load.errors[0].message;
+  }
+
   /// The last step of the first test `yaml` holds, as a `Spec`; the test fails on any error.
   template <typename Spec>
   Spec LastStepOf(std::string_view yaml) const {

@@ -28,9 +28,7 @@ TEST_F(SpecLoaderTest, ReadsEachConnectionAction) {
 
 // A connection must be opened before a step acts on it.
 TEST_F(SpecLoaderTest, ReportsActionOnUnopenedConnection) {
-  const SpecLoad load = Load(OneTest("      - connect: { as: c }\n      - reset: d\n"));
-  ASSERT_EQ(load.errors.size(), 1u) << Report(load);
-  EXPECT_EQ(load.errors[0].message,
+  EXPECT_EQ(OnlyErrorOf(OneTest("      - connect: { as: c }\n      - reset: d\n")),
             "tests[0].steps[1].reset: no connection 'd' was opened before this step (did you mean "
             "'c'?)");
 }

@@ -22,9 +22,7 @@ TEST_F(SpecLoaderTest, ReadsExpectAlive) {
 
 // An instance started after the step is not alive yet.
 TEST_F(SpecLoaderTest, ReportsAliveBeforeStart) {
-  const SpecLoad load = Load(OneTest("      - expect_alive: reader\n      - start: reader\n"));
-  ASSERT_EQ(load.errors.size(), 1u) << Report(load);
-  EXPECT_EQ(load.errors[0].message,
+  EXPECT_EQ(OnlyErrorOf(OneTest("      - expect_alive: reader\n      - start: reader\n")),
             "tests[0].steps[0].expect_alive: no instance 'reader' was started before this step "
             "(started: none)");
 }

@@ -23,10 +23,8 @@ TEST_F(SpecLoaderTest, ReadsExpectIdleDefaults) {
 
 // A share of the CPU is a percentage.
 TEST_F(SpecLoaderTest, ReportsCpuPercentOutOfRange) {
-  const SpecLoad load = Load(OneTest(
-      "      - start: reader\n      - expect_idle: { instance: reader, max_cpu_percent: 101 }\n"));
-  ASSERT_EQ(load.errors.size(), 1u) << Report(load);
-  EXPECT_EQ(load.errors[0].message,
+  EXPECT_EQ(OnlyErrorOf(OneTest("      - start: reader\n      - expect_idle: { instance: reader, "
+                                "max_cpu_percent: 101 }\n")),
             "tests[0].steps[1].expect_idle.max_cpu_percent: must be between 0 and 100, got 101");
 }
 

@@ -22,10 +22,8 @@ TEST_F(SpecLoaderTest, ReadsExpectNoZombiesDefaults) {
 
 // A timeout is positive.
 TEST_F(SpecLoaderTest, ReportsZombieTimeoutNotPositive) {
-  const SpecLoad load = Load(OneTest(
-      "      - start: reader\n      - expect_no_zombies: { instance: reader, timeout_ms: 0 }\n"));
-  ASSERT_EQ(load.errors.size(), 1u) << Report(load);
-  EXPECT_EQ(load.errors[0].message,
+  EXPECT_EQ(OnlyErrorOf(OneTest("      - start: reader\n      - expect_no_zombies: { instance: "
+                                "reader, timeout_ms: 0 }\n")),
             "tests[0].steps[1].expect_no_zombies.timeout_ms: must be positive, got 0");
 }
 

@@ -22,9 +22,7 @@ TEST_F(SpecLoaderTest, ReadsPauseWhenBlockedDefaults) {
 
 // Without an instance there is nothing to pause.
 TEST_F(SpecLoaderTest, ReportsPauseWithoutInstance) {
-  const SpecLoad load = Load(OneTest("      - pause_when_blocked: { timeout_ms: 100 }\n"));
-  ASSERT_EQ(load.errors.size(), 1u) << Report(load);
-  EXPECT_EQ(load.errors[0].message,
+  EXPECT_EQ(OnlyErrorOf(OneTest("      - pause_when_blocked: { timeout_ms: 100 }\n")),
             "tests[0].steps[0].pause_when_blocked: missing required key 'instance'");
 }
 

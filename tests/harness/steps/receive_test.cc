@@ -30,11 +30,10 @@ TEST_F(SpecLoaderTest, ReadsReceiveByCountOrUntilClosed) {
 
 // `until_closed: false` says nothing; leaving it out is how to say bytes.
 TEST_F(SpecLoaderTest, ReportsUntilClosedFalse) {
-  const SpecLoad load = Load(OneTest(
-      "      - connect: { as: c }\n      - receive: { connection: c, until_closed: false }\n"));
-  ASSERT_EQ(load.errors.size(), 1u) << Report(load);
-  EXPECT_EQ(load.errors[0].message,
-            "tests[0].steps[1].receive.until_closed: must be true, got false");
+  EXPECT_EQ(
+      OnlyErrorOf(OneTest(
+          "      - connect: { as: c }\n      - receive: { connection: c, until_closed: false }\n")),
+      "tests[0].steps[1].receive.until_closed: must be true, got false");
 }
 
 }  // namespace

@@ -22,10 +22,8 @@ TEST_F(SpecLoaderTest, ReadsRecordFds) {
 
 // A baseline's name is a slug, like the other names a lab defines.
 TEST_F(SpecLoaderTest, ReportsBadBaselineName) {
-  const SpecLoad load = Load(
-      OneTest("      - start: reader\n      - record_fds: { instance: reader, as: Before }\n"));
-  ASSERT_EQ(load.errors.size(), 1u) << Report(load);
-  EXPECT_EQ(load.errors[0].message,
+  EXPECT_EQ(OnlyErrorOf(OneTest(
+                "      - start: reader\n      - record_fds: { instance: reader, as: Before }\n")),
             "tests[0].steps[1].record_fds.as: 'Before' must use only a-z, 0-9 and '-'");
 }
 

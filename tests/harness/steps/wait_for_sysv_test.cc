@@ -25,12 +25,10 @@ TEST_F(SpecLoaderTest, ReadsWaitForSysvDefaults) {
 
 // The creator must have been started before the step waits for it.
 TEST_F(SpecLoaderTest, ReportsCreatorNotStartedYet) {
-  const SpecLoad load =
-      Load(OneTest("      - wait_for_sysv: { kind: semaphores, created_by: reader }\n"));
-  ASSERT_EQ(load.errors.size(), 1u) << Report(load);
-  EXPECT_EQ(load.errors[0].message,
-            "tests[0].steps[0].wait_for_sysv.created_by: no instance 'reader' was started before "
-            "this step (started: none)");
+  EXPECT_EQ(
+      OnlyErrorOf(OneTest("      - wait_for_sysv: { kind: semaphores, created_by: reader }\n")),
+      "tests[0].steps[0].wait_for_sysv.created_by: no instance 'reader' was started before "
+      "this step (started: none)");
 }
 
 }  // namespace

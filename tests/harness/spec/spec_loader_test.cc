@@ -17,6 +17,8 @@
 #include "harness/checks/output_match.h"
 #include "harness/checks/received.h"
 #include "harness/checks/sysv_exists.h"
+#include "harness/spec/kind_registry.h"
+#include "harness/spec/spec_reader.h"
 #include "harness/steps/connect.h"
 #include "harness/steps/connection_action.h"
 #include "harness/steps/create_sysv.h"
@@ -531,7 +533,8 @@ TEST_F(SpecLoaderTest, ReportsUnclosedPlaceholder) {
 
 // ---- Steps and checks with one thing to say ------------------------------------------------
 
-// A step does one thing.
+// A step does one thing. The actions are listed in the order of labs/README.md's table of
+// steps (KindRegistry.EveryStepKindIsDocumentedInOrder ties the two).
 TEST_F(SpecLoaderTest, ReportsStepWithTwoActions) {
   EXPECT_EQ(Report(LoadTests(R"(  - name: echo
     description: Echoes its input
@@ -540,13 +543,11 @@ TEST_F(SpecLoaderTest, ReportsStepWithTwoActions) {
       - run: writer
         start: reader
 )")),
-            "labs/demo/lab.yaml:16:9: error: tests[0].steps[0]: give only one of: start, run, "
-            "wait_for_sysv, wait_exit, signal, create_sysv, expect_idle, make_file, make_dir, "
-            "pause_when_blocked, resume, expect_mapping, wait_for_port, connect, send, "
-            "shutdown_write, reset, close, receive, expect_sockets, record_fds, expect_fds, "
-            "expect_no_zombies, expect_alive (found 'run' and 'start')\n"
-            "          start: reader\n"
-            "          ^\n");
+            "labs/demo/lab.yaml:16:9: error: tests[0].steps[0]: give only one of: " +
+                JoinNames(Kinds().StepActions()) +
+                " (found 'run' and 'start')\n"
+                "          start: reader\n"
+                "          ^\n");
 }
 
 // `as:` and friends belong to start and run only.
@@ -565,7 +566,8 @@ TEST_F(SpecLoaderTest, ReportsStartKeyOnOtherStep) {
             "          ^\n");
 }
 
-// A check of an unknown kind is a typo of a known one.
+// A check of an unknown kind is a typo of a known one. The keys are listed in the order of
+// labs/README.md's table of checks (KindRegistry.EveryCheckKindIsDocumentedInOrder).
 TEST_F(SpecLoaderTest, ReportsUnknownCheckKind) {
   EXPECT_EQ(Report(LoadTests(R"(  - name: echo
     description: Echoes its input
@@ -576,10 +578,11 @@ TEST_F(SpecLoaderTest, ReportsUnknownCheckKind) {
       - no_sysv_leftover: true
 )")),
             "labs/demo/lab.yaml:17:9: error: tests[0].checks[0]: unknown key 'no_sysv_leftover' "
-            "(expected one of: exit, stdout, stderr, no_sysv_left, sysv_exists, "
-            "finished_within, file, imports, received)\n"
-            "        - no_sysv_leftover: true\n"
-            "          ^\n");
+            "(expected one of: " +
+                JoinNames(Kinds().CheckKeys()) +
+                ")\n"
+                "        - no_sysv_leftover: true\n"
+                "          ^\n");
 }
 
 // ---- Files, mappings and imports (the mmap lab's keys) -----------------------------------

@@ -3,15 +3,7 @@
 // then the cell is killed (taking daemons with it), and only then are outputs final.
 #include "harness/scenario.h"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/ipc.h>
-#include <sys/msg.h>
-#include <sys/prctl.h>
-#include <sys/sem.h>
-#include <sys/shm.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,27 +13,18 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "harness/net/free_port.h"
 #include "harness/net/netem.h"
-#include "harness/net/raw_client.h"
-#include "harness/probes/elf_imports.h"
 #include "harness/probes/ipcs_probe.h"
-#include "harness/probes/proc_maps.h"
 #include "harness/probes/proc_stat.h"
-#include "harness/probes/socket_owner.h"
-#include "harness/probes/socket_probes.h"
-#include "harness/probes/socket_table.h"
 #include "harness/probes/sysv_objects.h"
-#include "harness/probes/test_dir_files.h"
 #include "harness/process/program_run.h"
 #include "harness/report_words.h"
 #include "harness/spec/kind_registry.h"
 #include "harness/spec/placeholders.h"
-#include "harness/spec/signal_names.h"
 #include "harness/test_context.h"
 
 namespace labgrade {

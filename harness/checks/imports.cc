@@ -10,7 +10,6 @@
 #include "harness/probes/elf_imports.h"
 #include "harness/process/program_run.h"
 #include "harness/report_words.h"
-#include "harness/spec/value_readers.h"
 #include "harness/test_context.h"
 
 namespace labgrade {

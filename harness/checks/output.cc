@@ -14,7 +14,6 @@
 
 #include "harness/checks/check_kind.h"
 #include "harness/checks/output_match.h"
-#include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
 #include "harness/test_context.h"
 

@@ -6,8 +6,6 @@
 #include "harness/checks/check_kind.h"
 #include "harness/checks/output_match.h"
 #include "harness/net/raw_client.h"
-#include "harness/report_words.h"
-#include "harness/spec/value_readers.h"
 #include "harness/test_context.h"
 
 namespace labgrade {

@@ -14,7 +14,6 @@
 #include <fmt/format.h>
 
 #include "harness/spec/kind_registry.h"
-#include "harness/spec/signal_names.h"
 #include "harness/spec/spec_reader.h"
 #include "harness/spec/test_names.h"
 #include "harness/spec/value_readers.h"

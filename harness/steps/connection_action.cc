@@ -7,8 +7,6 @@
 #include <fmt/format.h>
 
 #include "harness/net/raw_client.h"
-#include "harness/report_words.h"
-#include "harness/spec/value_readers.h"
 #include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 

@@ -5,9 +5,7 @@
 #include <fmt/format.h>
 
 #include "harness/probes/proc_stat.h"
-#include "harness/probes/socket_owner.h"
 #include "harness/probes/socket_probes.h"
-#include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
 #include "harness/steps/step_kind.h"
 #include "harness/test_context.h"

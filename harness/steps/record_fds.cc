@@ -5,7 +5,6 @@
 
 #include "harness/probes/proc_stat.h"
 #include "harness/probes/socket_owner.h"
-#include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
 #include "harness/steps/step_kind.h"
 #include "harness/test_context.h"

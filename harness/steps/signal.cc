@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
 #include "harness/steps/step_kind.h"
 #include "harness/test_context.h"

@@ -73,7 +73,6 @@ class TestContext {
   // ---- The test and where it runs ----------------------------------------------------------
 
   const TestSpec& test() const { return test_; }
-  const ScenarioEnvironment& environment() const { return env_; }
   const LabSpec& lab() const;
   const std::filesystem::path& test_dir() const;
   const SandboxIdentity& identity() const;

@@ -3,6 +3,9 @@
 //
 // Every element that came from YAML carries its SourceMark so that a problem found after
 // loading (a step naming an unknown program, say) can still point at the file and line.
+//
+// The typed spec of each kind of step and check (WaitExitStep, ExitCheck, ...) is declared with
+// its kind, in harness/steps/ and harness/checks/; a test holds them as Step and Check handles.
 #pragma once
 
 #include <cstdint>

@@ -11,8 +11,8 @@
 
 #include <fmt/format.h>
 
-#include "harness/cell.h"
-#include "harness/program_run.h"
+#include "harness/process/cell.h"
+#include "harness/process/program_run.h"
 
 namespace labgrade {
 namespace {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "grading/class_grades.h"
-#include "harness/lab_spec.h"
+#include "harness/spec/lab_spec.h"
 
 namespace labgrade {
 

@@ -13,9 +13,9 @@
 #include <fmt/format.h>
 
 #include "grading/work_folder.h"
-#include "harness/program_run.h"
+#include "harness/build/submission_build.h"
+#include "harness/process/program_run.h"
 #include "harness/scenario.h"
-#include "harness/submission_build.h"
 
 namespace labgrade {
 namespace {

@@ -8,13 +8,13 @@
 #include <optional>
 #include <string>
 
-#include "harness/build_cache.h"
-#include "harness/cell.h"
-#include "harness/lab_spec.h"
+#include "harness/build/build_cache.h"
+#include "harness/process/cell.h"
 #include "harness/sandbox/cgroup.h"
 #include "harness/sandbox/landlock.h"
 #include "harness/sandbox/sandbox_users.h"
 #include "harness/sandbox/seccomp_filter.h"
+#include "harness/spec/lab_spec.h"
 #include "harness/verdict.h"
 
 namespace labgrade {

@@ -12,9 +12,9 @@
 #include <thread>
 
 #include "grading/work_folder.h"
-#include "harness/proc_stat.h"
-#include "harness/program_launcher.h"
-#include "harness/unique_fd.h"
+#include "harness/probes/proc_stat.h"
+#include "harness/process/program_launcher.h"
+#include "harness/process/unique_fd.h"
 
 namespace labgrade {
 namespace {

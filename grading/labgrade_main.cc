@@ -28,10 +28,10 @@
 #include "grading/student_process.h"
 #include "grading/terminal_report.h"
 #include "grading/work_folder.h"
-#include "harness/build_cache.h"
-#include "harness/cell.h"
-#include "harness/spec_loader.h"
-#include "harness/spec_overlay.h"
+#include "harness/build/build_cache.h"
+#include "harness/process/cell.h"
+#include "harness/spec/spec_loader.h"
+#include "harness/spec/spec_overlay.h"
 
 namespace labgrade {
 namespace {

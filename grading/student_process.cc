@@ -14,7 +14,7 @@
 #include <variant>
 
 #include "grading/work_folder.h"
-#include "harness/signal_names.h"
+#include "harness/spec/signal_names.h"
 
 extern char** environ;
 

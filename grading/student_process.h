@@ -2,7 +2,7 @@
 // so that a crash of the grader itself on one submission (a signal, an abort, std::terminate, a
 // grader stuck for good) becomes that student's grader error and the batch goes on.
 //
-// The parent launches the child through the process layer (harness/program_run.h), with its
+// The parent launches the child through the process layer (harness/process/program_run.h), with its
 // wall limit and group kill. The child sets up its own isolation, grades the one submission as
 // GradeStudentHere does (writing <out>/<id>/results.json and report.txt), and leaves its grade in
 // <out>/<id>/grade-one.json (kStudentGradeFile), which the parent reads and removes. A child
@@ -21,8 +21,8 @@
 #include "grading/class_grades.h"
 #include "grading/class_grading.h"
 #include "grading/grader.h"
-#include "harness/lab_spec.h"
-#include "harness/program_run.h"
+#include "harness/process/program_run.h"
+#include "harness/spec/lab_spec.h"
 
 namespace labgrade {
 

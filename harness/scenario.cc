@@ -3,15 +3,7 @@
 // then the cell is killed (taking daemons with it), and only then are outputs final.
 #include "harness/scenario.h"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/ipc.h>
-#include <sys/msg.h>
-#include <sys/prctl.h>
-#include <sys/sem.h>
-#include <sys/shm.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,158 +13,57 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
-#include "harness/elf_imports.h"
-#include "harness/free_port.h"
-#include "harness/ipcs_probe.h"
-#include "harness/netem.h"
-#include "harness/output_match.h"
-#include "harness/placeholders.h"
-#include "harness/proc_maps.h"
-#include "harness/proc_stat.h"
-#include "harness/program_run.h"
-#include "harness/random_bytes.h"
-#include "harness/raw_client.h"
-#include "harness/sandbox/program_confinement.h"
-#include "harness/signal_names.h"
-#include "harness/socket_owner.h"
-#include "harness/socket_probes.h"
-#include "harness/socket_table.h"
-#include "harness/submission_copy.h"
-#include "harness/test_dir_files.h"
+#include "harness/build/submission_copy.h"
+#include "harness/net/free_port.h"
+#include "harness/net/netem.h"
+#include "harness/probes/ipcs_probe.h"
+#include "harness/probes/proc_stat.h"
+#include "harness/probes/sysv_objects.h"
+#include "harness/process/program_run.h"
+#include "harness/report_words.h"
+#include "harness/spec/kind_registry.h"
+#include "harness/spec/placeholders.h"
+#include "harness/test_context.h"
 
 namespace labgrade {
 namespace {
 
-constexpr int kKillGraceMs = 1'000;
+/// Between SIGTERM and SIGKILL for the tools the harness runs (ipcs, nm).
+constexpr int kToolKillGraceMs = 1'000;
 /// kernel.shmmni of a cell: far more System V segments than any lab needs.
 constexpr int kSysvSegmentsPerCell = 64;
 
-std::int64_t MsSince(Clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-}
-
-std::string Seconds(int ms) {
-  if (ms % 1000 == 0) return fmt::format("{} s", ms / 1000);
-  return fmt::format("{:.1f} s", ms / 1000.0);
-}
-
-const char* KindWords(SysvKind kind) {
-  switch (kind) {
-    case SysvKind::kSemaphoreSet:
-      return "semaphore set";
-    case SysvKind::kSharedMemory:
-      return "shared memory segment";
-    case SysvKind::kMessageQueue:
-      return "message queue";
-  }
-  return "IPC object";
-}
-
-/// Whether an object of `kind` with `key` exists in the calling thread's IPC namespace.
-bool SysvObjectExists(SysvKind kind, std::uint32_t key) {
-  key_t k = static_cast<key_t>(key);
-  int id = -1;
-  switch (kind) {
-    case SysvKind::kSemaphoreSet:
-      id = ::semget(k, 0, 0);
-      break;
-    case SysvKind::kSharedMemory:
-      id = ::shmget(k, 0, 0);
-      break;
-    case SysvKind::kMessageQueue:
-      id = ::msgget(k, 0);
-      break;
-  }
-  // EACCES: it exists, but its mode keeps us out (we are not always root in there).
-  return id >= 0 || errno == EACCES;
-}
-
-std::string ReadWholeFile(const std::filesystem::path& path, bool* ok) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << file.rdbuf();
-  *ok = static_cast<bool>(file) || file.eof();
-  return bytes.str();
-}
-
-std::string FirstLines(const std::string& text, int lines, std::size_t max_bytes) {
-  std::size_t at = 0;
-  for (int i = 0; i < lines && at != std::string::npos; ++i) {
-    at = text.find('\n', at == 0 && i == 0 ? 0 : at + 1);
-  }
-  std::string excerpt =
-      text.substr(0, std::min(at == std::string::npos ? text.size() : at, max_bytes));
-  return excerpt;
-}
-
-/// Sends `signal` to `run`'s process alone (not its group), through a pidfd so that a pid
-/// reused after reaping is never hit. False when the process has exited.
-bool SignalProcess(ProgramRun& run, int signal) {
-  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, run.pid(), 0)));
-  // Opened before the check: if the process was not reaped yet, the pidfd is its own.
-  if (!pidfd.valid() || run.Exited()) return false;
-  return ::syscall(SYS_pidfd_send_signal, pidfd.get(), signal, nullptr, 0) == 0;
-}
-
-/// "read(), fread() and fgets()", or with "or".
-std::string CallList(const std::vector<std::string>& names, std::string_view last_joint = "and") {
-  std::string text;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) text += i + 1 == names.size() ? fmt::format(" {} ", last_joint) : ", ";
-    text += names[i] + "()";
-  }
-  return text;
-}
-
-std::string Bytes(std::int64_t count) {
-  return fmt::format("{} byte{}", count, count == 1 ? "" : "s");
-}
-
-struct Instance {
-  std::string program;
-  Role role = Role::kStudent;
-  int wall_limit_ms = 0;
-  std::unique_ptr<ProgramCgroup> cgroup;  ///< outlives `run`: declared first, destroyed last
-  std::unique_ptr<ProgramRun> run;
-
-  /// The memory limit in MiB when its cgroup's limit killed it, else 0.
-  int MemoryLimitKilledMib() const {
-    return cgroup && cgroup->MemoryLimitKilled() ? cgroup->memory_mib() : 0;
-  }
-  /// How it ended, in words (see DescribeProgramEnd).
-  std::string EndWords() const {
-    return DescribeProgramEnd(run->end(), wall_limit_ms, MemoryLimitKilledMib());
-  }
-};
+// ---- The order of a test -------------------------------------------------------------------
 
 class Scenario {
  public:
-  Scenario(const TestSpec& test, const ScenarioEnvironment& env) : test_(test), env_(env) {}
+  Scenario(const TestSpec& test, const ScenarioEnvironment& env)
+      : test_(test), env_(env), context_(test, env) {}
 
   TestResult Run() {
     const Clock::time_point started = Clock::now();
-    result_.name = test_.name;
-    result_.description = test_.description;
-    result_.visibility = test_.visibility;
-    result_.max_points = test_.points;
+    TestResult& result = context_.result();
+    result.name = test_.name;
+    result.description = test_.description;
+    result.visibility = test_.visibility;
+    result.max_points = test_.points;
     if (Prepare() && skipped_.empty()) {
       for (const Step& step : test_.steps) {
-        if (!std::visit([this](const auto& s) { return ExecuteForMembers(s); }, step)) break;
+        if (!step.kind().Execute(context_, step)) break;
       }
     }
     Teardown();
-    if (grader_error_.empty() && skipped_.empty()) {
+    if (context_.grader_error().empty() && skipped_.empty()) {
       for (const Check& check : test_.checks) {
-        std::visit([this](const auto& c) { EvaluateForMembers(c); }, check);
+        check.kind().Evaluate(context_, check);
       }
     }
     Summarize();
-    result_.duration_ms = MsSince(started);
-    return std::move(result_);
+    result.duration_ms = MsSince(started);
+    return std::move(result);
   }
 
  private:
@@ -183,10 +74,12 @@ class Scenario {
     std::filesystem::create_directories(env_.test_dir, ec);
     if (ec)
       return GraderError(fmt::format("cannot create {}: {}", env_.test_dir.string(), ec.message()));
+    const PlaceholderNames placeholders = PlaceholdersOfTest();
+    context_.set_uses_lab_folder(placeholders.lab_folder);
     if (env_.host != nullptr) {
       if (!EnterCell()) return false;
     } else {
-      files_dir_ = env_.test_dir;
+      context_.SetFilesDir(env_.test_dir, UniqueFd());
       // The programs run as the sandbox user and work in this directory.
       const SandboxIdentity& owner = env_.student_identity;
       if (owner.uid && (::chown(env_.test_dir.c_str(), *owner.uid, owner.gid.value_or(0)) != 0 ||
@@ -197,15 +90,15 @@ class Scenario {
       if (!before) return false;
       host_objects_before_ = std::move(*before);
     }
-    for (const std::string& key_file : KeyFilesOfTest()) {
-      std::ofstream(KeyFilePath(files_dir_, key_file));
+    for (const std::string& key_file : placeholders.key_files) {
+      std::ofstream(KeyFilePath(context_.files_dir(), key_file));
     }
-    return AssignPorts() && SetUpNetwork();
+    return AssignPorts(placeholders.ports) && SetUpNetwork();
   }
 
   /// Makes the test's cell: its root shows the builds (read-only) and, where the test folder
   /// is, a tmpfs of the cell's own, bounded by the lab's test_dir_mib; the harness then reaches
-  /// that folder through a descriptor (files_dir_).
+  /// that folder through a descriptor (TestContext::files_dir).
   bool EnterCell() {
     const LabSpec& lab = *env_.lab;
     int memory_mib = 1;
@@ -225,7 +118,7 @@ class Scenario {
     CellFilesystemSpec& filesystem = setup.filesystem;
     filesystem.root_mount_point = cell_root_;
     filesystem.folders = {{env_.student_build_dir, false}, {env_.reference_build_dir, false}};
-    if (UsesLabFolder()) filesystem.folders.push_back({lab.lab_dir, false});
+    if (context_.uses_lab_folder()) filesystem.folders.push_back({lab.lab_dir, false});
     const SandboxIdentity& owner = env_.student_identity;
     // The reference's programs reach it through their group (the student's, as a gid).
     filesystem.private_folders = {
@@ -238,56 +131,33 @@ class Scenario {
     setup.sysv = SysvLimits{bytes, 4 * bytes / page, kSysvSegmentsPerCell};
     auto entered = Cell::Enter(*env_.host, env_.cell_init, setup);
     if (auto* error = std::get_if<std::string>(&entered)) return GraderError(*error);
-    cell_ = std::move(std::get<std::unique_ptr<Cell>>(entered));
-    auto folder = cell_->OpenFolder(env_.test_dir);
+    context_.AdoptCell(std::move(std::get<std::unique_ptr<Cell>>(entered)));
+    auto folder = context_.cell()->OpenFolder(env_.test_dir);
     if (auto* error = std::get_if<std::string>(&folder)) return GraderError(*error);
-    test_dir_fd_ = std::move(std::get<UniqueFd>(folder));
-    files_dir_ = fmt::format("/proc/self/fd/{}", test_dir_fd_.get());
+    UniqueFd fd = std::move(std::get<UniqueFd>(folder));
+    const std::string reached = fmt::format("/proc/self/fd/{}", fd.get());
+    context_.SetFilesDir(reached, std::move(fd));
     return true;
   }
 
-  /// Whether a program's arguments name the lab's folder ({labdir}): only then does the cell
-  /// show it (a lab bundle's folder may hold the reference's executables).
-  bool UsesLabFolder() const {
-    auto mentions = [](const std::vector<std::string>& args) {
-      return std::any_of(args.begin(), args.end(), [](const std::string& arg) {
-        return arg.find("{labdir}") != std::string::npos;
-      });
-    };
-    for (const Step& step : test_.steps) {
-      if (auto* start = std::get_if<StartStep>(&step)) {
-        if (mentions(start->argv ? *start->argv : env_.lab->programs.at(start->program).argv))
-          return true;
-      }
-    }
-    return false;
+  /// The port and key-file placeholders the test's steps name; "keyfile" always.
+  PlaceholderNames PlaceholdersOfTest() const {
+    PlaceholderNames names;
+    names.key_files.insert("keyfile");
+    for (const Step& step : test_.steps) step.kind().AddPlaceholderNames(step, *env_.lab, names);
+    return names;
   }
 
   /// The number each port placeholder of the test stands for: fixed in a cell (nothing else
   /// listens in its network namespace), picked free on the host.
-  bool AssignPorts() {
-    std::vector<std::string> names;
-    auto add_args = [&](const std::vector<std::string>& args) {
-      for (const std::string& arg : args)
-        for (std::string& name : PortsMentioned(arg)) names.push_back(name);
-    };
-    for (const Step& step : test_.steps) {
-      if (auto* start = std::get_if<StartStep>(&step)) {
-        add_args(start->argv ? *start->argv : env_.lab->programs.at(start->program).argv);
-      } else if (auto* wait = std::get_if<WaitForPortStep>(&step)) {
-        names.push_back(wait->port);
-      } else if (auto* connect = std::get_if<ConnectStep>(&step)) {
-        names.push_back(connect->port);
-      } else if (auto* sockets = std::get_if<ExpectSocketsStep>(&step)) {
-        if (!sockets->port.empty()) names.push_back(sockets->port);
-      }
-    }
-    if (cell_) {
-      ports_ = FixedCellPorts(names);
+  bool AssignPorts(const std::set<std::string>& names) {
+    std::map<std::string, int>& ports = context_.state().ports;
+    if (context_.cell()) {
+      ports = FixedCellPorts(std::vector<std::string>(names.begin(), names.end()));
       return true;
     }
     std::set<int> taken;
-    for (const std::string& name : std::set<std::string>(names.begin(), names.end())) {
+    for (const std::string& name : names) {
       std::optional<int> port;
       std::string error;
       // Two names must not get the same number, however unlikely the kernel is to repeat one.
@@ -295,7 +165,7 @@ class Scenario {
         port = PickFreePort(&error);
       if (!port) return GraderError(fmt::format("cannot find a free port: {}", error));
       taken.insert(*port);
-      ports_[name] = *port;
+      ports[name] = *port;
     }
     return true;
   }
@@ -305,7 +175,7 @@ class Scenario {
     if (!test_.network) return true;
     const int loss = test_.network->loss_percent;
     network_words_ = fmt::format("the test's loopback loses {}% of packets", loss);
-    if (!cell_) {
+    if (!context_.cell()) {
       skipped_ =
           "packet loss needs the test's own network namespace, and this run is in host mode "
           "(it would change the whole machine's loopback)";
@@ -316,908 +186,38 @@ class Scenario {
     return true;
   }
 
-  std::set<std::string> KeyFilesOfTest() const {
-    std::set<std::string> names{"keyfile"};
-    auto add_args = [&](const std::vector<std::string>& args) {
-      for (const std::string& arg : args)
-        for (std::string& name : KeyFilesMentioned(arg)) names.insert(name);
-    };
-    for (const Step& step : test_.steps) {
-      if (auto* start = std::get_if<StartStep>(&step)) {
-        add_args(start->argv ? *start->argv : env_.lab->programs.at(start->program).argv);
-      } else if (auto* wait = std::get_if<WaitForSysvStep>(&step)) {
-        names.insert(wait->key_file);
-      } else if (auto* create = std::get_if<CreateSysvStep>(&step)) {
-        names.insert(create->key_file);
-      }
-    }
-    return names;
-  }
-
-  // ---- Steps: each returns false when the test cannot go on. -----------------------------
-
-  bool Execute(const StartStep& step) {
-    if (step.count == 0) {
-      if (!StartInstance(step, step.instance, step.stdin_source)) return false;
-      if (step.wait_for_exit) FindRun(step.instance)->WaitUntilExited(Clock::time_point::max());
-      return true;
-    }
-    std::vector<std::string>& members = groups_[step.instance];
-    for (int i = 1; i <= step.count; ++i) {
-      // Each member of a group gets data of its own: seed + i.
-      StdinSource source = step.stdin_source;
-      if (auto* random = std::get_if<StdinRandom>(&source))
-        random->seed += static_cast<unsigned>(i);
-      members.push_back(fmt::format("{}-{}", step.instance, i));
-      if (!StartInstance(step, members.back(), source)) return false;
-    }
-    if (step.wait_for_exit) {
-      for (const std::string& member : members)
-        FindRun(member)->WaitUntilExited(Clock::time_point::max());
-    }
-    return true;
-  }
-
-  /// Starts one instance of `step`'s program under `name`, fed `stdin_source`.
-  bool StartInstance(const StartStep& step, const std::string& name,
-                     const StdinSource& stdin_source) {
-    const ProgramSpec& program = env_.lab->programs.at(step.program);
-    const auto& build_dir =
-        step.role == Role::kStudent ? env_.student_build_dir : env_.reference_build_dir;
-    LaunchSpec spec;
-    spec.executable = build_dir / program.executable;
-    spec.working_dir = env_.test_dir;
-    spec.environment = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + env_.test_dir.string(),
-                        "LC_ALL=C", "TMPDIR=/tmp"};
-    PlaceholderValues values{env_.test_dir, env_.lab->lab_dir, ports_};
-    for (const std::string& arg : step.argv ? *step.argv : program.argv) {
-      std::string error;
-      auto expanded = ExpandPlaceholders(arg, values, &error);
-      if (!expanded) return GraderError(error);
-      spec.args.push_back(*expanded);
-    }
-    spec.sandbox.limits = program.limits;
-    const bool student = step.role == Role::kStudent;
-    const SandboxIdentity& identity = student ? env_.student_identity : env_.reference_identity;
-    spec.sandbox.uid = identity.uid;
-    spec.sandbox.gid = identity.gid;
-    spec.sandbox.groups = identity.groups;
-    spec.sandbox.ipc_owner_capability = identity.ipc_owner && cell_ != nullptr;
-    if (cell_) {
-      spec.sandbox.pid_namespace_fd = cell_->pid_namespace_fd();
-      spec.sandbox.join_mount_namespace_fd = cell_->mount_namespace_fd();
-      spec.sandbox.cell_root_fd = cell_->root_fd();
-    }
-    // The reference is the lab's own code: only the student's programs are confined.
-    LandlockRules confinement;
-    if (student) {
-      std::vector<FolderRule> own = {{env_.student_build_dir, FolderAccess::kReadExecute},
-                                     {env_.test_dir, FolderAccess::kEverything}};
-      if (UsesLabFolder()) own.push_back({env_.lab->lab_dir, FolderAccess::kRead});
-      confinement = ConfinementRules(env_.landlock_abi, own);
-      if (!confinement.empty()) spec.sandbox.landlock = &confinement;
-      spec.sandbox.seccomp = env_.seccomp;
-    }
-    std::unique_ptr<ProgramCgroup> cgroup;
-    if (env_.cgroups != nullptr) {
-      auto made =
-          env_.cgroups->ForProgram(name, program.limits.memory_mib, program.limits.processes);
-      if (auto* error = std::get_if<std::string>(&made))
-        return GraderError(fmt::format("cannot make a cgroup for {}: {}", name, *error));
-      cgroup = std::move(std::get<std::unique_ptr<ProgramCgroup>>(made));
-      spec.sandbox.join_cgroup_fds = cgroup->join_fds();
-    }
-    auto stdin_bytes = StdinBytes(stdin_source);
-    if (!stdin_bytes) return false;
-    std::error_code exists_error;
-    if (!std::filesystem::exists(spec.executable, exists_error)) {
-      return StepFailed(fmt::format("{} starts", name),
-                        fmt::format("the program {} was not built (no {} after the build)",
-                                    step.program, program.executable));
-    }
-    auto started = ProgramRun::Start(
-        spec, *stdin_bytes,
-        RunLimits{program.limits.wall_ms, program.limits.output_bytes, kKillGraceMs});
-    if (auto* error = std::get_if<LaunchError>(&started)) {
-      // The student's build made something that cannot run (not an executable, or one the
-      // student's programs may not run, such as a link to the reference's): theirs to mend.
-      if (student && error->exec_failed)
-        return StepFailed(
-            fmt::format("{} starts", name),
-            fmt::format("the program {} could not be run: {}", step.program, error->message));
-      return GraderError(fmt::format("cannot start {}: {}", name, error->message));
-    }
-    Instance& instance = instances_[name];
-    instance.program = step.program;
-    instance.role = step.role;
-    instance.wall_limit_ms = program.limits.wall_ms;
-    instance.cgroup = std::move(cgroup);
-    instance.run = std::move(std::get<std::unique_ptr<ProgramRun>>(started));
-    order_.push_back(name);
-    return true;
-  }
-
-  // ---- Groups: a step or check naming a group applies to each member ----------------------
-
-  /// The instances `name` stands for: a group's members, or itself.
-  std::vector<std::string> Members(const std::string& name) const {
-    auto group = groups_.find(name);
-    if (group == groups_.end()) return {name};
-    return group->second;
-  }
-
-  template <typename S>
-  bool ExecuteForMembers(const S& step) {
-    if constexpr (!std::is_same_v<S, StartStep> && requires { step.instance; }) {
-      if (groups_.count(step.instance)) {
-        for (const std::string& member : Members(step.instance)) {
-          S copy = step;
-          copy.instance = member;
-          if (!Execute(copy)) return false;
-        }
-        return true;
-      }
-    }
-    return Execute(step);
-  }
-
-  /// Evaluates `check` for each member of a group it names (pairing same_as_stdin_of groups i
-  /// with i). One result when all pass; else the first failures and a count of the rest.
-  template <typename C>
-  void EvaluateForMembers(const C& check) {
-    if constexpr (requires { check.instance; }) {
-      if (groups_.count(check.instance)) {
-        const std::vector<std::string> members = Members(check.instance);
-        std::vector<CheckResult> failed;
-        std::vector<std::string> failed_names;
-        CheckResult passed;
-        for (std::size_t i = 0; i < members.size(); ++i) {
-          C copy = check;
-          copy.instance = members[i];
-          if constexpr (std::is_same_v<C, OutputCheck>) {
-            if (check.match == MatchKind::kSameAsStdinOf && groups_.count(check.text))
-              copy.text = Members(check.text).at(i);
-          }
-          CheckResult result = Evaluate(copy);
-          if (i == 0) passed = result;
-          if (result.outcome != Outcome::kPass) {
-            failed.push_back(std::move(result));
-            failed_names.push_back(members[i]);
-          }
-        }
-        if (failed.empty()) {
-          passed.what = GroupWords(passed.what, members.front(), check.instance, members.size());
-          result_.checks.push_back(std::move(passed));
-          return;
-        }
-        constexpr std::size_t kShown = 3;
-        for (std::size_t i = 0; i < failed.size() && i < kShown; ++i)
-          result_.checks.push_back(std::move(failed[i]));
-        if (failed.size() > kShown) {
-          CheckResult rest = result_.checks.back();
-          rest.what =
-              GroupWords(rest.what, failed_names[kShown - 1], check.instance, members.size());
-          rest.rationale =
-              fmt::format("{} more of the {} instances of {} fail this check too: {}",
-                          failed.size() - kShown, members.size(), check.instance,
-                          fmt::join(failed_names.begin() + kShown, failed_names.end(), ", "));
-          rest.expected.clear();
-          rest.actual.clear();
-          rest.difference.reset();
-          result_.checks.push_back(std::move(rest));
-        }
-        return;
-      }
-    }
-    result_.checks.push_back(Evaluate(check));
-  }
-
-  /// A member's words made the group's: "client-1 exits with status 0" becomes "client exits
-  /// with status 0 (each of the 20 instances)".
-  static std::string GroupWords(std::string words, const std::string& member,
-                                const std::string& group, std::size_t size) {
-    for (std::size_t at = words.find(member); at != std::string::npos;
-         at = words.find(member, at + group.size())) {
-      words.replace(at, member.size(), group);
-    }
-    return words + fmt::format(" (each of the {} instances)", size);
-  }
-
-  std::optional<std::shared_ptr<const std::string>> StdinBytes(const StdinSource& source) {
-    if (std::holds_alternative<StdinNone>(source)) return std::shared_ptr<const std::string>();
-    if (auto* text = std::get_if<StdinText>(&source))
-      return std::make_shared<const std::string>(text->text);
-    if (auto* random = std::get_if<StdinRandom>(&source))
-      return std::make_shared<const std::string>(RandomBytes(random->size_bytes, random->seed));
-    const auto& file = std::get<StdinFile>(source);
-    bool ok = false;
-    std::string bytes = ReadWholeFile(env_.lab->lab_dir / file.path, &ok);
-    if (!ok) {
-      GraderError(fmt::format("cannot read the lab's input file {}",
-                              (env_.lab->lab_dir / file.path).string()));
-      return std::nullopt;
-    }
-    return std::make_shared<const std::string>(std::move(bytes));
-  }
-
-  bool Execute(const WaitForSysvStep& step) {
-    auto key = FtokKeyOf(KeyFilePath(files_dir_, step.key_file), step.proj_id);
-    if (!key) return GraderError(fmt::format("cannot compute the key of {}", step.key_file));
-    std::string creator = step.instance.empty() ? "the program" : step.instance;
-    std::string what =
-        fmt::format("{} creates a {} for key 0x{:08x}", creator, KindWords(step.kind), *key);
-    ProgramRun* run = FindRun(step.instance);
-    const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
-    auto pause = std::chrono::milliseconds(1);
-    for (;;) {
-      if (SysvObjectExists(step.kind, *key)) return true;
-      if (run != nullptr && run->Exited()) {
-        return StepFailed(what, fmt::format("{} ended before creating it: it {}", creator,
-                                            instances_[step.instance].EndWords()));
-      }
-      if (Clock::now() >= deadline) {
-        return StepFailed(
-            what, fmt::format("no {} with the key ftok(keyfile, {}) = 0x{:08x} appeared within {}",
-                              KindWords(step.kind), step.proj_id, *key, Seconds(step.timeout_ms)));
-      }
-      // There is no notification for a new IPC object: look again soon, but wake at once if
-      // the creator exits meanwhile.
-      Clock::time_point next = std::min(deadline, Clock::now() + pause);
-      if (run != nullptr) {
-        run->WaitUntilExited(next);
-      } else {
-        std::unique_lock lock(idle_mutex_);
-        idle_.wait_until(lock, next);
-      }
-      pause = std::min(pause * 2, std::chrono::milliseconds(20));
-    }
-  }
-
-  bool Execute(const WaitExitStep& step) {
-    ProgramRun* run = FindRun(step.instance);
-    if (run == nullptr)
-      return GraderError(fmt::format("wait_exit names {}, which was not started", step.instance));
-    if (run->WaitUntilExited(Clock::now() + std::chrono::milliseconds(step.timeout_ms)))
-      return true;
-    std::string after = last_signal_.count(step.instance)
-                            ? fmt::format(" after {}", SignalName(last_signal_[step.instance]))
-                            : "";
-    return StepFailed(
-        fmt::format("{} exits within {}{}", step.instance, Seconds(step.timeout_ms), after),
-        // "still running 2 s after SIGTERM", but "still running after 5 s" without a signal.
-        after.empty()
-            ? fmt::format("{} was still running after {}", step.instance, Seconds(step.timeout_ms))
-            : fmt::format("{} was still running {}{}", step.instance, Seconds(step.timeout_ms),
-                          after));
-  }
-
-  bool Execute(const SignalStep& step) {
-    ProgramRun* run = FindRun(step.instance);
-    if (run == nullptr)
-      return GraderError(fmt::format("signal names {}, which was not started", step.instance));
-    run->SignalGroup(step.signal);
-    last_signal_[step.instance] = step.signal;
-    return true;
-  }
-
-  bool Execute(const CreateSysvStep& step) {
-    auto key = FtokKeyOf(KeyFilePath(files_dir_, step.key_file), step.proj_id);
-    if (!key) return GraderError(fmt::format("cannot compute the key of {}", step.key_file));
-    key_t k = static_cast<key_t>(*key);
-    const int flags = IPC_CREAT | IPC_EXCL | 0600;
-    int id = -1;
-    bool owned = false;
-    // Owned by the sandbox user, as if an earlier run of the student's program left it.
-    uid_t uid = env_.student_identity.uid.value_or(::geteuid());
-    gid_t gid = env_.student_identity.gid.value_or(::getegid());
-    switch (step.kind) {
-      case SysvKind::kSemaphoreSet: {
-        id = ::semget(k, step.size, flags);
-        semid_ds ds{};
-        ds.sem_perm.uid = uid;
-        ds.sem_perm.gid = gid;
-        ds.sem_perm.mode = 0600;
-        owned = id >= 0 && ::semctl(id, 0, IPC_SET, &ds) == 0;
-        break;
-      }
-      case SysvKind::kSharedMemory: {
-        id = ::shmget(k, static_cast<size_t>(step.size), flags);
-        shmid_ds ds{};
-        ds.shm_perm.uid = uid;
-        ds.shm_perm.gid = gid;
-        ds.shm_perm.mode = 0600;
-        owned = id >= 0 && ::shmctl(id, IPC_SET, &ds) == 0;
-        break;
-      }
-      case SysvKind::kMessageQueue: {
-        id = ::msgget(k, flags);
-        msqid_ds ds{};
-        owned = id >= 0 && ::msgctl(id, IPC_STAT, &ds) == 0;
-        ds.msg_perm.uid = uid;
-        ds.msg_perm.gid = gid;
-        owned = owned && ::msgctl(id, IPC_SET, &ds) == 0;
-        break;
-      }
-    }
-    if (id < 0 || !owned)
-      return GraderError(fmt::format("cannot create a stale {} for key 0x{:08x}: {}",
-                                     KindWords(step.kind), *key, std::strerror(errno)));
-    harness_created_.insert({step.kind, *key});
-    return true;
-  }
-
-  bool Execute(const ExpectIdleStep& step) {
-    ProgramRun* run = FindRun(step.instance);
-    if (run == nullptr)
-      return GraderError(fmt::format("expect_idle names {}, which was not started", step.instance));
-    std::string what =
-        fmt::format("{} uses at most {}% CPU while it waits", step.instance, step.max_cpu_percent);
-    auto before = ReadProcStat(run->pid());
-    const Clock::time_point from = Clock::now();
-    // A measurement window, not a pause for synchronisation: it ends early if the program exits.
-    bool exited = run->WaitUntilExited(from + std::chrono::milliseconds(step.window_ms));
-    auto after = exited ? std::nullopt : ReadProcStat(run->pid());
-    std::int64_t elapsed_ms = std::max<std::int64_t>(1, MsSince(from));
-    if (exited || !before || !after) {
-      return StepFailed(what, fmt::format("{} ended while it should have been waiting: it {}",
-                                          step.instance, instances_[step.instance].EndWords()));
-    }
-    std::int64_t cpu_ms = TicksToMs((after->utime_ticks + after->stime_ticks) -
-                                    (before->utime_ticks + before->stime_ticks));
-    std::int64_t percent = cpu_ms * 100 / elapsed_ms;
-    CheckResult check;
-    check.what = what;
-    if (percent > step.max_cpu_percent) {
-      check.outcome = Outcome::kFail;
-      check.rationale = fmt::format(
-          "{} used {} ms of CPU time in {} ms while it had nothing to do: it is busy-waiting "
-          "instead of "
-          "blocking",
-          step.instance, cpu_ms, elapsed_ms);
-      check.expected = fmt::format("at most {}% CPU", step.max_cpu_percent);
-      check.actual = fmt::format("{}% CPU", percent);
-    }
-    result_.checks.push_back(std::move(check));
-    return true;
-  }
-
-  // ---- Files the harness makes in the test directory --------------------------------------
-
-  /// Gives a file or folder the harness made to the sandbox identity, then its mode (after the
-  /// chown, which may clear set-id bits).
-  bool Own(int fd, const std::string& path, unsigned mode) {
-    const SandboxIdentity& owner = env_.student_identity;
-    if (owner.uid && ::fchown(fd, *owner.uid, owner.gid.value_or(0)) != 0) {
-      return GraderError(fmt::format("chown({}): {}", path, std::strerror(errno)));
-    }
-    if (::fchmod(fd, mode) != 0)
-      return GraderError(fmt::format("chmod({}, {:04o}): {}", path, mode, std::strerror(errno)));
-    return true;
-  }
-
-  /// The bytes of `content` into `fd`: a lab file is copied, anything else written.
-  bool FillFile(int fd, const MakeFileStep& step) {
-    if (const auto* file = std::get_if<StdinFile>(&step.content)) {
-      const std::filesystem::path from = env_.lab->lab_dir / file->path;
-      UniqueFd source(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
-      if (!source.valid() || !CopyAll(source.get(), fd))
-        return GraderError(fmt::format("cannot copy {} to {}: {}", from.string(), step.path,
-                                       std::strerror(errno)));
-      return true;
-    }
-    auto bytes = StdinBytes(step.content);
-    if (!bytes) return false;
-    if (*bytes && !WriteAll(fd, **bytes))
-      return GraderError(fmt::format("cannot write {}: {}", step.path, std::strerror(errno)));
-    return true;
-  }
-
-  /// The folder `relative` is in, opened beneath the test directory, and its last component.
-  std::pair<OpenedFile, std::string> OpenParent(const std::string& relative) {
-    const std::filesystem::path path(relative);
-    const std::string parent = path.parent_path().empty() ? "." : path.parent_path().string();
-    return {OpenBeneath(files_dir_, parent, O_PATH | O_DIRECTORY), path.filename().string()};
-  }
-
-  bool Execute(const MakeFileStep& step) {
-    auto [parent, name] = OpenParent(step.path);
-    if (!parent.fd.valid())
-      return GraderError(fmt::format("cannot make {}: its folder cannot be opened: {}", step.path,
-                                     std::strerror(parent.error)));
-    // A program may have left something there already, a symbolic link even: replace it.
-    ::unlinkat(parent.fd.get(), name.c_str(), 0);
-    UniqueFd file(::openat(parent.fd.get(), name.c_str(),
-                           O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!file.valid())
-      return GraderError(
-          fmt::format("cannot create {} in the test folder: {}", step.path, std::strerror(errno)));
-    made_files_.insert(step.path);
-    return FillFile(file.get(), step) && Own(file.get(), step.path, step.mode);
-  }
-
-  bool Execute(const MakeDirStep& step) {
-    auto [parent, name] = OpenParent(step.path);
-    if (!parent.fd.valid() || ::mkdirat(parent.fd.get(), name.c_str(), 0700) != 0)
-      return GraderError(fmt::format("cannot make the folder {} in the test folder: {}", step.path,
-                                     std::strerror(parent.fd.valid() ? errno : parent.error)));
-    UniqueFd folder(
-        ::openat(parent.fd.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!folder.valid())
-      return GraderError(fmt::format("cannot open {}: {}", step.path, std::strerror(errno)));
-    return Own(folder.get(), step.path, step.mode);
-  }
-
-  // ---- Pausing and inspecting a program ---------------------------------------------------
-
-  enum class StateWait { kReached, kExited, kTimedOut };
-
-  /// Polls /proc/PID/stat until the process's state is one of `states`. There is no
-  /// notification for a state change: look again soon, but wake at once if it exits.
-  StateWait WaitForState(ProgramRun& run, std::string_view states, Clock::time_point deadline,
-                         char* last_state) {
-    auto pause = std::chrono::milliseconds(1);
-    for (;;) {
-      if (run.Exited()) return StateWait::kExited;
-      const std::optional<ProcStat> stat = ReadProcStat(run.pid());
-      if (stat) *last_state = stat->state;
-      if (stat && states.find(stat->state) != std::string_view::npos) return StateWait::kReached;
-      if (Clock::now() >= deadline) return StateWait::kTimedOut;
-      run.WaitUntilExited(std::min(deadline, Clock::now() + pause));
-      pause = std::min(pause * 2, std::chrono::milliseconds(20));
-    }
-  }
-
-  std::string EndedWords(const std::string& instance) {
-    ProgramRun* run = FindRun(instance);
-    run->WaitUntilExited(Clock::time_point::max());
-    return instances_[instance].EndWords();
-  }
-
-  bool Execute(const PauseWhenBlockedStep& step) {
-    ProgramRun* run = FindRun(step.instance);
-    if (run == nullptr)
-      return GraderError(
-          fmt::format("pause_when_blocked names {}, which was not started", step.instance));
-    const std::string what =
-        fmt::format("{} blocks (waits) within {}", step.instance, Seconds(step.timeout_ms));
-    char state = '?';
-    const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
-    const StateWait blocked = WaitForState(*run, "SD", deadline, &state);
-    if (blocked == StateWait::kExited)
-      return StepFailed(what, fmt::format("{} ended before it blocked: it {}", step.instance,
-                                          EndedWords(step.instance)));
-    if (blocked == StateWait::kTimedOut)
-      return StepFailed(what, fmt::format("{} was still running (state {}) after {}: it never "
-                                          "waited for anything",
-                                          step.instance, state, Seconds(step.timeout_ms)));
-    return StopProcess(*run, step.instance, what);
-  }
-
-  /// SIGSTOP to a blocked instance, and the wait until it shows as stopped.
-  bool StopProcess(ProgramRun& run, const std::string& instance, const std::string& what) {
-    char state = '?';
-    const bool sent = SignalProcess(run, SIGSTOP);
-    if (!sent && !run.Exited())
-      return GraderError(
-          fmt::format("cannot send SIGSTOP to {}: {}", instance, std::strerror(errno)));
-    if (!sent || WaitForState(run, "T", Clock::now() + std::chrono::seconds(5), &state) ==
-                     StateWait::kExited) {
-      return StepFailed(what, fmt::format("{} ended before it could be paused: it {}", instance,
-                                          EndedWords(instance)));
-    }
-    if (state != 'T')
-      return GraderError(fmt::format("{} did not stop after SIGSTOP (state {})", instance, state));
-    paused_.insert(instance);
-    return true;
-  }
-
-  bool Execute(const ResumeStep& step) {
-    ProgramRun* run = FindRun(step.instance);
-    if (run == nullptr)
-      return GraderError(fmt::format("resume names {}, which was not started", step.instance));
-    SignalProcess(*run, SIGCONT);  // nothing to resume once it has ended
-    paused_.erase(step.instance);
-    return true;
-  }
-
-  static std::string MappingWords(const ExpectMappingStep& step) {
-    std::string words;
-    switch (step.kind) {
-      case MappingKind::kSharedAnonymous:
-        words = "a shared anonymous mapping (MAP_SHARED | MAP_ANONYMOUS)";
-        break;
-      case MappingKind::kSysvSegment:
-        words = "a System V shared memory segment attached";
-        break;
-      case MappingKind::kFile:
-        words = fmt::format("{} mapped in memory", step.file);
-        break;
-    }
-    if (!step.perms.empty()) words += fmt::format(" with permissions {}", step.perms);
-    return words;
-  }
-
-  /// The mappings of the kind `step` looks for, whatever their permissions.
-  std::vector<Mapping> MappingsOfKind(const std::vector<Mapping>& all,
-                                      const ExpectMappingStep& step) {
-    struct stat file {};
-    if (step.kind == MappingKind::kFile && ::lstat((files_dir_ / step.file).c_str(), &file) != 0) {
-      file = {};  // only the path can tell it then
-    }
-    std::vector<Mapping> found;
-    for (const Mapping& mapping : all) {
-      const bool kind_matches = step.kind == MappingKind::kSharedAnonymous
-                                    ? IsSharedAnonymous(mapping)
-                                : step.kind == MappingKind::kSysvSegment
-                                    ? IsSysvSegment(mapping)
-                                    : MapsFile(mapping, file.st_dev, file.st_ino, step.file);
-      if (kind_matches) found.push_back(mapping);
-    }
-    return found;
-  }
-
-  bool Execute(const ExpectMappingStep& step) {
-    ProgramRun* run = FindRun(step.instance);
-    if (run == nullptr)
-      return GraderError(
-          fmt::format("expect_mapping names {}, which was not started", step.instance));
-    const std::string what = fmt::format("{} has {}", step.instance, MappingWords(step));
-    const std::optional<std::string> maps =
-        ProcReader().ReadFile(fmt::format("/proc/{}/maps", run->pid()));
-    if (run->Exited())
-      return StepFailed(what,
-                        fmt::format("{} had ended before its memory could be looked at: it {}",
-                                    step.instance, EndedWords(step.instance)));
-    if (!maps) return GraderError(fmt::format("cannot read /proc/{}/maps", run->pid()));
-    const std::vector<Mapping> of_kind = MappingsOfKind(ParseProcMaps(*maps), step);
-    const bool found = std::any_of(of_kind.begin(), of_kind.end(),
-                                   [&](const Mapping& m) { return PermsMatch(m, step.perms); });
-    result_.checks.push_back(MappingCheck(what, step, of_kind, found));
-    return true;
-  }
-
-  static CheckResult MappingCheck(const std::string& what, const ExpectMappingStep& step,
-                                  const std::vector<Mapping>& of_kind, bool found) {
-    CheckResult check;
-    check.what = what;
-    if (found) return check;
-    check.outcome = Outcome::kFail;
-    check.expected = MappingWords(step);
-    if (of_kind.empty()) {
-      check.rationale =
-          fmt::format("{} has no such mapping (its /proc/PID/maps lists none)", step.instance);
-      check.actual = "no such mapping";
-      return check;
-    }
-    std::vector<std::string> perms;
-    for (const Mapping& mapping : of_kind) perms.push_back(mapping.perms);
-    check.actual = fmt::format("mapped with permissions {}", fmt::join(perms, ", "));
-    check.rationale = fmt::format("{} has it mapped, but with permissions {} instead of {}",
-                                  step.instance, fmt::join(perms, ", "), step.perms);
-    return check;
-  }
-
-  // ---- Sockets: readiness, the built-in client, probes -------------------------------------
-
-  /// Waits a short, growing while before a condition is looked at again: until `run` exits
-  /// (when given) or `next`. There is no notification for a socket or /proc change.
-  void PollPause(ProgramRun* run, Clock::time_point next) {
-    if (run != nullptr) {
-      run->WaitUntilExited(next);
-    } else {
-      std::unique_lock lock(idle_mutex_);
-      idle_.wait_until(lock, next);
-    }
-  }
-
-  bool Execute(const WaitForPortStep& step) {
-    ProgramRun* run = FindRun(step.instance);
-    if (run == nullptr)
-      return GraderError(
-          fmt::format("wait_for_port names {}, which was not started", step.instance));
-    const int port = ports_.at(step.port);
-    const bool tcp = step.protocol == SocketProtocol::kTcp;
-    const std::string what = tcp ? fmt::format("{} listens on TCP port {} within {}", step.instance,
-                                               port, Seconds(step.timeout_ms))
-                                 : fmt::format("{} binds UDP port {} within {}", step.instance,
-                                               port, Seconds(step.timeout_ms));
-    const ProcReader reader;
-    const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
-    auto pause = std::chrono::milliseconds(1);
-    for (;;) {
-      // Read before the sockets: a server that exits after this look still gets its last
-      // chance to be found listening.
-      const bool exited = run->Exited();
-      const std::set<std::uint64_t> owned = SocketInodesOf(reader, ProcessTree(reader, run->pid()));
-      std::string error;
-      const auto table = ReadSocketTables(reader, ThreadNetDir(), step.protocol, &error);
-      if (!table) return GraderError(error);
-      const ServerSocketSearch search =
-          FindServerSocket(*table, owned, step.protocol, port, step.instance);
-      if (search.found) return true;
-      if (exited)
-        return StepFailed(what, fmt::format("{} ended before it was ready: it {}", step.instance,
-                                            EndedWords(step.instance)));
-      if (Clock::now() >= deadline) return StepFailed(what, search.problem);
-      PollPause(run, std::min(deadline, Clock::now() + pause));
-      pause = std::min(pause * 2, std::chrono::milliseconds(20));
-    }
-  }
-
-  /// A failure of the built-in client: the grader's when a system call failed, else the
-  /// student's (the step fails).
-  bool ExchangeFailed(const std::string& what, const ExchangeResult& result) {
-    if (result.system_error) return GraderError(fmt::format("{}: {}", what, result.problem));
-    return StepFailed(what, result.problem);
-  }
-
-  /// The open connection a step names; null (the grader's error: the lab's steps are out of
-  /// order) when it was never opened or an earlier step closed it.
-  RawConnection* FindConnection(const std::string& name, std::string_view step,
-                                bool closed_is_fine = false) {
-    auto found = connections_.find(name);
-    if (found == connections_.end()) {
-      GraderError(fmt::format("{} names the connection {}, which was not opened", step, name));
-      return nullptr;
-    }
-    if (!found->second->open() && !closed_is_fine) {
-      GraderError(fmt::format("{} names the connection {}, which an earlier step closed or reset",
-                              step, name));
-      return nullptr;
-    }
-    return found->second.get();
-  }
-
-  bool Execute(const ConnectStep& step) {
-    const int port = ports_.at(step.port);
-    const std::string what =
-        fmt::format("the test's client connects to port {} (as {})", port, step.connection);
-    ExchangeResult result;
-    std::unique_ptr<RawConnection> connection = RawConnection::Connect(
-        port, Clock::now() + std::chrono::milliseconds(step.timeout_ms), &result);
-    if (!connection) {
-      if (!result.system_error)
-        result.problem += fmt::format(" within {}", Seconds(step.timeout_ms));
-      return ExchangeFailed(what, result);
-    }
-    connections_[step.connection] = std::move(connection);
-    return true;
-  }
-
-  bool Execute(const SendStep& step) {
-    RawConnection* connection = FindConnection(step.connection, "send");
-    if (connection == nullptr) return false;
-    auto bytes = StdinBytes(step.bytes);
-    if (!bytes) return false;
-    const std::string_view data = *bytes ? std::string_view(**bytes) : std::string_view();
-    const std::string what =
-        fmt::format("the test's client sends {} over {}",
-                    Bytes(static_cast<std::int64_t>(data.size())), step.connection);
-    ExchangeResult result =
-        connection->Send(data, Clock::now() + std::chrono::milliseconds(step.timeout_ms));
-    if (!result.ok && !result.system_error && !connection->peer_closed())
-      result.problem += fmt::format(" within {}", Seconds(step.timeout_ms));
-    return result.ok || ExchangeFailed(what, result);
-  }
-
-  bool Execute(const ConnectionActionStep& step) {
-    static constexpr std::string_view kNames[] = {"shutdown_write", "reset", "close"};
-    RawConnection* connection =
-        FindConnection(step.connection, kNames[static_cast<int>(step.action)],
-                       step.action == ConnectionAction::kClose);
-    if (connection == nullptr) return false;
-    ExchangeResult result;
-    std::string what;
-    switch (step.action) {
-      case ConnectionAction::kShutdownWrite:
-        what = fmt::format("the test's client half-closes {}", step.connection);
-        result = connection->ShutdownWrite();
-        break;
-      case ConnectionAction::kReset:
-        what = fmt::format("the test's client resets {}", step.connection);
-        result = connection->Reset();
-        break;
-      case ConnectionAction::kClose:
-        what = fmt::format("the test's client closes {}", step.connection);
-        connection->Close();
-        break;
-    }
-    return result.ok || ExchangeFailed(what, result);
-  }
-
-  bool Execute(const ReceiveStep& step) {
-    RawConnection* connection = FindConnection(step.connection, "receive");
-    if (connection == nullptr) return false;
-    const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
-    const std::string what = step.until_closed
-                                 ? fmt::format("the server closes {} within {}", step.connection,
-                                               Seconds(step.timeout_ms))
-                                 : fmt::format("{} comes back over {} within {}", Bytes(step.bytes),
-                                               step.connection, Seconds(step.timeout_ms));
-    ExchangeResult result = step.until_closed ? connection->ReceiveUntilClosed(deadline)
-                                              : connection->Receive(step.bytes, deadline);
-    return result.ok || ExchangeFailed(what, result);
-  }
-
-  /// Records a probe's verdict, a check the steps go on after.
-  void RecordProbe(const std::string& what, const std::string& problem,
-                   const std::string& expected = "", const std::string& actual = "") {
-    CheckResult check;
-    check.what = what;
-    if (!problem.empty()) check = Failed(what, problem, expected, actual);
-    result_.checks.push_back(std::move(check));
-  }
-
-  /// The instance a probe looks at, or null after recording that it ended.
-  ProgramRun* RunningForProbe(const std::string& instance, const std::string& what) {
-    ProgramRun* run = FindRun(instance);
-    if (run == nullptr) {
-      GraderError(fmt::format("a probe names {}, which was not started", instance));
-      return nullptr;
-    }
-    if (run->Exited()) {
-      RecordProbe(what, fmt::format("{} had ended before it could be looked at: it {}", instance,
-                                    EndedWords(instance)));
-      return nullptr;
-    }
-    return run;
-  }
-
-  /// Polls `look` (which returns the problem now, empty when none, and may fill in expected and
-  /// actual) until it has none, the deadline passes or `run` exits; records the last verdict
-  /// unless the grader failed meanwhile.
-  template <typename Look>
-  void ProbeUntil(ProgramRun* run, int timeout_ms, const std::string& what, Look look) {
-    const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-    auto pause = std::chrono::milliseconds(1);
-    for (;;) {
-      std::string expected;
-      std::string actual;
-      const std::string problem = look(&expected, &actual);
-      if (problem.empty() || Clock::now() >= deadline || (run != nullptr && run->Exited()) ||
-          !grader_error_.empty()) {
-        if (grader_error_.empty()) RecordProbe(what, problem, expected, actual);
-        return;
-      }
-      PollPause(run, std::min(deadline, Clock::now() + pause));
-      pause = std::min(pause * 2, std::chrono::milliseconds(20));
-    }
-  }
-
-  bool Execute(const ExpectSocketsStep& step) {
-    const std::string_view state = SocketStateName(step.state);
-    const std::optional<int> port =
-        step.port.empty() ? std::nullopt : std::optional<int>(ports_.at(step.port));
-    const std::string on_port = port ? fmt::format(" on port {}", *port) : "";
-    const std::string who = step.instance.empty() ? "the test's programs" : step.instance;
-    const std::string what =
-        fmt::format("{} {} {} TCP socket(s) in {}{}", who, step.instance.empty() ? "have" : "has",
-                    CountRange(step.min, step.max), state, on_port);
-    ProgramRun* run = nullptr;
-    if (!step.instance.empty()) {
-      run = RunningForProbe(step.instance, what);
-      if (run == nullptr) return grader_error_.empty();
-    }
-    const ProcReader reader;
-    ProbeUntil(run, step.timeout_ms, what, [&](std::string* expected, std::string* actual) {
-      std::optional<std::set<std::uint64_t>> owned;
-      if (run != nullptr) owned = SocketInodesOf(reader, ProcessTree(reader, run->pid()));
-      std::string error;
-      const auto table = ReadSocketTables(reader, ThreadNetDir(), SocketProtocol::kTcp, &error);
-      if (!table) {
-        GraderError(error);
-        return error;
-      }
-      const int count = CountSockets(*table, owned, step.state, port);
-      if ((!step.min || count >= *step.min) && (!step.max || count <= *step.max))
-        return std::string();
-      *expected = fmt::format("{} in {}", CountRange(step.min, step.max), state);
-      *actual = fmt::format("{} in {}", count, state);
-      return SocketCountProblem(step.instance, step.state, count, step.min, step.max, port);
-    });
-    return grader_error_.empty();
-  }
-
-  bool Execute(const RecordFdsStep& step) {
-    ProgramRun* run = FindRun(step.instance);
-    if (run == nullptr)
-      return GraderError(fmt::format("record_fds names {}, which was not started", step.instance));
-    const std::string what = fmt::format("{}'s open descriptors are counted", step.instance);
-    const std::optional<int> count = OpenDescriptorCount(ProcReader(), run->pid());
-    if (run->Exited() || !count)
-      return StepFailed(what, fmt::format("{} had ended before its descriptors could be counted: "
-                                          "it {}",
-                                          step.instance, EndedWords(step.instance)));
-    fd_baselines_[step.baseline][step.instance] = *count;
-    return true;
-  }
-
-  bool Execute(const ExpectFdsStep& step) {
-    const std::string what =
-        fmt::format("{} has at most {} more open descriptor{} than at {}", step.instance,
-                    step.max_extra, step.max_extra == 1 ? "" : "s", step.baseline);
-    const auto& recorded = fd_baselines_[step.baseline];
-    // A baseline of one instance serves every instance; one of a group, each member's own.
-    auto own = recorded.find(step.instance);
-    if (own == recorded.end() && recorded.size() != 1)
-      return GraderError(
-          fmt::format("no baseline {} was recorded for {}", step.baseline, step.instance));
-    const int baseline = own != recorded.end() ? own->second : recorded.begin()->second;
-    ProgramRun* run = RunningForProbe(step.instance, what);
-    if (run == nullptr) return grader_error_.empty();
-    ProbeUntil(run, step.timeout_ms, what, [&](std::string* expected, std::string* actual) {
-      const std::optional<int> count = OpenDescriptorCount(ProcReader(), run->pid());
-      if (!count || *count <= baseline + step.max_extra) return std::string();
-      *expected = fmt::format("at most {} open", baseline + step.max_extra);
-      *actual = fmt::format("{} open", *count);
-      return fmt::format(
-          "{} has {} open file descriptors, {} more than the {} it had at {}: it keeps a "
-          "descriptor open for each connection or file it has finished with (a missing "
-          "close())",
-          step.instance, *count, *count - baseline, baseline, step.baseline);
-    });
-    return true;
-  }
-
-  bool Execute(const ExpectNoZombiesStep& step) {
-    const std::string what = fmt::format("{} leaves no zombie children", step.instance);
-    ProgramRun* run = RunningForProbe(step.instance, what);
-    if (run == nullptr) return grader_error_.empty();
-    const ProcReader reader;
-    ProbeUntil(run, step.timeout_ms, what, [&](std::string* expected, std::string* actual) {
-      const std::vector<int> zombies = ZombiesIn(reader, ProcessTree(reader, run->pid()));
-      if (zombies.empty()) return std::string();
-      const std::size_t n = zombies.size();
-      *expected = "no zombie children";
-      *actual = fmt::format("{} zombie{}", n, n == 1 ? "" : "s");
-      return fmt::format(
-          "{} has {} child process{} that ended but {} never waited for (zombie{}): it must "
-          "reap its children with wait() or waitpid(), e.g. in a SIGCHLD handler",
-          step.instance, n, n == 1 ? "" : "es", n == 1 ? "was" : "were", n == 1 ? "" : "s");
-    });
-    return true;
-  }
-
-  bool Execute(const ExpectAliveStep& step) {
-    ProgramRun* run = FindRun(step.instance);
-    if (run == nullptr)
-      return GraderError(
-          fmt::format("expect_alive names {}, which was not started", step.instance));
-    const std::string what = fmt::format("{} is still running", step.instance);
-    RecordProbe(what, run->Exited() ? fmt::format("{} is no longer running: it {}", step.instance,
-                                                  EndedWords(step.instance))
-                                    : "");
-    return true;
-  }
-
   // ---- Teardown --------------------------------------------------------------------------
 
   void Teardown() {
+    TestState& state = context_.state();
+    std::map<std::string, Instance>& instances = context_.instances();
+    Cell* cell = context_.cell();
     // The built-in client's connections end first, as a client that is done would; what they
     // received stays for the checks.
-    for (auto& [name, connection] : connections_) connection->Close();
+    for (auto& [name, connection] : state.connections) connection->Close();
     // A paused program that handles SIGTERM would sit out the grace time stopped.
-    for (const std::string& name : paused_) SignalProcess(*instances_.at(name).run, SIGCONT);
-    for (auto& [name, instance] : instances_) instance.run->RequestTermination();
-    for (auto& [name, instance] : instances_)
+    for (const std::string& name : state.paused) SignalProcess(*instances.at(name).run, SIGCONT);
+    for (auto& [name, instance] : instances) instance.run->RequestTermination();
+    for (auto& [name, instance] : instances)
       instance.run->WaitUntilExited(Clock::time_point::max());
-    if (cell_) {
-      if (grader_error_.empty()) {
-        if (auto snapshot = TakeIpcsSnapshot()) leftovers_ = std::move(snapshot->objects);
+    if (cell) {
+      if (context_.grader_error().empty()) {
+        if (auto snapshot = TakeIpcsSnapshot()) state.leftovers = std::move(snapshot->objects);
       }
-      cell_->KillAll();
-    } else if (grader_error_.empty() || !host_objects_before_.objects.empty()) {
+      cell->KillAll();
+    } else if (context_.grader_error().empty() || !host_objects_before_.objects.empty()) {
       KillStrayChildren();
-      if (auto after = TakeIpcsSnapshot()) leftovers_ = NewObjects(host_objects_before_, *after);
+      if (auto after = TakeIpcsSnapshot())
+        state.leftovers = NewObjects(host_objects_before_, *after);
     }
-    for (auto& [name, instance] : instances_)
+    for (auto& [name, instance] : instances)
       instance.run->WaitUntilFinished(Clock::time_point::max());
     DescribeLeftovers();
-    if (cell_) {
-      cell_->Leave();  // the kernel frees what was left in the cell's IPC namespace
+    if (cell) {
+      cell->Leave();  // the kernel frees what was left in the cell's IPC namespace
       KeepTestFolder();
     } else {
-      RemoveHostLeftovers();
+      for (const IpcObject& object : state.leftovers) RemoveSysvObject(object.kind, object.id);
     }
     if (!cell_root_.empty()) ::rmdir(cell_root_.c_str());
   }
@@ -1225,10 +225,10 @@ class Scenario {
   /// --keep-work-dir: the cell's test folder (a tmpfs that goes with the last descriptor) is
   /// copied where the host can look at it, never following the programs' links.
   void KeepTestFolder() {
-    if (!env_.keep_test_dir || !test_dir_fd_.valid()) return;
+    if (!env_.keep_test_dir) return;
     ::rmdir(env_.test_dir.c_str());  // the empty folder made in Prepare
     std::vector<std::string> notes;
-    CopySubmissionTree(files_dir_, env_.test_dir, &notes, CopyLimits{64, 1LL << 40});
+    CopySubmissionTree(context_.files_dir(), env_.test_dir, &notes, CopyLimits{64, 1LL << 40});
   }
 
   std::optional<IpcsSnapshot> TakeIpcsSnapshot() {
@@ -1237,7 +237,7 @@ class Scenario {
     spec.args = {"-a"};
     spec.working_dir = "/";
     spec.environment = {"LC_ALL=C", "PATH=/usr/bin:/bin"};
-    auto started = ProgramRun::Start(spec, nullptr, RunLimits{10'000, 4 << 20, kKillGraceMs});
+    auto started = ProgramRun::Start(spec, nullptr, RunLimits{10'000, 4 << 20, kToolKillGraceMs});
     if (auto* error = std::get_if<LaunchError>(&started)) {
       GraderError(fmt::format("cannot run ipcs: {}", error->message));
       return std::nullopt;
@@ -1254,7 +254,7 @@ class Scenario {
   /// subreaper); end and reap them, since no cell will.
   void KillStrayChildren() {
     std::set<pid_t> ours;
-    for (auto& [name, instance] : instances_) ours.insert(instance.run->pid());
+    for (auto& [name, instance] : context_.instances()) ours.insert(instance.run->pid());
     for (int round = 0; round < 10; ++round) {
       std::vector<pid_t> strays;
       for (int child : ChildrenOf(ProcReader(), ::getpid())) {
@@ -1267,454 +267,30 @@ class Scenario {
         ::kill(stray, SIGKILL);
         ::waitpid(stray, nullptr, 0);
       }
-      result_.cleanup.push_back(fmt::format(
+      context_.result().cleanup.push_back(fmt::format(
           "{} background process{} still running after the test, and {} stopped", strays.size(),
           strays.size() == 1 ? " was" : "es were", strays.size() == 1 ? "it was" : "they were"));
     }
   }
 
   void DescribeLeftovers() {
-    for (const IpcObject& object : leftovers_) {
-      if (harness_created_.count({object.kind, object.key})) continue;
-      result_.cleanup.push_back(
-          DescribeLeak(object) +
-          (cell_ ? " (removed with the test's IPC namespace)" : " (removed by the grader)"));
+    const TestState& state = context_.state();
+    for (const IpcObject& object : state.leftovers) {
+      if (state.harness_created.count({object.kind, object.key})) continue;
+      context_.result().cleanup.push_back(
+          DescribeLeak(object) + (context_.cell() ? " (removed with the test's IPC namespace)"
+                                                  : " (removed by the grader)"));
     }
   }
 
-  void RemoveHostLeftovers() {
-    for (const IpcObject& object : leftovers_) {
-      switch (object.kind) {
-        case SysvKind::kSemaphoreSet:
-          ::semctl(object.id, 0, IPC_RMID);
-          break;
-        case SysvKind::kSharedMemory:
-          ::shmctl(object.id, IPC_RMID, nullptr);
-          break;
-        case SysvKind::kMessageQueue:
-          ::msgctl(object.id, IPC_RMID, nullptr);
-          break;
-      }
-    }
-  }
+  // ---- Summary ---------------------------------------------------------------------------
 
-  // ---- Checks ----------------------------------------------------------------------------
-
-  CheckResult Evaluate(const ExitCheck& check) {
-    CheckResult result;
-    result.what = check.exit_code
-                      ? fmt::format("{} exits with status {}", check.instance, *check.exit_code)
-                      : fmt::format("{} is ended by {}", check.instance, SignalName(*check.signal));
-    result.expected = check.exit_code ? fmt::format("exited with {}", *check.exit_code)
-                                      : fmt::format("killed by {}", SignalName(*check.signal));
-    const Instance* instance = FindInstance(check.instance);
-    if (instance == nullptr) return NeverRan(std::move(result), check.instance);
-    const ProgramEnd& end = instance->run->end();
-    bool ok = check.exit_code
-                  ? (end.exited && end.exit_code == *check.exit_code && !end.killed_by_harness)
-                  : (!end.exited && end.term_signal == *check.signal);
-    if (!ok) {
-      result.outcome = Outcome::kFail;
-      result.actual = instance->EndWords();
-      result.rationale = fmt::format("{} {}", check.instance, result.actual);
-    }
-    if (ok) result.expected.clear();
-    return result;
-  }
-
-  CheckResult Evaluate(const OutputCheck& check) {
-    const char* stream = check.stream == StreamName::kStdout ? "standard output" : "standard error";
-    std::string what = fmt::format("{}'s {} {}", check.instance, stream, MatcherWords(check));
-    const Instance* instance = FindInstance(check.instance);
-    if (instance == nullptr) {
-      CheckResult result;
-      result.what = what;
-      return NeverRan(std::move(result), check.instance);
-    }
-    const CapturedStream& captured =
-        check.stream == StreamName::kStdout ? instance->run->end().out : instance->run->end().err;
-    std::string expected = check.text;
-    if (check.match == MatchKind::kSameAsFile) {
-      bool ok = false;
-      expected = ReadWholeFile(env_.lab->lab_dir / check.text, &ok);
-      if (!ok) return Error(what, fmt::format("cannot read the lab's file {}", check.text));
-    } else if (check.match == MatchKind::kSameAsStdinOf) {
-      const Instance* source = FindInstance(check.text);
-      if (source == nullptr || !source->run->stdin_bytes())
-        expected.clear();
-      else
-        expected = *source->run->stdin_bytes();
-    }
-    MatchContext context{what, captured.truncated, captured.total_bytes};
-    return MatchOutput(check.match, expected, captured.bytes, context);
-  }
-
-  static std::string MatcherWords(const OutputCheck& check) {
-    switch (check.match) {
-      case MatchKind::kEquals:
-        return "is exactly the expected text";
-      case MatchKind::kSameAsFile:
-        return fmt::format("is the same as {}", check.text);
-      case MatchKind::kSameAsStdinOf:
-        return fmt::format("is the same as {}'s input", check.text);
-      case MatchKind::kContains:
-        return fmt::format("contains \"{}\"", check.text);
-      case MatchKind::kRegex:
-        return fmt::format("matches /{}/", check.text);
-      case MatchKind::kEqualsNormalized:
-        return "is the expected text (ignoring white space)";
-      case MatchKind::kEmpty:
-        return "is empty";
-      case MatchKind::kNotEmpty:
-        return "is not empty";
-    }
-    return "";
-  }
-
-  CheckResult Evaluate(const ReceivedCheck& check) {
-    std::string matcher = check.same_as_sent ? "is exactly what it sent"
-                          : check.match == MatchKind::kContains
-                              ? fmt::format("contains \"{}\"", check.text)
-                          : check.match == MatchKind::kEmpty    ? "is empty"
-                          : check.match == MatchKind::kNotEmpty ? "is not empty"
-                                                                : "is exactly the expected text";
-    const std::string what =
-        fmt::format("what the test's client received over {} {}", check.connection, matcher);
-    auto found = connections_.find(check.connection);
-    if (found == connections_.end()) {
-      return Failed(what, fmt::format("the connection {} was never opened: an earlier step of "
-                                      "this test failed",
-                                      check.connection));
-    }
-    const RawConnection& connection = *found->second;
-    const std::string& received = connection.received();
-    MatchContext context{what, connection.received_total() > RawConnection::kKeptBytes,
-                         connection.received_total()};
-    return MatchOutput(check.match, check.same_as_sent ? connection.sent() : check.text, received,
-                       context);
-  }
-
-  CheckResult Evaluate(const NoSysvLeftCheck&) {
-    CheckResult result;
-    result.what = "no System V IPC object is left behind";
-    std::vector<std::string> leaks;
-    for (const IpcObject& object : leftovers_) {
-      if (!harness_created_.count({object.kind, object.key})) leaks.push_back(DescribeLeak(object));
-    }
-    if (!leaks.empty()) {
-      result.outcome = Outcome::kFail;
-      result.rationale = fmt::format(
-          "{}; every object a program creates must be removed (IPC_RMID) before it exits",
-          fmt::join(leaks, "; "));
-      result.expected = "nothing left in ipcs";
-      result.actual = fmt::format("{} object{} left", leaks.size(), leaks.size() == 1 ? "" : "s");
-    }
-    return result;
-  }
-
-  CheckResult Evaluate(const SysvExistsCheck& check) {
-    CheckResult result;
-    auto key = FtokKeyOf(KeyFilePath(files_dir_, check.key_file), check.proj_id);
-    result.what = fmt::format("the existing {} is left untouched", KindWords(check.kind));
-    if (!key)
-      return Error(result.what, fmt::format("cannot compute the key of {}", check.key_file));
-    bool found = std::any_of(leftovers_.begin(), leftovers_.end(), [&](const IpcObject& object) {
-      return object.kind == check.kind && object.key == *key;
-    });
-    if (!found && !cell_) found = SysvObjectExists(check.kind, *key);
-    if (!found) {
-      result.outcome = Outcome::kFail;
-      result.rationale = fmt::format(
-          "the {} with key 0x{:08x} that existed before was removed; a program must not "
-          "remove objects it did not create",
-          KindWords(check.kind), *key);
-    }
-    return result;
-  }
-
-  CheckResult Evaluate(const DurationCheck& check) {
-    CheckResult result;
-    result.what = fmt::format("{} finishes within {}", check.instance, Seconds(check.max_ms));
-    const Instance* instance = FindInstance(check.instance);
-    if (instance == nullptr) return NeverRan(std::move(result), check.instance);
-    const ProgramEnd& end = instance->run->end();
-    if (end.killed_by_harness || end.wall_ms > check.max_ms) {
-      result.outcome = Outcome::kFail;
-      result.expected = fmt::format("at most {} ms", check.max_ms);
-      result.actual = end.killed_by_harness ? "did not finish" : fmt::format("{} ms", end.wall_ms);
-      result.rationale = fmt::format("{} took too long ({})", check.instance, result.actual);
-    }
-    return result;
-  }
-
-  // ---- File checks -------------------------------------------------------------------------
-
-  static std::string FileCheckWords(const FileCheck& check) {
-    switch (check.property) {
-      case FileProperty::kSameAsFile:
-      case FileProperty::kSameAsLabFile:
-        return fmt::format("{} has the same bytes as {}", check.path, check.other);
-      case FileProperty::kSize:
-        return fmt::format("{} is {} long", check.path, Bytes(check.size_bytes));
-      case FileProperty::kMode:
-        return fmt::format("{} has permissions {:04o}", check.path, check.mode);
-      case FileProperty::kExists:
-        return check.exists ? fmt::format("{} exists", check.path)
-                            : fmt::format("there is no {}", check.path);
-    }
-    return "";
-  }
-
-  static CheckResult Failed(const std::string& what, std::string rationale,
-                            std::string expected = "", std::string actual = "") {
-    CheckResult result;
-    result.what = what;
-    result.outcome = Outcome::kFail;
-    result.rationale = std::move(rationale);
-    result.expected = std::move(expected);
-    result.actual = std::move(actual);
-    return result;
-  }
-
-  /// Opens a regular file of the test directory for reading, or says why it cannot be checked.
-  std::variant<UniqueFd, CheckResult> OpenTestFile(const std::string& what,
-                                                   const std::string& path) {
-    // O_NONBLOCK: a FIFO left where a file should be must not hang the grader.
-    OpenedFile file = OpenBeneath(files_dir_, path, O_RDONLY | O_NONBLOCK);
-    struct stat st {};
-    if (!file.fd.valid() && file.error == ENOENT)
-      return Failed(what, fmt::format("there is no file {} in the test folder", path));
-    if (!file.fd.valid() && (file.error == ELOOP || file.error == EXDEV))
-      return Failed(what, fmt::format("{} is a symbolic link, not a file", path));
-    if (!file.fd.valid())
-      return Error(what, fmt::format("cannot open {}: {}", path, std::strerror(file.error)));
-    if (::fstat(file.fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
-      return Failed(what, fmt::format("{} is not a regular file", path));
-    return std::move(file.fd);
-  }
-
-  CheckResult Evaluate(const FileCheck& check) {
-    const std::string what = FileCheckWords(check);
-    if (check.property == FileProperty::kExists) return EvaluateExists(what, check);
-    auto opened = OpenTestFile(what, check.path);
-    if (auto* result = std::get_if<CheckResult>(&opened)) return std::move(*result);
-    const UniqueFd& fd = std::get<UniqueFd>(opened);
-    struct stat st {};
-    if (::fstat(fd.get(), &st) != 0)
-      return Error(what, fmt::format("fstat({}): {}", check.path, std::strerror(errno)));
-    if (check.property == FileProperty::kSize && st.st_size != check.size_bytes)
-      return Failed(what, fmt::format("{} is {} long", check.path, Bytes(st.st_size)),
-                    Bytes(check.size_bytes), Bytes(st.st_size));
-    const unsigned mode = st.st_mode & 07777;
-    if (check.property == FileProperty::kMode && mode != check.mode)
-      return Failed(what, fmt::format("{} has permissions {:04o}", check.path, mode),
-                    fmt::format("{:04o}", check.mode), fmt::format("{:04o}", mode));
-    if (check.property == FileProperty::kSameAsFile ||
-        check.property == FileProperty::kSameAsLabFile)
-      return EvaluateSameBytes(what, check, fd.get());
-    CheckResult passed;
-    passed.what = what;
-    return passed;
-  }
-
-  CheckResult EvaluateExists(const std::string& what, const FileCheck& check) {
-    OpenedFile file = OpenBeneath(files_dir_, check.path, O_PATH);
-    const bool exists = file.fd.valid() || file.error == ELOOP;  // a symbolic link is something
-    CheckResult result;
-    result.what = what;
-    if (exists != check.exists) {
-      result =
-          Failed(what, check.exists ? fmt::format("there is no {} in the test folder", check.path)
-                                    : fmt::format("{} exists, but should not", check.path));
-    }
-    return result;
-  }
-
-  CheckResult EvaluateSameBytes(const std::string& what, const FileCheck& check, int fd) {
-    UniqueFd other;
-    if (check.property == FileProperty::kSameAsLabFile) {
-      const std::filesystem::path path = env_.lab->lab_dir / check.other;
-      other.Reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-      if (!other.valid())
-        return Error(what, fmt::format("cannot read the lab's file {}", check.other));
-    } else {
-      auto opened = OpenTestFile(what, check.other);
-      if (auto* result = std::get_if<CheckResult>(&opened)) return std::move(*result);
-      other = std::move(std::get<UniqueFd>(opened));
-    }
-    const std::optional<FileComparison> compared = CompareFiles(fd, other.get());
-    if (!compared)
-      return Error(what, fmt::format("cannot compare {} with {}: {}", check.path, check.other,
-                                     std::strerror(errno)));
-    return SameBytesResult(what, check, *compared);
-  }
-
-  /// The verdict of a comparison of check.path (a) with check.other (b).
-  CheckResult SameBytesResult(const std::string& what, const FileCheck& check,
-                              const FileComparison& c) {
-    CheckResult result;
-    result.what = what;
-    if (c.equal()) return result;
-    const std::string& path = check.path;
-    const std::string& other = check.other;
-    if (c.first_difference >= 0) {
-      result = Failed(
-          what, fmt::format("{} differs from {} at byte {} ({} has 0x{:02x}, {} has "
-                            "0x{:02x})",
-                            path, other, c.first_difference, other, c.byte_b, path, c.byte_a));
-    } else if (c.size_a > c.size_b && made_files_.count(path)) {
-      result =
-          Failed(what, fmt::format("{} is {} long but {} is {}: the first {} match, the old "
-                                   "tail was left — truncate {} (O_TRUNC or ftruncate)",
-                                   path, Bytes(c.size_a), other, c.size_b, Bytes(c.size_b), path));
-    } else if (c.size_a > c.size_b) {
-      result =
-          Failed(what, fmt::format("{} is {} long but {} is {}: the first {} match, then "
-                                   "{} goes on",
-                                   path, Bytes(c.size_a), other, c.size_b, Bytes(c.size_b), path));
-    } else if (c.size_a == 0) {
-      result = Failed(what, fmt::format("{} is empty but {} is {}", path, other, Bytes(c.size_b)));
-    } else {
-      result =
-          Failed(what, fmt::format("{} is only {} long but {} is {}: the first {} match, "
-                                   "then {} stops",
-                                   path, Bytes(c.size_a), other, c.size_b, Bytes(c.size_a), path));
-    }
-    if (c.size_a != c.size_b) {
-      result.expected = Bytes(c.size_b);
-      result.actual = Bytes(c.size_a);
-    }
-    result.difference = Difference{
-        true, c.first_difference >= 0 ? c.first_difference : std::min(c.size_a, c.size_b), c.size_b,
-        c.size_a, ""};
-    return result;
-  }
-
-  // ---- Imports -----------------------------------------------------------------------------
-
-  static std::string ImportsWords(const ImportsCheck& check) {
-    std::vector<std::string> parts;
-    if (!check.required.empty()) parts.push_back("calls " + CallList(check.required));
-    if (!check.forbidden.empty()) {
-      parts.push_back("never calls " + CallList(check.forbidden, "or"));
-    }
-    return fmt::format("{} {}", check.program, fmt::join(parts, " and "));
-  }
-
-  /// The symbols the built executable imports, or null after reporting why not.
-  std::optional<std::vector<std::string>> ImportsOf(const std::filesystem::path& executable,
-                                                    std::string* error) {
-    LaunchSpec spec;
-    spec.executable = "/usr/bin/nm";
-    spec.args = {"-D", "--undefined-only", executable.string()};
-    spec.working_dir = "/";
-    spec.environment = {"LC_ALL=C", "PATH=/usr/bin:/bin"};
-    auto started = ProgramRun::Start(spec, nullptr, RunLimits{30'000, 4 << 20, kKillGraceMs});
-    if (auto* launch = std::get_if<LaunchError>(&started)) {
-      *error = fmt::format("cannot run nm (from binutils): {}", launch->message);
-      return std::nullopt;
-    }
-    auto& run = std::get<std::unique_ptr<ProgramRun>>(started);
-    run->WaitUntilFinished(Clock::time_point::max());
-    const ProgramEnd& end = run->end();
-    if (!end.exited || end.exit_code != 0) {
-      *error = fmt::format("nm -D {} {}: {}", executable.string(), DescribeProgramEnd(end, 30'000),
-                           FirstLines(end.err.bytes, 3, 400));
-      return std::nullopt;
-    }
-    return ParseNmUndefinedSymbols(end.out.bytes);
-  }
-
-  CheckResult Evaluate(const ImportsCheck& check) {
-    const std::string what = ImportsWords(check);
-    const ProgramSpec& program = env_.lab->programs.at(check.program);
-    const std::filesystem::path executable =
-        (check.role == Role::kStudent ? env_.student_build_dir : env_.reference_build_dir) /
-        program.executable;
-    std::error_code ignored;
-    if (!std::filesystem::exists(executable, ignored))
-      return Failed(what, fmt::format("the program {} was not built (no {} after the build)",
-                                      check.program, program.executable));
-    std::string error;
-    const std::optional<std::vector<std::string>> imports = ImportsOf(executable, &error);
-    if (!imports) return Error(what, error);
-    return ImportsResult(what, check, *imports);
-  }
-
-  static CheckResult ImportsResult(const std::string& what, const ImportsCheck& check,
-                                   const std::vector<std::string>& imports) {
-    auto imported = [&](const std::string& name) {
-      return std::binary_search(imports.begin(), imports.end(), name);
-    };
-    std::vector<std::string> missing;
-    std::vector<std::string> used;
-    for (const std::string& name : check.required)
-      if (!imported(name)) missing.push_back(name);
-    for (const std::string& name : check.forbidden)
-      if (imported(name)) used.push_back(name);
-    CheckResult result;
-    result.what = what;
-    if (missing.empty() && used.empty()) return result;
-    std::vector<std::string> reasons;
-    if (!used.empty())
-      reasons.push_back(
-          fmt::format("{} calls {}, which this lab forbids", check.program, CallList(used)));
-    if (!missing.empty())
-      reasons.push_back(fmt::format("{} never calls {}, which this lab requires", check.program,
-                                    CallList(missing, "or")));
-    result = Failed(what, fmt::format("{}", fmt::join(reasons, "; ")));
-    std::vector<std::string> actual;
-    if (!used.empty()) actual.push_back("calls " + CallList(used));
-    if (!missing.empty()) actual.push_back("no call to " + CallList(missing, "or"));
-    result.actual = fmt::format("{}", fmt::join(actual, "; "));
-    return result;
-  }
-
-  // ---- Bookkeeping -----------------------------------------------------------------------
-
-  ProgramRun* FindRun(const std::string& name) {
-    auto found = instances_.find(name);
-    return found == instances_.end() ? nullptr : found->second.run.get();
-  }
-
-  const Instance* FindInstance(const std::string& name) const {
-    auto found = instances_.find(name);
-    return found == instances_.end() ? nullptr : &found->second;
-  }
-
-  CheckResult NeverRan(CheckResult result, const std::string& instance) {
-    result.outcome = Outcome::kFail;
-    result.rationale = fmt::format("{} never ran: an earlier step of this test failed", instance);
-    return result;
-  }
-
-  CheckResult Error(const std::string& what, const std::string& why) {
-    CheckResult result;
-    result.what = what;
-    result.outcome = Outcome::kError;
-    result.rationale = why;
-    return result;
-  }
-
-  /// A step that did not happen as the test needs: the student's failure.
-  bool StepFailed(const std::string& what, const std::string& rationale) {
-    CheckResult check;
-    check.what = what;
-    check.outcome = Outcome::kFail;
-    check.rationale = rationale;
-    result_.checks.push_back(std::move(check));
-    return false;
-  }
-
-  /// The grader could not do its job: never the student's failure.
-  bool GraderError(const std::string& message) {
-    if (grader_error_.empty()) grader_error_ = message;
-    return false;
-  }
+  bool GraderError(const std::string& message) { return context_.GraderError(message); }
 
   void Summarize() {
-    for (const std::string& name : order_) {
-      const Instance& instance = instances_.at(name);
+    TestResult& result = context_.result();
+    for (const std::string& name : context_.start_order()) {
+      const Instance& instance = context_.instances().at(name);
       const ProgramEnd& end = instance.run->end();
       ProgramSummary summary;
       summary.instance = name;
@@ -1726,77 +302,43 @@ class Scenario {
       summary.stderr_bytes = end.err.total_bytes;
       summary.output_truncated = end.out.truncated || end.err.truncated;
       summary.stderr_excerpt = FirstLines(end.err.bytes, 5, 600);
-      result_.programs.push_back(std::move(summary));
+      result.programs.push_back(std::move(summary));
     }
-    if (!grader_error_.empty()) {
-      result_.outcome = Outcome::kError;
-      result_.grader_error = grader_error_;
+    if (!context_.grader_error().empty()) {
+      result.outcome = Outcome::kError;
+      result.grader_error = context_.grader_error();
     } else if (!skipped_.empty()) {
       // The machine cannot give the test what it needs: neither a pass nor the student's fail.
       CheckResult skipped;
       skipped.what = network_words_;
       skipped.outcome = Outcome::kSkipped;
       skipped.rationale = skipped_;
-      result_.checks.push_back(std::move(skipped));
-      result_.outcome = Outcome::kSkipped;
-    } else if (std::any_of(result_.checks.begin(), result_.checks.end(),
+      result.checks.push_back(std::move(skipped));
+      result.outcome = Outcome::kSkipped;
+    } else if (std::any_of(result.checks.begin(), result.checks.end(),
                            [](const CheckResult& c) { return c.outcome == Outcome::kError; })) {
-      result_.outcome = Outcome::kError;
-      result_.grader_error = "a check could not be evaluated";
-    } else if (std::any_of(result_.checks.begin(), result_.checks.end(),
+      result.outcome = Outcome::kError;
+      result.grader_error = "a check could not be evaluated";
+    } else if (std::any_of(result.checks.begin(), result.checks.end(),
                            [](const CheckResult& c) { return c.outcome == Outcome::kFail; })) {
-      result_.outcome = Outcome::kFail;
+      result.outcome = Outcome::kFail;
     } else {
-      result_.outcome = Outcome::kPass;
+      result.outcome = Outcome::kPass;
     }
-    result_.points = result_.outcome == Outcome::kPass ? test_.points : 0;
-    if (result_.outcome == Outcome::kFail) result_.hint = test_.hint;
+    result.points = result.outcome == Outcome::kPass ? test_.points : 0;
+    if (result.outcome == Outcome::kFail) result.hint = test_.hint;
   }
 
   const TestSpec& test_;
   const ScenarioEnvironment& env_;
-  TestResult result_;
-  std::string grader_error_;
-  UniqueFd test_dir_fd_;             ///< the cell's test folder, held past the cell's end
-  std::filesystem::path files_dir_;  ///< where the harness reaches the test folder
+  TestContext context_;
   std::filesystem::path cell_root_;  ///< the cell's root mount point, removed at the end
-  std::unique_ptr<Cell> cell_;
-  std::map<std::string, Instance> instances_;
-  std::vector<std::string> order_;
-  std::map<std::string, int> last_signal_;
-  std::set<std::pair<SysvKind, std::uint32_t>> harness_created_;
-  std::set<std::string> made_files_;  ///< test-directory paths make_file made
-  std::set<std::string> paused_;      ///< instances stopped by pause_when_blocked, not resumed
   IpcsSnapshot host_objects_before_;
-  std::vector<IpcObject> leftovers_;
-  std::mutex idle_mutex_;
-  std::condition_variable idle_;
-  std::map<std::string, std::vector<std::string>> groups_;  ///< group → its members, in order
-  std::map<std::string, int> ports_;  ///< "port", "port:NAME" → the number for this test
-  std::map<std::string, std::unique_ptr<RawConnection>> connections_;
-  std::map<std::string, std::map<std::string, int>> fd_baselines_;  ///< baseline → instance → fds
   std::string skipped_;        ///< why the machine cannot run this test; empty: it can
   std::string network_words_;  ///< the test's network conditions, in words
 };
 
 }  // namespace
-
-std::string DescribeProgramEnd(const ProgramEnd& end, int wall_limit_ms, int memory_limit_mib) {
-  if (memory_limit_mib > 0 && !end.exited && end.term_signal == SIGKILL)
-    return fmt::format(
-        "was killed when it reached its memory limit of {} MiB (the memory it uses counts, and "
-        "so do the System V segments it touched and the files it wrote to /tmp, /dev/shm and "
-        "the test folder)",
-        memory_limit_mib);
-  if (end.hit_wall_limit)
-    return fmt::format("was stopped by the grader after running for {} (its time limit)",
-                       Seconds(wall_limit_ms));
-  if (end.killed_by_harness)
-    return "was still running at the end of the test and was stopped by the grader";
-  if (end.exited) return fmt::format("exited with {}", end.exit_code);
-  return fmt::format("was killed by {} ({})", SignalName(end.term_signal),
-                     SignalDescription(end.term_signal));
-}
 
 TestResult RunScenario(const TestSpec& test, const ScenarioEnvironment& environment) {
   return Scenario(test, environment).Run();

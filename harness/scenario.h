@@ -8,24 +8,15 @@
 
 #include <filesystem>
 #include <optional>
-#include <vector>
 
-#include "harness/cell.h"
-#include "harness/lab_spec.h"
+#include "harness/process/cell.h"
+#include "harness/process/sandbox_identity.h"
 #include "harness/sandbox/cgroup.h"
 #include "harness/sandbox/seccomp_filter.h"
+#include "harness/spec/lab_spec.h"
 #include "harness/verdict.h"
 
 namespace labgrade {
-
-/// The unprivileged identity programs run as (root mode only; unset when the harness itself
-/// is an ordinary user, whose programs run as that user).
-struct SandboxIdentity {
-  std::optional<uid_t> uid;
-  std::optional<gid_t> gid;
-  std::vector<gid_t> groups;  ///< supplementary groups
-  bool ipc_owner = false;     ///< ChildSandbox::ipc_owner_capability (root, in a cell)
-};
 
 struct ScenarioEnvironment {
   const LabSpec* lab = nullptr;
@@ -49,10 +40,5 @@ struct ScenarioEnvironment {
 /// Runs `test` on the calling thread (which enters the cell and leaves it before returning).
 /// Never throws; a failure of the grader itself is a TestResult with Outcome::kError.
 TestResult RunScenario(const TestSpec& test, const ScenarioEnvironment& environment);
-
-/// How a program ended, in words: "exited with 1", "was killed by SIGSEGV (segmentation fault)".
-/// `memory_limit_mib` is set when its cgroup's memory limit killed it.
-std::string DescribeProgramEnd(const struct ProgramEnd& end, int wall_limit_ms,
-                               int memory_limit_mib = 0);
 
 }  // namespace labgrade

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/lab_spec.h"
+#include "harness/spec/lab_spec.h"
 
 namespace labgrade {
 

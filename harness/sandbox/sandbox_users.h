@@ -16,7 +16,7 @@
 #include <variant>
 #include <vector>
 
-#include "harness/unique_fd.h"
+#include "harness/process/unique_fd.h"
 
 namespace labgrade {
 

@@ -9,7 +9,7 @@
 
 #include <cstdint>
 
-#include "harness/unique_fd.h"
+#include "harness/process/unique_fd.h"
 
 namespace labgrade::testing_sockets {
 

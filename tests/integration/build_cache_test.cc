@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/program_run.h"
+#include "harness/process/program_run.h"
 #include "tests/integration/labgrade_command.h"
 
 namespace labgrade {

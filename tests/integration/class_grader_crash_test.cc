@@ -14,8 +14,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/program_run.h"
-#include "harness/spec_loader.h"
+#include "harness/process/program_run.h"
+#include "harness/spec/spec_loader.h"
 #include "tests/integration/labgrade_command.h"
 
 namespace labgrade {
@@ -127,8 +127,8 @@ void ExpectOnlyTheBrokenStudentFailed(const ReferenceClass& generated, const Com
 TEST(ClassGraderCrashIntegration, AbortOnOneStudentIsThatStudentsGraderError) {
   const ReferenceClass generated("abort");
   const CommandResult run = generated.Grade("LABGRADE_TEST_CRASH_ON_STUDENT", {"--jobs", "1"});
-  // As an ordinary user the child is PID 1 of its own PID namespace (harness/cell.h), where its
-  // own SIGABRT is ignored and glibc's abort() falls back to a faulting instruction: SIGSEGV.
+  // As an ordinary user the child is PID 1 of its own PID namespace (harness/process/cell.h), where
+  // its own SIGABRT is ignored and glibc's abort() falls back to a faulting instruction: SIGSEGV.
   const char* signal = ::geteuid() == 0 ? "SIGABRT" : "SIGSEGV";
   ExpectOnlyTheBrokenStudentFailed(
       generated, run,

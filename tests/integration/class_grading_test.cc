@@ -27,8 +27,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/program_run.h"
-#include "harness/spec_loader.h"
+#include "harness/process/program_run.h"
+#include "harness/spec/spec_loader.h"
 #include "tests/integration/labgrade_command.h"
 
 namespace labgrade {

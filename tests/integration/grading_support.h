@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "grading/grader.h"
-#include "harness/spec_loader.h"
+#include "harness/spec/spec_loader.h"
 
 namespace labgrade::testing {
 

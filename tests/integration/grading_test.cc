@@ -17,9 +17,9 @@
 #include <gtest/gtest.h>
 
 #include "grading/grader.h"
-#include "harness/ipcs_probe.h"
-#include "harness/program_run.h"
-#include "harness/spec_loader.h"
+#include "harness/probes/ipcs_probe.h"
+#include "harness/process/program_run.h"
+#include "harness/spec/spec_loader.h"
 #include "tests/integration/grading_support.h"
 
 namespace labgrade {

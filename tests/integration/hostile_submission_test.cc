@@ -14,8 +14,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "harness/proc_stat.h"
-#include "harness/program_run.h"
+#include "harness/probes/proc_stat.h"
+#include "harness/process/program_run.h"
 #include "tests/integration/grading_support.h"
 #include "tests/integration/labgrade_command.h"
 

@@ -13,7 +13,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/program_run.h"
+#include "harness/process/program_run.h"
 
 namespace labgrade::testing {
 

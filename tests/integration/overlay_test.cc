@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/program_run.h"
+#include "harness/process/program_run.h"
 #include "tests/integration/labgrade_command.h"
 
 namespace labgrade {

@@ -14,7 +14,7 @@
 
 #include "grading/grader.h"
 #include "harness/scenario.h"
-#include "harness/spec_loader.h"
+#include "harness/spec/spec_loader.h"
 #include "tests/integration/grading_support.h"
 
 namespace labgrade {

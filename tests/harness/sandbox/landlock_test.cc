@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/program_run.h"
+#include "harness/process/program_run.h"
 #include "harness/sandbox/program_confinement.h"
 
 namespace labgrade {

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/program_run.h"
+#include "harness/process/program_run.h"
 
 namespace labgrade {
 namespace {

@@ -1,0 +1,298 @@
+// The pump: one thread per program that polls its pipes, its pidfd and a wake-up eventfd, so
+// that a program is fed, drained, timed and reaped without any fixed sleep.
+#include "harness/process/program_run.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace labgrade {
+namespace {
+
+std::int64_t ElapsedMs(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
+}
+
+std::int64_t TimevalMs(const timeval& tv) {
+  return static_cast<std::int64_t>(tv.tv_sec) * 1000 + tv.tv_usec / 1000;
+}
+
+int PollTimeoutMs(Clock::time_point now, Clock::time_point deadline) {
+  if (deadline <= now) return 0;
+  // Round up so that the wake-up falls after the deadline, not just before it.
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1;
+  return static_cast<int>(std::min<std::int64_t>(ms, 60'000));
+}
+
+/// Reads what is there into `stream`, keeping at most `cap` bytes. False at EOF or error.
+bool DrainInto(int fd, CapturedStream& stream, std::int64_t cap) {
+  std::array<char, 64 * 1024> buffer;
+  for (;;) {
+    ssize_t got = ::read(fd, buffer.data(), buffer.size());
+    if (got > 0) {
+      stream.total_bytes += got;
+      auto room = std::max<std::int64_t>(0, cap - static_cast<std::int64_t>(stream.bytes.size()));
+      stream.bytes.append(buffer.data(),
+                          static_cast<std::size_t>(std::min<std::int64_t>(room, got)));
+      if (stream.total_bytes > static_cast<std::int64_t>(stream.bytes.size()))
+        stream.truncated = true;
+      continue;
+    }
+    if (got == 0) return false;
+    if (errno == EINTR) continue;
+    return errno == EAGAIN;
+  }
+}
+
+struct PipePair {
+  UniqueFd read;
+  UniqueFd write;
+};
+
+std::optional<PipePair> MakePipe(std::string* error) {
+  int fds[2];
+  // CLOEXEC: another thread may fork at any moment; its child must not inherit these.
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    *error = fmt::format("pipe2(O_CLOEXEC): {}", std::strerror(errno));
+    return std::nullopt;
+  }
+  return PipePair{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+void IgnoreSigpipeOnce() {
+  // A program that exits without reading its input must not kill the grader with SIGPIPE.
+  static const bool ignored = [] {
+    ::signal(SIGPIPE, SIG_IGN);
+    return true;
+  }();
+  (void)ignored;
+}
+
+}  // namespace
+
+std::variant<std::unique_ptr<ProgramRun>, LaunchError> ProgramRun::Start(
+    LaunchSpec spec, std::shared_ptr<const std::string> stdin_bytes, RunLimits limits) {
+  IgnoreSigpipeOnce();
+  std::string error;
+  auto out = MakePipe(&error);
+  auto err = out ? MakePipe(&error) : std::nullopt;
+  std::optional<PipePair> in;
+  if (err && stdin_bytes) in = MakePipe(&error);
+  if (!out || !err || (stdin_bytes && !in)) return LaunchError{error, errno};
+  int wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wake < 0) return LaunchError{fmt::format("eventfd: {}", std::strerror(errno)), errno};
+
+  std::unique_ptr<ProgramRun> run(new ProgramRun());
+  run->wake_.Reset(wake);
+  run->limits_ = limits;
+  run->stdin_bytes_ = std::move(stdin_bytes);
+  spec.stdout_fd = out->write.get();
+  spec.stderr_fd = err->write.get();
+  spec.stdin_fd = in ? in->read.get() : -1;
+  run->started_at_ = Clock::now();
+  LaunchOutcome launched = LaunchProgram(spec);
+  if (auto* failure = std::get_if<LaunchError>(&launched)) return *failure;
+  auto& process = std::get<LaunchedProcess>(launched);
+  run->pid_ = process.pid;
+  run->pidfd_ = std::move(process.pidfd);
+  run->stdout_read_ = std::move(out->read);
+  run->stderr_read_ = std::move(err->read);
+  if (in) run->stdin_write_ = std::move(in->write);
+  // The child's ends close here, so EOF arrives when the program's side closes.
+  for (UniqueFd* fd : {&run->stdout_read_, &run->stderr_read_, &run->stdin_write_})
+    if (fd->valid()) ::fcntl(fd->get(), F_SETFL, O_NONBLOCK);
+  run->pump_ = std::thread([raw = run.get()] { raw->Pump(); });
+  return run;
+}
+
+ProgramRun::~ProgramRun() {
+  if (pump_.joinable()) {
+    Terminate();
+    pump_.join();
+  }
+}
+
+bool ProgramRun::WaitUntilFinished(Clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_until(lock, deadline, [this] { return finished_; });
+}
+
+bool ProgramRun::WaitUntilExited(Clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_until(lock, deadline, [this] { return exited_; });
+}
+
+bool ProgramRun::Finished() const {
+  std::lock_guard lock(mutex_);
+  return finished_;
+}
+
+bool ProgramRun::Exited() const {
+  std::lock_guard lock(mutex_);
+  return exited_;
+}
+
+void ProgramRun::SignalGroup(int signal) {
+  std::lock_guard lock(mutex_);
+  // The pgid stays reserved while any member of the group lives, so this cannot hit a
+  // stranger; once the leader is reaped and the group is empty it is a no-op (ESRCH).
+  ::kill(-pid_, signal);
+  if (!exited_) ::kill(pid_, signal);
+}
+
+void ProgramRun::RequestTermination() {
+  {
+    std::lock_guard lock(mutex_);
+    if (finished_) return;
+    terminate_requested_ = true;
+  }
+  Wake();
+}
+
+void ProgramRun::Terminate() {
+  RequestTermination();
+  WaitUntilFinished(Clock::time_point::max());
+}
+
+const ProgramEnd& ProgramRun::end() const { return end_; }
+
+void ProgramRun::Wake() {
+  std::uint64_t one = 1;
+  ssize_t ignored = ::write(wake_.get(), &one, sizeof one);
+  (void)ignored;
+}
+
+void ProgramRun::KillFromPump(int signal) {
+  ::kill(-pid_, signal);
+  std::lock_guard lock(mutex_);
+  if (!exited_) ::kill(pid_, signal);
+}
+
+void ProgramRun::Reap() {
+  int status = 0;
+  rusage usage{};
+  pid_t got;
+  do {
+    got = ::wait4(pid_, &status, 0, &usage);
+  } while (got < 0 && errno == EINTR);
+  end_.wall_ms = ElapsedMs(started_at_, Clock::now());
+  end_.cpu_ms = TimevalMs(usage.ru_utime) + TimevalMs(usage.ru_stime);
+  if (got == pid_ && WIFEXITED(status)) {
+    end_.exited = true;
+    end_.exit_code = WEXITSTATUS(status);
+  } else if (got == pid_ && WIFSIGNALED(status)) {
+    end_.term_signal = WTERMSIG(status);
+  }
+  std::lock_guard lock(mutex_);
+  exited_ = true;
+  changed_.notify_all();
+}
+
+void ProgramRun::Pump() {
+  const Clock::time_point wall_deadline = started_at_ + std::chrono::milliseconds(limits_.wall_ms);
+  const auto grace = std::chrono::milliseconds(limits_.kill_grace_ms);
+  std::optional<Clock::time_point> kill_deadline;   // SIGTERM sent; SIGKILL due then
+  std::optional<Clock::time_point> drain_deadline;  // exited; stop waiting for EOF then
+  std::size_t stdin_offset = 0;
+  bool exited = false;
+  bool terminating = false;
+
+  for (;;) {
+    Clock::time_point now = Clock::now();
+    if (exited && !stdout_read_.valid() && !stderr_read_.valid()) break;
+
+    std::array<pollfd, 5> fds{};
+    int count = 0;
+    auto add = [&](const UniqueFd& fd, short events) {
+      if (fd.valid()) fds[count++] = pollfd{fd.get(), events, 0};
+    };
+    add(wake_, POLLIN);
+    if (!exited) add(pidfd_, POLLIN);
+    add(stdout_read_, POLLIN);
+    add(stderr_read_, POLLIN);
+    add(stdin_write_, POLLOUT);
+
+    Clock::time_point next =
+        exited ? *drain_deadline : (kill_deadline ? *kill_deadline : wall_deadline);
+    int ready = ::poll(fds.data(), count, PollTimeoutMs(now, next));
+    if (ready < 0 && errno != EINTR) break;  // cannot happen with valid fds; do not spin
+    now = Clock::now();
+
+    for (int i = 0; i < count && ready > 0; ++i) {
+      if (fds[i].revents == 0) continue;
+      int fd = fds[i].fd;
+      if (fd == wake_.get()) {
+        std::uint64_t value;
+        ssize_t ignored = ::read(fd, &value, sizeof value);
+        (void)ignored;
+      } else if (fd == pidfd_.get()) {
+        Reap();
+        exited = true;
+        drain_deadline = std::max(wall_deadline, now + grace);
+        if (terminating) drain_deadline = now + grace;
+        // Nobody reads our stdin any more: stop feeding it.
+        stdin_write_.Reset();
+      } else if (fd == stdout_read_.get()) {
+        if (!DrainInto(fd, end_.out, limits_.output_bytes)) stdout_read_.Reset();
+      } else if (fd == stderr_read_.get()) {
+        if (!DrainInto(fd, end_.err, limits_.output_bytes)) stderr_read_.Reset();
+      } else if (fd == stdin_write_.get()) {
+        const std::string& bytes = *stdin_bytes_;
+        std::size_t chunk = std::min<std::size_t>(bytes.size() - stdin_offset, 64 * 1024);
+        ssize_t put = chunk ? ::write(fd, bytes.data() + stdin_offset, chunk) : 0;
+        if (put > 0) stdin_offset += static_cast<std::size_t>(put);
+        // EOF tells the program its input is complete; EPIPE means it stopped reading.
+        if ((put < 0 && errno != EAGAIN && errno != EINTR) || stdin_offset == bytes.size())
+          stdin_write_.Reset();
+      }
+    }
+    if (stdin_write_.valid() && stdin_bytes_->empty()) stdin_write_.Reset();
+
+    bool requested;
+    {
+      std::lock_guard lock(mutex_);
+      requested = terminate_requested_;
+    }
+    if (requested && !terminating) {
+      terminating = true;
+      end_.killed_by_harness = !exited;
+      if (!exited) {
+        KillFromPump(SIGTERM);
+        kill_deadline = now + grace;
+      } else {
+        drain_deadline = std::min(*drain_deadline, now + grace);
+      }
+    }
+    if (!exited && !kill_deadline && now >= wall_deadline) {
+      end_.hit_wall_limit = true;
+      end_.killed_by_harness = true;
+      KillFromPump(SIGTERM);
+      kill_deadline = now + grace;
+    } else if (!exited && kill_deadline && now >= *kill_deadline) {
+      KillFromPump(SIGKILL);
+      kill_deadline = now + std::chrono::hours(1);  // the kernel delivers SIGKILL; wait for it
+    }
+    if (exited && now >= *drain_deadline && (stdout_read_.valid() || stderr_read_.valid())) {
+      end_.output_held_open = true;
+      stdout_read_.Reset();
+      stderr_read_.Reset();
+    }
+  }
+  stdin_write_.Reset();
+  std::lock_guard lock(mutex_);
+  finished_ = true;
+  changed_.notify_all();
+}
+
+}  // namespace labgrade

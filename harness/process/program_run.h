@@ -1,0 +1,117 @@
+// One program from start to reaping: feeds its standard input, captures its output up to a cap,
+// enforces its wall-clock limit, and reports how it ended and the CPU time it used.
+//
+// A pump thread per program does the I/O and the waiting (poll on the pipes and the pidfd),
+// so a test's steps can wait on conditions while several programs talk to each other.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <variant>
+
+#include "harness/process/program_launcher.h"
+#include "harness/process/unique_fd.h"
+
+namespace labgrade {
+
+using Clock = std::chrono::steady_clock;
+
+/// A captured output stream: the first `cap` bytes, and how many came in all.
+struct CapturedStream {
+  std::string bytes;
+  std::int64_t total_bytes = 0;
+  bool truncated = false;  ///< total_bytes > bytes.size(): the cap was reached, the rest drained
+};
+
+/// How a program ended. Valid once ProgramRun::Finished() is true.
+struct ProgramEnd {
+  bool exited = false;  ///< true: exit_code is valid; false: term_signal is
+  int exit_code = 0;
+  int term_signal = 0;
+  bool hit_wall_limit = false;     ///< the harness killed it for running too long
+  bool killed_by_harness = false;  ///< the harness ended it (wall limit or test teardown)
+  std::int64_t wall_ms = 0;
+  std::int64_t cpu_ms = 0;        ///< user + system, its own and its reaped children's
+  bool output_held_open = false;  ///< a leftover process kept its stdout/stderr open
+  CapturedStream out;
+  CapturedStream err;
+};
+
+struct RunLimits {
+  int wall_ms = 10'000;
+  std::int64_t output_bytes = 16 << 20;  ///< per stream
+  int kill_grace_ms = 1'000;             ///< between SIGTERM and SIGKILL
+};
+
+class ProgramRun {
+ public:
+  /// Launches `spec` (its stdio fds are replaced by the run's own pipes). `stdin_bytes` null
+  /// means /dev/null. Launching happens on the calling thread, inside its namespaces.
+  static std::variant<std::unique_ptr<ProgramRun>, LaunchError> Start(
+      LaunchSpec spec, std::shared_ptr<const std::string> stdin_bytes, RunLimits limits);
+
+  ProgramRun(const ProgramRun&) = delete;
+  ProgramRun& operator=(const ProgramRun&) = delete;
+  /// Kills the process group if still running, and joins the pump.
+  ~ProgramRun();
+
+  pid_t pid() const { return pid_; }
+
+  /// Waits until the program has been reaped and its output drained, or the deadline passes.
+  /// Returns true if it finished.
+  bool WaitUntilFinished(Clock::time_point deadline);
+  /// Waits until the main process has exited and been reaped (its output may still be
+  /// draining), or the deadline passes. Returns true if it exited.
+  bool WaitUntilExited(Clock::time_point deadline);
+  bool Finished() const;
+  /// True once the main process has exited (its output may still be draining).
+  bool Exited() const;
+
+  /// Sends `signal` to the program's process group (it runs in a session of its own).
+  void SignalGroup(int signal);
+  /// Asks the pump to end the program: SIGTERM to the group, SIGKILL after the grace time.
+  /// Returns at once, so that several programs can be ended in parallel.
+  void RequestTermination();
+  /// RequestTermination(), then waits until finished.
+  void Terminate();
+
+  /// How it ended; call only once Finished().
+  const ProgramEnd& end() const;
+  const std::shared_ptr<const std::string>& stdin_bytes() const { return stdin_bytes_; }
+  Clock::time_point started_at() const { return started_at_; }
+
+ private:
+  ProgramRun() = default;
+  void Pump();
+  void KillFromPump(int signal);
+  void Reap();
+  void Wake();
+
+  pid_t pid_ = -1;
+  UniqueFd pidfd_;
+  UniqueFd stdin_write_;
+  UniqueFd stdout_read_;
+  UniqueFd stderr_read_;
+  UniqueFd wake_;  ///< eventfd: tells the pump to look at requests
+  std::shared_ptr<const std::string> stdin_bytes_;
+  RunLimits limits_;
+  Clock::time_point started_at_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  bool exited_ = false;               ///< guarded by mutex_
+  bool finished_ = false;             ///< guarded by mutex_
+  bool terminate_requested_ = false;  ///< guarded by mutex_
+  ProgramEnd end_;                    ///< written by the pump; read by others once finished_
+  std::thread pump_;
+};
+
+}  // namespace labgrade

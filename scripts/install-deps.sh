@@ -9,7 +9,7 @@ if grep -q '^VERSION_CODENAME=bookworm' /etc/os-release 2>/dev/null; then boost=
 
 packages=(
   g++ gcc make cmake ninja-build pkg-config   # the toolchain (gcc also builds the C labs)
-  "$boost"                                   # Boost.Process v2, Boost.Regex (header-only)
+  "$boost"                                   # Boost.Regex (header-only)
   libyaml-cpp-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev                               # GoogleTest
   util-linux                                 # ipcs, which the IPC probe runs

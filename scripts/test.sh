@@ -11,8 +11,18 @@ npm ci --prefix "$root/tests/workflows" --no-audit --no-fund --loglevel=error >/
 
 echo "== unit tests under ASan+UBSan"
 "$root/scripts/build.sh" "$root/build-asan" -DLABGRADE_SANITIZE=ON
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-  "$root/build-asan/tests/labgrade_tests" --gtest_brief=1
+# Under a deadline, with every test's name in the log: a test that hangs must end the run with
+# its name, never sit until CI's own limit cuts the whole run off without a word.
+unit_log=$(mktemp)
+trap 'rm -f "$unit_log"' EXIT
+if ! ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  timeout --kill-after=10 900 "$root/build-asan/tests/labgrade_tests" >"$unit_log" 2>&1; then
+  grep -v '^\[       OK \]' "$unit_log" | tail -n 80 >&2
+  echo "test: the unit tests under ASan failed or did not finish within 900 s (the last" \
+    "'[ RUN ]' line above is the test that was running)" >&2
+  exit 1
+fi
+tail -n 2 "$unit_log"
 
 echo "== all tests"
 "$root/scripts/build.sh" "$root/build"

@@ -1,6 +1,8 @@
-// Fork and exec through Boost.Process v2's default launcher, with a sandboxing initializer whose
-// on_exec_setup runs in the child. Only async-signal-safe calls run in the child: the parent may
-// have other threads, whose locks the child inherits held.
+// fork and exec, with the sandbox applied in the child between them. Only async-signal-safe calls
+// run in the child: the parent has other threads, whose locks the child inherits held. (Boost.
+// Process, used here before, notifies its io_context of the fork in the child, which allocates:
+// under AddressSanitizer a child could spin forever on an allocator lock another thread held, and
+// the launch with it.)
 #include "harness/process/program_launcher.h"
 
 #include <fcntl.h>
@@ -16,27 +18,21 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <optional>
 #include <shared_mutex>
-
-// Boost 1.81's v2 headers name boost::optional and the Boost type traits without including
-// them when BOOST_PROCESS_USE_STD_FS is set (which spares linking Boost.Filesystem), so these
-// come first, in a block of their own.
-#include <boost/optional.hpp>
-#include <boost/type_traits.hpp>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/process/v2.hpp>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
 namespace labgrade {
 namespace {
 
-namespace bp = boost::process::v2;
-
-/// What a failed child sends back on its own channel, apart from Boost's errno pipe, so the
+/// What a failed child sends back on its own channel, so the
 /// message names the call that failed and is never mistaken for the program's exit status.
 struct ChildFailure {
   char call[120];
@@ -56,33 +52,76 @@ void CopyCall(char (&to)[120], const char* call, const char* detail) {
 
 rlim_t CeilSeconds(int ms) { return static_cast<rlim_t>((ms + 999) / 1000); }
 
-/// The Boost.Process initializer that applies a ChildSandbox.
-class SandboxInitializer {
+/// One launch: what the parent prepares before the fork, what the child does between fork and
+/// exec, and how the parent learns the outcome.
+class Launch {
  public:
-  SandboxInitializer(const LaunchSpec& spec, const char* const* envp)
-      : spec_(spec), envp_(envp), working_dir_(spec.working_dir.string()) {}
+  Launch(const LaunchSpec& spec, const char* const* argv, const char* const* envp)
+      : spec_(spec), argv_(argv), envp_(envp), working_dir_(spec.working_dir.string()) {}
 
-  // Parent, before fork.
-  bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
-                          const char* const*) {
+  /// Parent, before fork: the channels and descriptors the child will use, and the PID
+  /// namespace its children are born in. False with error() set when one cannot be had.
+  bool Prepare() {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return bp::error_code(errno, bp::system_category());
+    if (::pipe2(fds, O_CLOEXEC) != 0) return SetError("pipe2", errno);
     failure_read_.Reset(fds[0]);
     failure_write_.Reset(fds[1]);
-    launcher.fd_whitelist.push_back(failure_write_.get());
-    if (spec_.sandbox.keep_until_exec_fd >= 0)
-      launcher.fd_whitelist.push_back(spec_.sandbox.keep_until_exec_fd);
-    launcher.env = envp_;
+    const int given[3] = {spec_.stdin_fd, spec_.stdout_fd, spec_.stderr_fd};
+    for (int target = 0; target < 3; ++target) {
+      if (given[target] >= 0) {
+        stdio_[target] = given[target];
+        continue;
+      }
+      dev_null_[target].Reset(::open("/dev/null", (target == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC));
+      if (!dev_null_[target].valid()) return SetError("open(/dev/null)", errno);
+      stdio_[target] = dev_null_[target].get();
+    }
+    keep_ = {0, 1, 2, failure_write_.get(), spec_.sandbox.keep_until_exec_fd};
     if (spec_.sandbox.pid_namespace_fd >= 0) {
       own_pid_namespace_.Reset(::open("/proc/thread-self/ns/pid", O_RDONLY | O_CLOEXEC));
-      if (!own_pid_namespace_.valid() ||
-          ::setns(spec_.sandbox.pid_namespace_fd, CLONE_NEWPID) != 0) {
-        error_ = LaunchError{
-            fmt::format("setns(PID namespace of the cell): {}", std::strerror(errno)), errno};
-        return bp::error_code(errno, bp::system_category());
-      }
+      if (!own_pid_namespace_.valid() || ::setns(spec_.sandbox.pid_namespace_fd, CLONE_NEWPID) != 0)
+        return SetError("setns(PID namespace of the cell)", errno);
     }
-    return {};
+    return true;
+  }
+
+  /// Child: the sandbox, then exec; never returns.
+  [[noreturn]] void RunChild() {
+    if (BindStdio() && ApplySandbox()) {
+      ::execve(spec_.executable.c_str(), const_cast<char* const*>(argv_),
+               const_cast<char* const*>(envp_));
+      Report("execve", spec_.executable.c_str(), errno);
+    }
+    ::_exit(127);
+  }
+
+  /// Parent, after a successful fork: whether the child reached exec. On failure the child is
+  /// reaped (in a cell, an unreaped child would keep the cell's init from ever finishing) and
+  /// error() says which call failed.
+  bool FailedBeforeExec(pid_t child) {
+    failure_write_.Reset();
+    ChildFailure failure{};
+    ssize_t got;
+    do {
+      got = ::read(failure_read_.get(), &failure, sizeof failure);
+    } while (got < 0 && errno == EINTR);
+    if (got == 0) return false;  // end of file: exec closed the channel
+    while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    if (got == static_cast<ssize_t>(sizeof failure)) {
+      error_ =
+          LaunchError{fmt::format("{}: {}", failure.call, std::strerror(failure.error_number)),
+                      failure.error_number, std::string_view(failure.call).rfind("execve", 0) == 0};
+    } else {
+      error_ = LaunchError{
+          fmt::format("starting {}: the child ended before exec", spec_.executable.string()), EIO};
+    }
+    return true;
+  }
+
+  bool SetError(const char* call, int error_number) {
+    error_ = LaunchError{fmt::format("{}: {}", call, std::strerror(error_number)), error_number};
+    return false;
   }
 
   /// Parent, once the fork is done whatever its outcome: the thread's children are born in
@@ -98,12 +137,26 @@ class SandboxInitializer {
     own_pid_namespace_.Reset();
   }
 
+  /// Child: descriptors 0, 1 and 2 become the given ones, without close-on-exec.
+  bool BindStdio() {
+    // A given descriptor may itself be 0, 1 or 2 and be needed for a later target: lift all
+    // three above 2 first.
+    int lifted[3];
+    for (int target = 0; target < 3; ++target) {
+      lifted[target] = ::fcntl(stdio_[target], F_DUPFD_CLOEXEC, 3);
+      if (lifted[target] < 0) return Report("fcntl", "F_DUPFD_CLOEXEC", errno);
+    }
+    for (int target = 0; target < 3; ++target) {
+      if (::dup2(lifted[target], target) < 0) return Report("dup2", nullptr, errno);
+      ::close(lifted[target]);
+    }
+    return true;
+  }
+
   // Child, after the stdio bindings.
-  bp::error_code on_exec_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
-                               const char* const*) {
+  bool ApplySandbox() {
     const ChildSandbox& box = spec_.sandbox;
-    if (box.cell_filesystem != nullptr && !BuildCellFilesystem(*box.cell_filesystem))
-      return Failed();
+    if (box.cell_filesystem != nullptr && !BuildCellFilesystem(*box.cell_filesystem)) return false;
     if (box.join_mount_namespace_fd >= 0 && ::setns(box.join_mount_namespace_fd, CLONE_NEWNS) != 0)
       return Fail("setns", "mount namespace");
     if (box.cell_root_fd >= 0 && (::fchdir(box.cell_root_fd) != 0 || ::chroot(".") != 0))
@@ -112,11 +165,11 @@ class SandboxInitializer {
       if (::write(procs, "0", 1) != 1) return Fail("write", "cgroup.procs, joining its cgroup");
     }
     // Only now: the namespace, root and cgroup descriptors above were some of them.
-    CloseInheritedDescriptors(launcher.fd_whitelist);
+    CloseInheritedDescriptors(keep_);
     if (!working_dir_.empty() && ::chdir(working_dir_.c_str()) != 0)
       return Fail("chdir", working_dir_.c_str());
     if (box.new_session && ::setsid() < 0) return Fail("setsid", nullptr);
-    if (box.limits && !ApplyLimits(*box.limits)) return Failed();
+    if (box.limits && !ApplyLimits(*box.limits)) return false;
     if (box.gid || box.uid) {
       if (box.ipc_owner_capability && ::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0)
         return Fail("prctl", "PR_SET_KEEPCAPS");
@@ -125,7 +178,7 @@ class SandboxInitializer {
         return Fail("setresgid", nullptr);
       if (box.uid && ::setresuid(*box.uid, *box.uid, *box.uid) != 0)
         return Fail("setresuid", nullptr);
-      if (box.ipc_owner_capability && !KeepOnlyIpcOwner()) return Failed();
+      if (box.ipc_owner_capability && !KeepOnlyIpcOwner()) return false;
     }
     // After the uid change: a credential change clears the parent-death signal.
     if (box.kill_on_parent_death && ::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
@@ -149,69 +202,18 @@ class SandboxInitializer {
     // Last: from here on the child's own system calls are filtered too.
     if (box.seccomp != nullptr && InstallSeccompFilter(*box.seccomp) != 0)
       return Fail("prctl", "PR_SET_SECCOMP");
-    return {};
-  }
-
-  // Boost 1.81 looks for on_exec_error and on_error with a five-argument signature but calls
-  // the four-argument one, so without these declarations (never defined: only decltype sees
-  // them) neither hook would ever run, and a failed child would call exit().
-  void on_exec_error(bp::posix::default_launcher&, const bp::error_code&,
-                     const bp::filesystem::path&, const char* const*, const bp::error_code&);
-  void on_error(bp::posix::default_launcher&, const bp::error_code&, const bp::filesystem::path&,
-                const char* const*, const bp::error_code&);
-
-  // Child, when on_exec_setup or execve failed. Boost would call exit(), which runs the
-  // parent's atexit handlers in the child; leave at once instead.
-  void on_exec_error(bp::posix::default_launcher&, const bp::filesystem::path& executable,
-                     const char* const*, const bp::error_code&) {
-    if (!reported_) {
-      int saved = errno;
-      Report("execve", executable.c_str(), saved);
-    }
-    ::_exit(127);
-  }
-
-  // Parent, when the launch failed: read the child's own account of what failed.
-  void on_error(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
-                const char* const*, const bp::error_code& ec) {
-    failure_write_.Reset();
-    // Boost leaves a child that failed before exec unreaped; in a cell, an unreaped child
-    // would keep the cell's init from ever finishing.
-    if (launcher.pid > 0) {
-      while (::waitpid(launcher.pid, nullptr, 0) < 0 && errno == EINTR) {
-      }
-    }
-    // on_setup failed before any fork and has already said which call it was.
-    if (error_) return;
-    ChildFailure failure{};
-    ssize_t got;
-    do {
-      got = ::read(failure_read_.get(), &failure, sizeof failure);
-    } while (got < 0 && errno == EINTR);
-    if (got == static_cast<ssize_t>(sizeof failure)) {
-      error_ =
-          LaunchError{fmt::format("{}: {}", failure.call, std::strerror(failure.error_number)),
-                      failure.error_number, std::string_view(failure.call).rfind("execve", 0) == 0};
-    } else {
-      error_ = LaunchError{fmt::format("starting {}: {}", spec_.executable.string(), ec.message()),
-                           ec.value()};
-    }
-  }
-
-  void on_success(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*) {
-    failure_write_.Reset();
+    return true;
   }
 
   const std::optional<LaunchError>& error() const { return error_; }
 
  private:
-  // Boost 1.81's close_all() compares each whitelisted fd with itself instead of the next one,
-  // so it never closes the gaps between whitelisted descriptors: a descriptor the harness
-  // inherited (fd 10 from a shell, say) would reach the program. Close every gap here.
-  static void CloseInheritedDescriptors(std::vector<int>& whitelist) {
-    std::sort(whitelist.begin(), whitelist.end());
+  /// Every descriptor but the kept ones: a descriptor the harness inherited (fd 10 from a
+  /// shell, say) or opened on another thread must never reach the program.
+  static void CloseInheritedDescriptors(std::array<int, 5>& kept) {
+    std::sort(kept.begin(), kept.end());
     unsigned next_to_close = 0;
-    for (int keep : whitelist) {
+    for (int keep : kept) {
       if (keep < 0) continue;
       if (static_cast<unsigned>(keep) > next_to_close)
         ::syscall(SYS_close_range, next_to_close, static_cast<unsigned>(keep) - 1, 0);
@@ -264,27 +266,22 @@ class SandboxInitializer {
     failure.error_number = error_number;
     ssize_t ignored = ::write(failure_write_.get(), &failure, sizeof failure);
     (void)ignored;
-    reported_ = true;
     errno = error_number;
     return false;
   }
 
-  bp::error_code Fail(const char* call, const char* detail) {
-    Report(call, detail, errno);
-    return Failed();
-  }
-
-  bp::error_code Failed() const {
-    return bp::error_code(errno ? errno : EINVAL, bp::system_category());
-  }
+  bool Fail(const char* call, const char* detail) { return Report(call, detail, errno); }
 
   const LaunchSpec& spec_;
+  const char* const* argv_;
   const char* const* envp_;
   std::string working_dir_;
   UniqueFd failure_read_;
   UniqueFd failure_write_;
-  UniqueFd own_pid_namespace_;  ///< where the thread's children go after the fork
-  bool reported_ = false;
+  UniqueFd dev_null_[3];         ///< /dev/null for the standard descriptors not given
+  int stdio_[3] = {-1, -1, -1};  ///< what becomes 0, 1 and 2
+  std::array<int, 5> keep_{};    ///< the descriptors that stay open until exec
+  UniqueFd own_pid_namespace_;   ///< where the thread's children go after the fork
   std::optional<LaunchError> error_;
 };
 
@@ -311,31 +308,22 @@ LaunchOutcome LaunchProgram(const LaunchSpec& spec) {
   std::vector<const char*> envp;
   for (const std::string& entry : spec.environment) envp.push_back(entry.c_str());
   envp.push_back(nullptr);
-  std::vector<std::string> args = spec.args;
+  std::vector<const char*> argv{spec.executable.c_str()};
+  for (const std::string& arg : spec.args) argv.push_back(arg.c_str());
+  argv.push_back(nullptr);
 
-  SandboxInitializer sandbox(spec, envp.data());
-  bp::posix::default_launcher launcher;
-  boost::asio::io_context context;
-  bp::error_code ec;
-  auto process = launcher(
-      context.get_executor(), ec, spec.executable, args,
-      bp::process_stdio{spec.stdin_fd >= 0 ? bp::detail::process_input_binding(spec.stdin_fd)
-                                           : bp::detail::process_input_binding(nullptr),
-                        spec.stdout_fd >= 0 ? bp::detail::process_output_binding(spec.stdout_fd)
-                                            : bp::detail::process_output_binding(nullptr),
-                        spec.stderr_fd >= 0 ? bp::detail::process_error_binding(spec.stderr_fd)
-                                            : bp::detail::process_error_binding(nullptr)},
-      sandbox);
-  sandbox.RestorePidNamespace();
-  if (ec || sandbox.error()) {
-    if (sandbox.error()) return *sandbox.error();
-    return LaunchError{fmt::format("starting {}: {}", spec.executable.string(), ec.message()),
-                       ec.value()};
+  Launch launch(spec, argv.data(), envp.data());
+  const bool prepared = launch.Prepare();
+  pid_t pid = -1;
+  if (prepared) {
+    pid = ::fork();
+    if (pid == 0) launch.RunChild();
+    if (pid < 0) launch.SetError("fork", errno);
   }
+  launch.RestorePidNamespace();
+  if (pid < 0 || launch.FailedBeforeExec(pid)) return *launch.error();
   LaunchedProcess launched;
-  launched.pid = process.id();
-  // We wait ourselves (wait4 gives the CPU time Boost's wait does not), so Boost lets go.
-  process.detach();
+  launched.pid = pid;
   int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, launched.pid, 0));
   if (pidfd < 0) {
     int saved = errno;

@@ -1,6 +1,5 @@
-// Starting one program: fork and exec through Boost.Process v2, with the sandbox applied in the
-// child between the two. This is the only file that touches Boost.Process; everything after the
-// start (pipes, waiting, killing) works on the pid and pidfd it returns.
+// Starting one program: fork and exec, with the sandbox applied in the child between the two.
+// Everything after the start (pipes, waiting, killing) works on the pid and pidfd it returns.
 //
 // The child runs on the calling thread's namespaces: a thread that has entered a cell
 // (see cell.h) starts programs inside it.

@@ -13,29 +13,12 @@
 #include "harness/probes/proc_stat.h"
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/process_state_wait.h"
 #include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
 namespace labgrade {
 namespace {
-
-enum class StateWait { kReached, kExited, kTimedOut };
-
-/// Polls /proc/PID/stat until the process's state is one of `states`. There is no
-/// notification for a state change: look again soon, but wake at once if it exits.
-StateWait WaitForState(ProgramRun& run, std::string_view states, Clock::time_point deadline,
-                       char* last_state) {
-  auto pause = std::chrono::milliseconds(1);
-  for (;;) {
-    if (run.Exited()) return StateWait::kExited;
-    const std::optional<ProcStat> stat = ReadProcStat(run.pid());
-    if (stat) *last_state = stat->state;
-    if (stat && states.find(stat->state) != std::string_view::npos) return StateWait::kReached;
-    if (Clock::now() >= deadline) return StateWait::kTimedOut;
-    run.WaitUntilExited(std::min(deadline, Clock::now() + pause));
-    pause = std::min(pause * 2, std::chrono::milliseconds(20));
-  }
-}
 
 /// SIGSTOP to a blocked instance, and the wait until it shows as stopped.
 bool StopProcess(TestContext& test, ProgramRun& run, const std::string& instance,

@@ -1,9 +1,14 @@
 // The `signal:` step: reading, carrying out and registering it (see signal.h).
 #include "harness/steps/signal.h"
 
+#include <signal.h>
+
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include "harness/spec/value_readers.h"
+#include "harness/steps/process_state_wait.h"
 #include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
@@ -32,6 +37,15 @@ bool Execute(TestContext& test, const SignalStep& step) {
     return test.GraderError(fmt::format("signal names {}, which was not started", step.instance));
   run->SignalGroup(step.signal);
   test.state().last_signal[step.instance] = step.signal;
+  // The next steps rely on the stop (a connection made to a stopped server waits in its
+  // backlog): wait until the program shows as stopped, which kill() alone does not promise.
+  if (step.signal == SIGSTOP) {
+    char state = '?';
+    if (WaitForState(*run, "Tt", Clock::now() + std::chrono::seconds(5), &state) ==
+        StateWait::kTimedOut)
+      return test.GraderError(
+          fmt::format("{} did not stop after SIGSTOP (state {})", step.instance, state));
+  }
   return true;
 }
 

@@ -14,10 +14,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <future>
 #include <iterator>
 #include <map>
 #include <sstream>
@@ -336,6 +338,71 @@ TEST(ProgramLauncher, BadPidNamespaceFailsTheLaunchNamingSetns) {
   EXPECT_EQ(std::get<LaunchError>(outcome).error_number, EINVAL);
   auto child = LaunchOrFail(Spec(kPrograms / "exit-with", {"0"}));
   ASSERT_NE(child, nullptr);
+  int status = child->Reap();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+}  // namespace
+}  // namespace labgrade
+
+namespace labgrade {
+namespace {
+
+// Launches from several threads while others allocate: the child must reach exec whatever lock
+// another thread held at the fork. (Boost.Process's launcher allocated in the child, and under
+// AddressSanitizer a child spun forever on the allocator's lock; a hang here ends the whole
+// binary with this test's name rather than leaving the suite to a CI time limit.)
+TEST(ProgramLauncher, LaunchesWhileOtherThreadsAllocate) {
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> allocators;
+  for (int i = 0; i < 2; ++i) {
+    allocators.emplace_back([&stop] {
+      while (!stop.load()) {
+        std::vector<std::string> churn(64, std::string(100, 'x'));
+        churn.clear();
+      }
+    });
+  }
+  std::atomic<int> launched{0};
+  std::atomic<int> failed{0};
+  auto launches = std::async(std::launch::async, [&] {
+    std::vector<std::thread> launchers;
+    for (int i = 0; i < 4; ++i) {
+      launchers.emplace_back([&] {
+        for (int n = 0; n < 40; ++n) {
+          LaunchOutcome outcome = LaunchProgram(Spec("/bin/true"));
+          auto* process = std::get_if<LaunchedProcess>(&outcome);
+          if (process == nullptr) {
+            ++failed;
+            continue;
+          }
+          ::waitpid(process->pid, nullptr, 0);
+          ++launched;
+        }
+      });
+    }
+    for (std::thread& launcher : launchers) launcher.join();
+  });
+  if (launches.wait_for(std::chrono::milliseconds(kPatienceMs)) != std::future_status::ready) {
+    std::fprintf(stderr, "ProgramLauncher.LaunchesWhileOtherThreadsAllocate: a launch hung\n");
+    std::_Exit(1);
+  }
+  stop = true;
+  for (std::thread& allocator : allocators) allocator.join();
+  EXPECT_EQ(launched.load(), 160);
+  EXPECT_EQ(failed.load(), 0);
+}
+
+// Standard streams given as the same descriptor, and as descriptors 0 to 2 themselves, all
+// reach the program: the child lifts them above 2 before it places them.
+TEST(ProgramLauncher, BindsSharedAndLowStandardDescriptors) {
+  OutputPipe output;
+  LaunchSpec spec = Spec("/bin/sh", {"-c", "echo out; echo err >&2"});
+  spec.stdout_fd = output.write.get();
+  spec.stderr_fd = output.write.get();
+  auto child = LaunchOrFail(spec);
+  ASSERT_NE(child, nullptr);
+  EXPECT_EQ(output.ReadAll(), "out\nerr\n");
   int status = child->Reap();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/prebuilt_reference.h"
 #include "harness/program_run.h"
 #include "harness/scenario.h"
 #include "harness/submission_build.h"
@@ -167,14 +168,17 @@ GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options,
   fs::permissions(work, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                             fs::perms::others_read | fs::perms::others_exec);
 
-  report.build =
-      BuildSubmission(lab, {options.submission_dir, work / "student",
-                            IdentityFor(isolation, BuildUidFor(options)), options.build_cache});
+  const SandboxIdentity builder = IdentityFor(isolation, BuildUidFor(options));
+  report.build = options.submission_is_prebuilt_reference
+                     ? CopyPrebuiltReference(lab, work / "student", builder)
+                     : BuildSubmission(lab, {options.submission_dir, work / "student", builder,
+                                             options.build_cache});
   BuildResult reference;
   if (report.build.ok) {
-    reference =
-        BuildSubmission(lab, {lab.reference_dir, work / "reference",
-                              IdentityFor(isolation, BuildUidFor(options)), options.build_cache});
+    reference = lab.reference_prebuilt
+                    ? CopyPrebuiltReference(lab, work / "reference", builder)
+                    : BuildSubmission(lab, {lab.reference_dir, work / "reference", builder,
+                                            options.build_cache});
     report.reference_build_from_cache = reference.from_cache;
   }
   if (!report.build.grader_error.empty()) {

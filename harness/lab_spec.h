@@ -431,6 +431,9 @@ struct LabSpec {
   /// Points that an instructor's overlay of hidden tests adds (`hidden_points:`, see
   /// spec_overlay.h): the lab's own tests total 100 - hidden_points.
   int hidden_points = 0;
+  /// `reference: { prebuilt: DIR }`: reference_dir holds the reference's programs already built
+  /// (each at its `executable` path), copied instead of built (harness/prebuilt_reference.h).
+  bool reference_prebuilt = false;
   SourceMark mark;
 };
 

@@ -19,14 +19,18 @@
 #include "grading/class_grading.h"
 #include "grading/classroom_result.h"
 #include "grading/grader.h"
+#include "grading/gradescope_autograder.h"
 #include "grading/gradescope_results.h"
 #include "grading/junit_report.h"
+#include "grading/lab_location.h"
 #include "grading/markdown_summary.h"
 #include "grading/progress_display.h"
 #include "grading/student_process.h"
 #include "grading/terminal_report.h"
+#include "grading/version.h"
 #include "harness/build_cache.h"
 #include "harness/cell.h"
+#include "harness/prebuilt_reference.h"
 #include "harness/spec_loader.h"
 #include "harness/spec_overlay.h"
 
@@ -38,9 +42,15 @@ constexpr int kExitSomeFailed = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitGraderError = 3;
 
+constexpr const char* kLabArgumentHelp =
+    "the lab: its folder (labs/shm-xfer), a bundle (shm-xfer.tar.gz) or a shipped lab's name";
+
 struct CommandLine {
   std::string command;
-  std::string lab;
+  std::string lab;        ///< the lab folder or lab.yaml to load (a bundle file: where extracted)
+  std::string lab_given;  ///< the lab as the command line named it
+  std::string out_file;   ///< bundle, gradescope
+  std::string package_path;  ///< gradescope
   std::string submission;
   std::string results_path;
   std::string junit_path;
@@ -98,8 +108,26 @@ std::optional<std::string> OnlyTestProblem(const LabSpec& lab,
   return std::nullopt;
 }
 
-/// Loads the lab and the overlay of hidden tests if one is given, printing every spec error as
-/// file:line:col with the line and a caret.
+/// Why a lab whose reference is prebuilt cannot be graded here, and what to do, or "".
+std::string CannotGradeHere(const LabSpec& lab, const CommandLine& line) {
+  const std::optional<std::string> problem = PrebuiltReferenceProblem(lab, ThisMachine());
+  if (!problem) return "";
+  std::string made_where;
+  if (auto manifest = ReadBundleManifest(lab.lab_dir);
+      std::holds_alternative<std::optional<BundleManifest>>(manifest)) {
+    if (const auto& bundle = std::get<std::optional<BundleManifest>>(manifest))
+      made_where = fmt::format(" The bundle was made on {}.", BundlePlatformWords(*bundle));
+  }
+  return fmt::format(
+      "the lab {} cannot be graded on this machine: {}.{} Make its bundle again on a machine "
+      "like this one (labgrade bundle LAB --out FILE.tar.gz), or grade with the lab folder and "
+      "its reference sources.\n",
+      line.lab_given, *problem, made_where);
+}
+
+/// Loads the lab and the overlay of hidden tests if one is given (or the bundle carries one),
+/// printing every spec error as file:line:col with the line and a caret. `errors_text` says
+/// why there is no lab: the spec's errors, or why its prebuilt reference cannot run here.
 std::optional<LabSpec> LoadLab(const CommandLine& line, std::string* errors_text) {
   SpecLoad load = LoadLabSpec(line.lab);
   if (load.spec && !line.overlay_path.empty()) {
@@ -108,6 +136,14 @@ std::optional<LabSpec> LoadLab(const CommandLine& line, std::string* errors_text
   }
   for (const SpecError& error : load.errors) *errors_text += error.Format();
   if (!load.errors.empty()) std::cerr << *errors_text;
+  if (!load.errors.empty()) *errors_text = "the lab's specification is invalid:\n" + *errors_text;
+  if (load.spec) {
+    *errors_text = CannotGradeHere(*load.spec, line);
+    if (!errors_text->empty()) {
+      std::cerr << "labgrade: " << *errors_text;
+      load.spec.reset();
+    }
+  }
   return load.spec;
 }
 
@@ -151,7 +187,7 @@ int Validate(const CommandLine& line) {
   if (lab->hidden_points > 0 && line.overlay_path.empty()) {
     points_extra = fmt::format(" (and {} from hidden tests in an overlay)", lab->hidden_points);
   }
-  fmt::print("{}: {} ({}), {} tests{}, {} points{}: OK\n", line.lab, lab->name, lab->title,
+  fmt::print("{}: {} ({}), {} tests{}, {} points{}: OK\n", line.lab_given, lab->name, lab->title,
              lab->tests.size(), extra, points, points_extra);
   return kExitAllPassed;
 }
@@ -173,7 +209,7 @@ int Grade(const CommandLine& line, bool selftest) {
   if (!lab) {
     GradeReport report;
     report.submission = line.submission;
-    report.grader_error = "the lab's specification is invalid:\n" + errors;
+    report.grader_error = errors;
     WriteReports(line, report);
     return kExitUsage;
   }
@@ -199,6 +235,7 @@ int Grade(const CommandLine& line, bool selftest) {
     const Isolation isolation = SetUpIsolation(line.host_mode);
     GradeOptions options;
     options.submission_dir = selftest ? lab->reference_dir : std::filesystem::path(line.submission);
+    options.submission_is_prebuilt_reference = selftest && lab->reference_prebuilt;
     options.jobs = line.jobs;
     options.work_dir = line.work_dir;
     options.keep_work_dir = line.keep_work_dir;
@@ -462,7 +499,7 @@ int MergeCommand(const CommandLine& line) {
 
 void AddClassCommands(CLI::App& app, CommandLine& line) {
   CLI::App* grade = app.add_subcommand("grade", "grade a class: one sub-folder per student");
-  grade->add_option("lab", line.lab, "the lab folder")->required();
+  grade->add_option("lab", line.lab, kLabArgumentHelp)->required();
   grade
       ->add_option("--submissions", line.submissions_dir, "one sub-folder per student, named by id")
       ->required()
@@ -506,35 +543,203 @@ void AddClassCommands(CLI::App& app, CommandLine& line) {
       ->check(CLI::ExistingDirectory);
 }
 
+/// `bundle`: the lab (and its hidden tests, with --overlay) as one file, its reference built.
+int BundleCommand(const CommandLine& line) {
+  if (!line.out_file.ends_with(".tar.gz")) {
+    std::cerr << "labgrade: bundle: --out must name a .tar.gz file\n";
+    return kExitUsage;
+  }
+  std::string errors;
+  auto lab = LoadLab(line, &errors);
+  if (!lab) return kExitUsage;
+  auto written = WriteLabBundle({&*lab, line.overlay_path, line.out_file});
+  if (auto* error = std::get_if<BundleError>(&written)) {
+    std::cerr << "labgrade: bundle: " << error->message << "\n";
+    return error->lab_problem ? kExitUsage : kExitGraderError;
+  }
+  const BundleManifest& manifest = std::get<BundleManifest>(written);
+  fmt::print("wrote {}: the lab {} with its reference built on {}", line.out_file, manifest.lab,
+             BundlePlatformWords(manifest));
+  if (!manifest.glibc_needed.empty())
+    fmt::print(" (it runs where glibc is {} or later)", manifest.glibc_needed);
+  fmt::print("\n");
+  if (!manifest.overlay.empty()) {
+    fmt::print(
+        "It carries the hidden tests of {}: whoever has the bundle can read them. Give students "
+        "a bundle made without --overlay.\n",
+        line.overlay_path);
+  }
+  return kExitAllPassed;
+}
+
+/// `gradescope`: autograder.zip, with the package given and the lab's bundle.
+int GradescopeCommand(const CommandLine& line) {
+  if (!line.package_path.ends_with(".deb")) {
+    std::cerr << "labgrade: gradescope: --package must name labgrade's .deb (from the release, "
+                 "or cpack -G DEB in the build folder)\n";
+    return kExitUsage;
+  }
+  std::string errors;
+  auto lab = LoadLab(line, &errors);
+  if (!lab) return kExitUsage;
+  auto folder = TemporaryFolder::Make("labgrade-gradescope-");
+  if (auto* error = std::get_if<std::string>(&folder)) {
+    std::cerr << "labgrade: gradescope: " << *error << "\n";
+    return kExitGraderError;
+  }
+  const std::filesystem::path bundle =
+      std::get<TemporaryFolder>(folder).path() / (lab->name + ".tar.gz");
+  auto written = WriteLabBundle({&*lab, line.overlay_path, bundle});
+  if (auto* error = std::get_if<BundleError>(&written)) {
+    std::cerr << "labgrade: gradescope: " << error->message << "\n";
+    return error->lab_problem ? kExitUsage : kExitGraderError;
+  }
+  if (auto error = WriteGradescopeAutograder({line.package_path, bundle, line.out_file})) {
+    std::cerr << "labgrade: gradescope: " << *error << "\n";
+    return kExitGraderError;
+  }
+  fmt::print("wrote {}: setup.sh, run_autograder, {} and {}.tar.gz\n", line.out_file,
+             std::filesystem::path(line.package_path).filename().string(), lab->name);
+  int skipped_points = 0;
+  std::string skipped_names;
+  for (const TestSpec* test : TestsSkippedInHostMode(*lab)) {
+    skipped_points += test->points;
+    skipped_names += (skipped_names.empty() ? "" : ", ") + test->name;
+  }
+  if (skipped_points > 0) {
+    fmt::print(
+        "Gradescope's containers refuse namespaces, so labgrade grades there in host mode, "
+        "where {} ({} points) cannot run: results.json lists them as not counted (0 out of 0). "
+        "Set the assignment's autograder points to {}, and grade them on a machine with "
+        "namespaces (labgrade grade {} --only {}).\n",
+        skipped_names, skipped_points, 100 - skipped_points, line.lab_given, skipped_names);
+  }
+  return kExitAllPassed;
+}
+
+void AddDeployCommands(CLI::App& app, CommandLine& line) {
+  CLI::App* bundle = app.add_subcommand(
+      "bundle", "write the lab as one file, its reference built (no reference sources)");
+  bundle->add_option("lab", line.lab, kLabArgumentHelp)->required();
+  bundle->add_option("--out", line.out_file, "the bundle to write, e.g. shm-xfer.tar.gz")
+      ->required();
+  bundle->add_option("--overlay", line.overlay_path,
+                     "carry the hidden tests of this overlay (for instructors' grading only)");
+  CLI::App* gradescope =
+      app.add_subcommand("gradescope", "write Gradescope's autograder.zip for the lab");
+  gradescope->add_option("lab", line.lab, kLabArgumentHelp)->required();
+  gradescope
+      ->add_option("--package", line.package_path,
+                   "labgrade's .deb for the image Gradescope builds (Ubuntu 24.04)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  gradescope->add_option("--out", line.out_file, "the zip to write, e.g. autograder.zip")
+      ->required();
+  gradescope->add_option("--overlay", line.overlay_path, "add the hidden tests of this overlay");
+  app.add_subcommand("version", "print labgrade's version");
+  app.add_subcommand("help", "print this help");
+}
+
+/// Finds the lab the command names (grading/lab_location.h) and points `line` at what to load;
+/// a bundle carrying hidden tests supplies --overlay. Prints why not and returns nullopt when
+/// there is no such lab or the overlay would be given twice.
+std::optional<LabLocation> LocateLab(CommandLine& line) {
+  line.lab_given = line.lab;
+  auto found =
+      LabLocation::Find(line.lab, ShippedLabsDir(std::filesystem::read_symlink("/proc/self/exe")));
+  if (auto* error = std::get_if<std::string>(&found)) {
+    std::cerr << "labgrade: " << *error << "\n";
+    return std::nullopt;
+  }
+  LabLocation& location = std::get<LabLocation>(found);
+  line.lab = location.spec_path().string();
+  if (const std::optional<std::filesystem::path> bundled = location.BundledOverlay()) {
+    std::error_code ec;
+    // `grade` passes a bundle's own overlay on to each student's child process: the same file.
+    if (!line.overlay_path.empty() &&
+        !std::filesystem::equivalent(line.overlay_path, *bundled, ec)) {
+      std::cerr << fmt::format(
+          "labgrade: {} already carries hidden tests ({}); --overlay adds hidden tests to a lab "
+          "that has none\n",
+          line.lab_given, bundled->filename().string());
+      return std::nullopt;
+    }
+    line.overlay_path = bundled->string();
+  }
+  return std::move(location);
+}
+
+/// The first argument when it is neither an option nor a command: CLI11 alone would answer
+/// "A subcommand is required".
+std::optional<std::string> UnknownCommand(CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return std::nullopt;
+  std::string names;
+  for (const CLI::App* command : app.get_subcommands({})) {
+    if (command->get_name() == argv[1]) return std::nullopt;
+    // Hidden commands (group "") are for labgrade's own use.
+    if (!command->get_group().empty()) names += (names.empty() ? "" : ", ") + command->get_name();
+  }
+  return fmt::format(
+      "labgrade: no command '{}'; the commands are: {} (labgrade --help says more)\n", argv[1],
+      names);
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
   CLI::App app{"labgrade: grades systems-programming labs (shared memory, sockets, mmap)"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", VersionText(), "print labgrade's version and exit");
   CommandLine line;
   CLI::App* check = app.add_subcommand("check", "grade a submission and show the report");
-  check->add_option("lab", line.lab, "the lab folder, e.g. labs/shm-xfer")->required();
+  check->add_option("lab", line.lab, kLabArgumentHelp)->required();
   check->add_option("--submission,-s", line.submission, "the folder with the submission's files")
       ->required()
       ->check(CLI::ExistingDirectory);
   AddGradingOptions(check, line);
   CLI::App* selftest =
       app.add_subcommand("selftest", "grade the lab's reference solution: it must get full marks");
-  selftest->add_option("lab", line.lab, "the lab folder")->required();
+  selftest->add_option("lab", line.lab, kLabArgumentHelp)->required();
   AddGradingOptions(selftest, line);
   CLI::App* validate =
       app.add_subcommand("validate", "check a lab's lab.yaml without running anything");
-  validate->add_option("lab", line.lab, "the lab folder")->required();
+  validate->add_option("lab", line.lab, kLabArgumentHelp)->required();
   validate->add_option("--overlay", line.overlay_path,
                        "check this overlay of hidden tests along with the lab");
   AddClassCommands(app, line);
+  AddDeployCommands(app, line);
+  if (argc < 2) {
+    std::cerr << app.help();
+    return kExitUsage;
+  }
+  if (const std::optional<std::string> unknown = UnknownCommand(app, argc, argv)) {
+    std::cerr << *unknown;
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     int code = app.exit(error);
     return code == 0 ? 0 : kExitUsage;
   }
+  if (app.got_subcommand("version")) {
+    fmt::print("{}\n", VersionText());
+    return kExitAllPassed;
+  }
+  if (app.got_subcommand("help")) {
+    // app.help() would describe the `help` command itself.
+    std::cout << app.get_formatter()->make_help(&app, "labgrade", CLI::AppFormatMode::Normal);
+    return kExitAllPassed;
+  }
+  // Held until the command is done: a bundle given as a file is extracted for this run.
+  std::optional<LabLocation> location;
+  if (!line.lab.empty()) {
+    location = LocateLab(line);
+    if (!location) return kExitUsage;
+  }
   try {
+    if (app.got_subcommand("bundle")) return BundleCommand(line);
+    if (app.got_subcommand("gradescope")) return GradescopeCommand(line);
     if (validate->parsed()) return Validate(line);
     if (app.got_subcommand("grade")) return GradeClassCommand(line);
     if (app.got_subcommand("merge")) return MergeCommand(line);

@@ -42,6 +42,12 @@ std::string TopLevelOutput(const GradeReport& report) {
     if (!out.empty()) out += "\n";
     out += skipped;
   }
+  // Host mode is what a Gradescope container allows: said, with why, since it explains the
+  // tests not counted.
+  if (report.isolation == IsolationMode::kHost) {
+    if (!out.empty()) out += "\n";
+    out += "Isolation: " + IsolationText(report) + "\n";
+  }
   return out;
 }
 
@@ -63,6 +69,9 @@ json GradescopeResults(const GradeReport& report) {
           {"test_name_format", "text"},
           {"visibility", "visible"},
           {"stdout_visibility", "hidden"},
+          {"extra_data",
+           {{"isolation", report.isolation == IsolationMode::kHost ? "host" : "namespaces"},
+            {"isolation_note", report.isolation_note}}},
           {"tests", std::move(tests)}};
 }
 

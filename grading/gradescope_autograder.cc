@@ -22,6 +22,18 @@ std::optional<std::string> ReadBytes(const fs::path& path, std::string* bytes) {
 
 }  // namespace
 
+std::optional<std::string> DebianPackageProblem(const fs::path& package) {
+  std::ifstream file(package, std::ios::binary);
+  if (!file) return fmt::format("cannot read {}", package.string());
+  // deb(5): "!<arch>\n", then an ar member header whose 16-byte name field is debian-binary.
+  std::string head(8 + 13, '\0');
+  file.read(head.data(), static_cast<std::streamsize>(head.size()));
+  if (!file || head != "!<arch>\ndebian-binary")
+    return fmt::format("{} is not a Debian package (an ar archive starting with debian-binary)",
+                       package.string());
+  return std::nullopt;
+}
+
 std::vector<const TestSpec*> TestsSkippedInHostMode(const LabSpec& lab) {
   std::vector<const TestSpec*> skipped;
   for (const TestSpec& test : lab.tests) {

@@ -31,6 +31,10 @@ std::string GradescopeSetupScript(std::string_view package_file, std::string_vie
 /// results.json is written (it holds the score, or the grader's error).
 std::string GradescopeRunAutograderScript(std::string_view bundle_file);
 
+/// Why `package` is not a Debian package (an ar archive whose first member is debian-binary),
+/// or nullopt.
+std::optional<std::string> DebianPackageProblem(const std::filesystem::path& package);
+
 /// What goes into autograder.zip.
 struct GradescopeAutograder {
   std::filesystem::path package;  ///< labgrade's .deb, for the image's distribution

@@ -579,6 +579,10 @@ int GradescopeCommand(const CommandLine& line) {
                  "or cpack -G DEB in the build folder)\n";
     return kExitUsage;
   }
+  if (auto problem = DebianPackageProblem(line.package_path)) {
+    std::cerr << "labgrade: gradescope: " << *problem << "\n";
+    return kExitUsage;
+  }
   std::string errors;
   auto lab = LoadLab(line, &errors);
   if (!lab) return kExitUsage;

@@ -55,6 +55,21 @@ TEST(TestsSkippedInHostMode, AreThoseWithNetworkConditions) {
   EXPECT_EQ(skipped[0]->name, "lossy");
 }
 
+// A Debian package starts as an ar archive whose first member is debian-binary; anything else
+// is named as not one.
+TEST(DebianPackageProblem, KnowsADebianPackage) {
+  const fs::path dir = fs::temp_directory_path() / ("labgrade_deb_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "good.deb") << "!<arch>\ndebian-binary   0           0     0     100644  4";
+  std::ofstream(dir / "bad.deb") << "PK\x03\x04";
+  EXPECT_EQ(DebianPackageProblem(dir / "good.deb"), std::nullopt);
+  EXPECT_EQ(DebianPackageProblem(dir / "bad.deb"),
+            (dir / "bad.deb").string() +
+                " is not a Debian package (an ar archive starting with debian-binary)");
+  EXPECT_EQ(DebianPackageProblem(dir / "none.deb"), "cannot read " + (dir / "none.deb").string());
+  fs::remove_all(dir);
+}
+
 // A package that cannot be read is named; nothing is written.
 TEST(WriteGradescopeAutograder, NamesAPackageItCannotRead) {
   const fs::path out = fs::temp_directory_path() / ("labgrade_gs_" + std::to_string(::getpid()));

@@ -20,6 +20,7 @@
 #include "harness/ipcs_probe.h"
 #include "harness/program_run.h"
 #include "harness/spec_loader.h"
+#include "tests/integration/lab_sources.h"
 
 namespace labgrade {
 namespace {
@@ -82,25 +83,8 @@ std::string Describe(const GradeReport& report) {
   return text;
 }
 
-struct Submission {
-  std::string lab;
-  std::string defect;
-};
-
-std::vector<Submission> DefectiveSubmissions() {
-  std::vector<Submission> found;
-  for (const auto& lab : fs::directory_iterator(fs::path(LABGRADE_SUBMISSIONS_DIR))) {
-    if (!lab.is_directory()) continue;
-    for (const auto& defect : fs::directory_iterator(lab.path())) {
-      if (fs::exists(defect.path() / "EXPECTED_FAILURES"))
-        found.push_back({lab.path().filename().string(), defect.path().filename().string()});
-    }
-  }
-  std::sort(found.begin(), found.end(), [](const Submission& a, const Submission& b) {
-    return std::tie(a.lab, a.defect) < std::tie(b.lab, b.defect);
-  });
-  return found;
-}
+using testing::DefectiveSubmissions;
+using testing::Submission;
 
 std::set<std::string> ExpectedFailures(const Submission& submission) {
   std::ifstream file(fs::path(LABGRADE_SUBMISSIONS_DIR) / submission.lab / submission.defect /
@@ -112,7 +96,7 @@ std::set<std::string> ExpectedFailures(const Submission& submission) {
   return names;
 }
 
-class ReferenceIntegration : public testing::TestWithParam<std::string> {};
+class ReferenceIntegration : public ::testing::TestWithParam<std::string> {};
 
 // The lab's own reference solution scores full marks in isolated cells.
 TEST_P(ReferenceIntegration, ScoresFullMarks) {
@@ -130,23 +114,10 @@ TEST_P(ReferenceIntegration, ScoresFullMarks) {
   }
 }
 
-std::vector<std::string> Labs() {
-  std::vector<std::string> labs;
-  for (const auto& entry : fs::directory_iterator(kSourceDir / "labs")) {
-    if (fs::exists(entry.path() / "lab.yaml")) labs.push_back(entry.path().filename().string());
-  }
-  std::sort(labs.begin(), labs.end());
-  return labs;
-}
+INSTANTIATE_TEST_SUITE_P(Labs, ReferenceIntegration, ::testing::ValuesIn(testing::RepositoryLabs()),
+                         [](const auto& info) { return testing::InstanceName(info.param); });
 
-INSTANTIATE_TEST_SUITE_P(Labs, ReferenceIntegration, testing::ValuesIn(Labs()),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
-                         });
-
-class DefectIntegration : public testing::TestWithParam<Submission> {};
+class DefectIntegration : public ::testing::TestWithParam<Submission> {};
 
 // A defective submission fails exactly the tests that exist to catch its defect, as failures
 // of the student's (never as the grader's errors), and passes all the others.
@@ -165,11 +136,9 @@ TEST_P(DefectIntegration, FailsExactlyTheExpectedTests) {
   EXPECT_LT(report.score, report.max_score);
 }
 
-INSTANTIATE_TEST_SUITE_P(Submissions, DefectIntegration, testing::ValuesIn(DefectiveSubmissions()),
-                         [](const auto& info) {
-                           std::string name = info.param.lab + "_" + info.param.defect;
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
+INSTANTIATE_TEST_SUITE_P(Submissions, DefectIntegration,
+                         ::testing::ValuesIn(DefectiveSubmissions()), [](const auto& info) {
+                           return testing::InstanceName(info.param.lab + "_" + info.param.defect);
                          });
 
 // A submission that does not compile gets a report with the compiler's message and zero, with

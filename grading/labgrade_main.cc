@@ -543,10 +543,21 @@ void AddClassCommands(CLI::App& app, CommandLine& line) {
       ->check(CLI::ExistingDirectory);
 }
 
+/// Why the file `--out` names cannot be written there: its folder does not exist, or "".
+std::string OutFolderProblem(const std::string& out_file) {
+  const std::filesystem::path folder =
+      std::filesystem::absolute(std::filesystem::path(out_file)).parent_path();
+  std::error_code ec;
+  if (std::filesystem::is_directory(folder, ec)) return "";
+  return fmt::format("--out {}: there is no folder {}", out_file, folder.string());
+}
+
 /// `bundle`: the lab (and its hidden tests, with --overlay) as one file, its reference built.
 int BundleCommand(const CommandLine& line) {
-  if (!line.out_file.ends_with(".tar.gz")) {
-    std::cerr << "labgrade: bundle: --out must name a .tar.gz file\n";
+  std::string problem = OutFolderProblem(line.out_file);
+  if (!line.out_file.ends_with(".tar.gz")) problem = "--out must name a .tar.gz file";
+  if (!problem.empty()) {
+    std::cerr << "labgrade: bundle: " << problem << "\n";
     return kExitUsage;
   }
   std::string errors;
@@ -579,7 +590,10 @@ int GradescopeCommand(const CommandLine& line) {
                  "or cpack -G DEB in the build folder)\n";
     return kExitUsage;
   }
-  if (auto problem = DebianPackageProblem(line.package_path)) {
+  std::optional<std::string> problem = DebianPackageProblem(line.package_path);
+  if (!problem && !OutFolderProblem(line.out_file).empty())
+    problem = OutFolderProblem(line.out_file);
+  if (problem) {
     std::cerr << "labgrade: gradescope: " << *problem << "\n";
     return kExitUsage;
   }

@@ -224,6 +224,15 @@ TEST(BundleCommand, RefusesAReferenceBuiltForAnotherProcessor) {
   EXPECT_NE(ReadFile(results).find("was built for " + other_name), std::string::npos);
 }
 
+// An --out in a folder that does not exist is the command line's mistake: exit 2, before
+// anything is built.
+TEST(BundleCommand, NamesAMissingOutFolder) {
+  const CommandResult result = RunLabgrade({"bundle", "mmap", "--out", "/nonexistent/mmap.tar.gz"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err,
+            "labgrade: bundle: --out /nonexistent/mmap.tar.gz: there is no folder /nonexistent\n");
+}
+
 using BundleOverlay = testing::HiddenPointsLabTest;
 
 // --overlay puts the hidden tests in the bundle, which applies them itself: selftest of the

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "grading/work_folder.h"
+#include "harness/build/prebuilt_reference.h"
 #include "harness/build/submission_build.h"
 #include "harness/process/program_run.h"
 #include "harness/scenario.h"
@@ -268,12 +269,16 @@ GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options,
   build_isolation.seccomp = isolation.seccomp ? &*isolation.seccomp : nullptr;
   const SandboxIdentity builder = BuildIdentityOf(isolation, users_ptr);
 
-  report.build = BuildSubmission(lab, {options.submission_dir, work / "student", builder,
-                                       options.build_cache, build_isolation});
+  report.build = options.submission_is_prebuilt_reference
+                     ? CopyPrebuiltReference(lab, work / "student", builder)
+                     : BuildSubmission(lab, {options.submission_dir, work / "student", builder,
+                                             options.build_cache, build_isolation});
   BuildResult reference;
   if (report.build.ok) {
-    reference = BuildSubmission(lab, {lab.reference_dir, work / "reference", builder,
-                                      options.build_cache, build_isolation});
+    reference = lab.reference_prebuilt
+                    ? CopyPrebuiltReference(lab, work / "reference", builder)
+                    : BuildSubmission(lab, {lab.reference_dir, work / "reference", builder,
+                                            options.build_cache, build_isolation});
     report.reference_build_from_cache = reference.from_cache;
     if (reference.ok && users) ProtectReferenceBuild(work / "reference", *users);
   }

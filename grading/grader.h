@@ -42,6 +42,9 @@ Isolation PrepareIsolation(const std::filesystem::path& own_executable, bool for
 
 struct GradeOptions {
   std::filesystem::path submission_dir;
+  /// The submission is the lab's prebuilt reference (a selftest of a bundle): its executables
+  /// are copied, not built.
+  bool submission_is_prebuilt_reference = false;
   int jobs = 0;                    ///< parallel tests; 0: the number of cores
   std::filesystem::path work_dir;  ///< empty: a fresh folder under /var/tmp
   bool keep_work_dir = false;

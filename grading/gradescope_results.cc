@@ -20,7 +20,11 @@ json TestEntry(const TestResult& test, int score, bool passed, const std::string
 json RanTestEntry(const TestResult& test) {
   const bool passed = test.outcome == Outcome::kPass;
   // Points come only from a pass; a test the grader failed to run earns nothing by accident.
-  return TestEntry(test, passed ? test.points : 0, passed, RenderTestDetails(test));
+  json entry = TestEntry(test, passed ? test.points : 0, passed, RenderTestDetails(test));
+  // A test this machine could not run is not counted: out of 0, so that the tests' maxima add
+  // up to the points that could be earned here (the README's "Gradescope" says why).
+  if (test.outcome == Outcome::kSkipped) entry["max_score"] = 0;
+  return entry;
 }
 
 json NotRunTestEntry(const TestResult& test) {
@@ -38,6 +42,12 @@ std::string TopLevelOutput(const GradeReport& report) {
     if (!out.empty()) out += "\n";
     out += skipped;
   }
+  // Host mode is what a Gradescope container allows: said, with why, since it explains the
+  // tests not counted.
+  if (report.isolation == IsolationMode::kHost) {
+    if (!out.empty()) out += "\n";
+    out += "Isolation: " + IsolationText(report) + "\n";
+  }
   return out;
 }
 
@@ -52,8 +62,16 @@ json GradescopeResults(const GradeReport& report) {
   return {{"score", built ? report.score : 0},
           {"execution_time", static_cast<double>(report.duration_ms) / 1000.0},
           {"output", TopLevelOutput(report)},
+          // Plain text, as written: Gradescope's default renders it as HTML, where a compiler's
+          // `#include <x.h>` disappears.
+          {"output_format", "text"},
+          {"test_output_format", "text"},
+          {"test_name_format", "text"},
           {"visibility", "visible"},
           {"stdout_visibility", "hidden"},
+          {"extra_data",
+           {{"isolation", report.isolation == IsolationMode::kHost ? "host" : "namespaces"},
+            {"isolation_note", report.isolation_note}}},
           {"tests", std::move(tests)}};
 }
 

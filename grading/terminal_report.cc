@@ -144,15 +144,6 @@ std::string LabHeading(const GradeReport& report) {
   return fmt::format("{} ({})", OneLine(report.lab_title), OneLine(report.lab_name));
 }
 
-std::string IsolationText(const GradeReport& report) {
-  if (report.isolation == IsolationMode::kNamespaces) {
-    if (report.isolation_note.empty()) return "isolated (namespaces)";
-    return fmt::format("isolated: {}", OneLine(report.isolation_note));
-  }
-  if (report.isolation_note.empty()) return "host mode (one test at a time)";
-  return fmt::format("host mode (one test at a time): {}", OneLine(report.isolation_note));
-}
-
 std::string RenderHeader(const GradeReport& report, const TerminalStyle& style) {
   // Said only when it happened, so that a re-grade shows it reused the build.
   const std::string build_line =
@@ -263,6 +254,15 @@ std::string RenderBody(const GradeReport& report, const TerminalStyle& style) {
 }
 
 }  // namespace
+
+std::string IsolationText(const GradeReport& report) {
+  if (report.isolation == IsolationMode::kNamespaces) {
+    if (report.isolation_note.empty()) return "isolated (namespaces)";
+    return fmt::format("isolated: {}", OneLine(report.isolation_note));
+  }
+  if (report.isolation_note.empty()) return "host mode (one test at a time)";
+  return fmt::format("host mode (one test at a time): {}", OneLine(report.isolation_note));
+}
 
 bool ShouldUseColor(bool is_terminal, const char* no_color, const char* term) {
   // https://no-color.org: the user's choice wins over everything else.

@@ -51,6 +51,10 @@ inline constexpr std::string_view kHiddenDetailsWithheld =
 /// Every view that shows the score appends it, so "85/85" never reads as a full 100.
 std::string SkippedPointsNote(const GradeReport& report);
 
+/// How the tests were isolated, on one line: "isolated: <how>", or "host mode (one test at a
+/// time): <why>".
+std::string IsolationText(const GradeReport& report);
+
 /// "a, b": the names of the report's skipped tests, in its order.
 std::string SkippedTestNames(const GradeReport& report);
 

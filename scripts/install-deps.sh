@@ -16,6 +16,8 @@ packages=(
   iproute2 procps                            # ip, tc, ps: network labs and debugging
   binutils                                   # nm: the imports check reads what a program calls
   patch                                      # makes the tests' defective submissions
+  dpkg-dev                                   # dpkg-shlibdeps: the .deb's library dependencies
+  debootstrap libseccomp-dev unzip jq        # tests/deploy: a clean Debian 12 root, Gradescope
 )
 
 # Node.js and npm run the workflow-file validator in the tests (tests/workflows).

@@ -35,6 +35,8 @@ class TypedCheckKind final : public CheckKind {
     /// instance is the member already. Null: nothing more to do.
     void (*pair_member)(const Spec& check, std::size_t index, const TestContext& test,
                         Spec& copy) = nullptr;
+    /// The lab files the check reads; null for none.
+    void (*add_lab_files)(const Spec& check, std::vector<std::string>& files) = nullptr;
   };
 
   explicit TypedCheckKind(Functions functions) : functions_(functions) {}
@@ -62,6 +64,10 @@ class TypedCheckKind final : public CheckKind {
       }
     }
     test.AddCheck(functions_.evaluate(test, spec));
+  }
+
+  void AddLabFiles(const Check& check, std::vector<std::string>& files) const override {
+    if (functions_.add_lab_files) functions_.add_lab_files(SpecOf(check), files);
   }
 
  private:

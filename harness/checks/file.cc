@@ -193,7 +193,13 @@ CheckResult Evaluate(TestContext& test, const FileCheck& check) {
   return passed;
 }
 
-const TypedCheckKind<FileCheck> kKind({.read = Read, .evaluate = Evaluate});
+void AddLabFiles(const FileCheck& check, std::vector<std::string>& files) {
+  if (check.property == FileProperty::kSameAsLabFile) files.push_back(check.other);
+}
+
+const TypedCheckKind<FileCheck> kKind({.read = Read,
+                                       .evaluate = Evaluate,
+                                       .add_lab_files = AddLabFiles});
 const CheckKeyRegistration kFileKey("file", 700, kKind);
 
 }  // namespace

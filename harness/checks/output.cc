@@ -149,9 +149,12 @@ void PairMember(const OutputCheck& check, std::size_t index, const TestContext& 
     copy.text = test.Members(check.text).at(index);
 }
 
-const TypedCheckKind<OutputCheck> kKind({.read = Read,
-                                         .evaluate = Evaluate,
-                                         .pair_member = PairMember});
+void AddLabFiles(const OutputCheck& check, std::vector<std::string>& files) {
+  if (check.match == MatchKind::kSameAsFile) files.push_back(check.text);
+}
+
+const TypedCheckKind<OutputCheck> kKind(
+    {.read = Read, .evaluate = Evaluate, .pair_member = PairMember, .add_lab_files = AddLabFiles});
 const CheckKeyRegistration kStdoutKey("stdout", 200, kKind);
 const CheckKeyRegistration kStderrKey("stderr", 300, kKind);
 

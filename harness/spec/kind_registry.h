@@ -43,6 +43,9 @@ class StepKind {
   /// Adds the placeholders `step` names to `names`.
   virtual void AddPlaceholderNames(const Step& step, const LabSpec& lab,
                                    PlaceholderNames& names) const = 0;
+  /// Adds the lab files `step` reads (relative to the lab folder) to `files`: what a lab bundle
+  /// must carry (grading/lab_bundle.h).
+  virtual void AddLabFiles(const Step& step, std::vector<std::string>& files) const = 0;
 };
 
 /// A kind of check: how one is read from YAML and evaluated.
@@ -55,6 +58,8 @@ class CheckKind {
   /// Evaluates `check`, which is of this kind, once the test's programs have ended, adding its
   /// result (or, for a check that names a group, its members' results) to the test's.
   virtual void Evaluate(TestContext& test, const Check& check) const = 0;
+  /// Adds the lab files `check` reads (relative to the lab folder) to `files`.
+  virtual void AddLabFiles(const Check& check, std::vector<std::string>& files) const = 0;
 };
 
 /// A YAML key of a step kind: the step's action.

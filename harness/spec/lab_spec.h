@@ -69,6 +69,11 @@ struct StdinRandom {  ///< deterministic pseudo-random bytes
 };
 using StdinSource = std::variant<StdinNone, StdinText, StdinFile, StdinRandom>;
 
+/// Adds the lab file `source` reads to `files`; nothing for the other sources.
+inline void AddLabFileOf(const StdinSource& source, std::vector<std::string>& files) {
+  if (const auto* file = std::get_if<StdinFile>(&source)) files.push_back(file->path);
+}
+
 /// Which System V IPC object kind.
 enum class SysvKind { kSemaphoreSet, kSharedMemory, kMessageQueue };
 
@@ -160,6 +165,9 @@ struct LabSpec {
   /// Points that an instructor's overlay of hidden tests adds (`hidden_points:`, see
   /// spec_overlay.h): the lab's own tests total 100 - hidden_points.
   int hidden_points = 0;
+  /// `reference: { prebuilt: DIR }`: reference_dir holds the reference's programs already built
+  /// (each at its `executable` path), copied instead of built (harness/build/prebuilt_reference.h).
+  bool reference_prebuilt = false;
   SourceMark mark;
 };
 

@@ -115,9 +115,17 @@ void ReadBuild(const SpecNode& node, LabSpec& spec) {
   }
 }
 
-/// `reference:` (relative to the lab folder), or ../../reference/<name> by default.
+/// `reference:` (relative to the lab folder), or ../../reference/<name> by default; or
+/// `reference: { prebuilt: DIR }`, a folder of the reference's programs already built.
 void ReadReference(const SpecMap& root, const std::optional<std::string>& name, LabSpec& spec) {
-  const std::optional<SpecNode> node = root.Get("reference");
+  std::optional<SpecNode> node = root.Get("reference");
+  if (node && node->yaml().IsMap()) {
+    const std::optional<SpecMap> map = SpecMap::Read(*node, {"prebuilt"});
+    if (!map) return;
+    node = map->Get("prebuilt", Presence::kRequired);
+    if (!node) return;
+    spec.reference_prebuilt = true;
+  }
   fs::path folder;
   if (node) {
     const std::optional<std::string> text = node->AsString();

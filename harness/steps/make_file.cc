@@ -68,7 +68,13 @@ bool Execute(TestContext& test, const MakeFileStep& step) {
   return FillFile(test, file.get(), step) && test.GiveToSandbox(file.get(), step.path, step.mode);
 }
 
-const TypedStepKind<MakeFileStep> kKind({.read = Read, .execute = Execute});
+void AddLabFiles(const MakeFileStep& step, std::vector<std::string>& files) {
+  AddLabFileOf(step.content, files);
+}
+
+const TypedStepKind<MakeFileStep> kKind({.read = Read,
+                                         .execute = Execute,
+                                         .add_lab_files = AddLabFiles});
 const StepKeyRegistration kMakeFileKey("make_file", 800, kKind);
 
 }  // namespace

@@ -49,7 +49,13 @@ bool Execute(TestContext& test, const SendStep& step) {
   return result.ok || test.ExchangeFailed(what, result);
 }
 
-const TypedStepKind<SendStep> kKind({.read = Read, .execute = Execute});
+void AddLabFiles(const SendStep& step, std::vector<std::string>& files) {
+  AddLabFileOf(step.bytes, files);
+}
+
+const TypedStepKind<SendStep> kKind({.read = Read,
+                                     .execute = Execute,
+                                     .add_lab_files = AddLabFiles});
 const StepKeyRegistration kSendKey("send", 1500, kKind);
 
 }  // namespace

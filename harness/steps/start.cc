@@ -109,9 +109,14 @@ void AddPlaceholderNames(const StartStep& step, const LabSpec& lab, PlaceholderN
   }
 }
 
+void AddLabFiles(const StartStep& step, std::vector<std::string>& files) {
+  AddLabFileOf(step.stdin_source, files);
+}
+
 const TypedStepKind<StartStep> kKind({.read = Read,
                                       .execute = Execute,
                                       .add_placeholder_names = AddPlaceholderNames,
+                                      .add_lab_files = AddLabFiles,
                                       .for_each_member = false});
 const StepKeyRegistration kStartKey("start", 100, kKind, kStartStepKeys);
 const StepKeyRegistration kRunKey("run", 200, kKind, kStartStepKeys);

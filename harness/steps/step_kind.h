@@ -26,6 +26,8 @@ class TypedStepKind final : public StepKind {
     /// The placeholders the step names; null for none.
     void (*add_placeholder_names)(const Spec& step, const LabSpec& lab,
                                   PlaceholderNames& names) = nullptr;
+    /// The lab files the step reads; null for none.
+    void (*add_lab_files)(const Spec& step, std::vector<std::string>& files) = nullptr;
     /// Whether a step that names a group by `instance` is carried out for each member; false
     /// for the step that makes the group.
     bool for_each_member = true;
@@ -58,6 +60,10 @@ class TypedStepKind final : public StepKind {
                            PlaceholderNames& names) const override {
     if (functions_.add_placeholder_names)
       functions_.add_placeholder_names(SpecOf(step), lab, names);
+  }
+
+  void AddLabFiles(const Step& step, std::vector<std::string>& files) const override {
+    if (functions_.add_lab_files) functions_.add_lab_files(SpecOf(step), files);
   }
 
  private:

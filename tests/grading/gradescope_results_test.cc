@@ -37,6 +37,44 @@ TEST(GradescopeResults, TopLevelFields) {
   EXPECT_EQ(results["tests"].size(), 6u);
 }
 
+// Outputs are plain text: Gradescope's default (simple_format) renders HTML, where a compiler's
+// "#include <x.h>" vanishes.
+TEST(GradescopeResults, OutputsArePlainText) {
+  const json results = ParsedResults(MixedReport());
+  EXPECT_EQ(results["output_format"], "text");
+  EXPECT_EQ(results["test_output_format"], "text");
+  EXPECT_EQ(results["test_name_format"], "text");
+}
+
+// How the tests were isolated is in extra_data; host mode, and why, is also said at the top,
+// since it explains the tests not counted.
+TEST(GradescopeResults, SaysHowTestsWereIsolated) {
+  GradeReport report = MixedReport();
+  report.isolation = IsolationMode::kNamespaces;
+  report.isolation_note = "each test in its own namespaces";
+  json results = ParsedResults(report);
+  EXPECT_EQ(results["extra_data"]["isolation"], "namespaces");
+  EXPECT_EQ(results["output"], "");
+  report.isolation = IsolationMode::kHost;
+  report.isolation_note =
+      "cannot create a test cell: unshare(CLONE_NEWIPC): Operation not permitted";
+  results = ParsedResults(report);
+  EXPECT_EQ(results["extra_data"]["isolation"], "host");
+  EXPECT_EQ(results["extra_data"]["isolation_note"], report.isolation_note);
+  EXPECT_EQ(results["output"],
+            "Isolation: host mode (one test at a time): cannot create a test cell: "
+            "unshare(CLONE_NEWIPC): Operation not permitted\n");
+}
+
+// A test the machine could not run counts 0 out of 0: the tests' maxima add up to what could be
+// earned here.
+TEST(GradescopeResults, SkippedTestIsOutOfZero) {
+  const json results = ParsedResults(SkippedReport());
+  EXPECT_EQ(results["tests"][1]["score"], 0);
+  EXPECT_EQ(results["tests"][1]["max_score"], 0);
+  EXPECT_EQ(results["tests"][0]["max_score"], 10);
+}
+
 // Points of tests the machine could not run are named once at the top: Gradescope's total is
 // the assignment's, so the student must read there why the score is short of it.
 TEST(GradescopeResults, SkippedTestsAreNamedAtTheTop) {

@@ -21,6 +21,7 @@
 #include "harness/process/program_run.h"
 #include "harness/spec/spec_loader.h"
 #include "tests/integration/grading_support.h"
+#include "tests/integration/lab_sources.h"
 
 namespace labgrade {
 namespace {
@@ -53,25 +54,8 @@ std::set<std::string> Without(std::set<std::string> names, const std::set<std::s
   return names;
 }
 
-struct Submission {
-  std::string lab;
-  std::string defect;
-};
-
-std::vector<Submission> DefectiveSubmissions() {
-  std::vector<Submission> found;
-  for (const auto& lab : fs::directory_iterator(fs::path(LABGRADE_SUBMISSIONS_DIR))) {
-    if (!lab.is_directory()) continue;
-    for (const auto& defect : fs::directory_iterator(lab.path())) {
-      if (fs::exists(defect.path() / "EXPECTED_FAILURES"))
-        found.push_back({lab.path().filename().string(), defect.path().filename().string()});
-    }
-  }
-  std::sort(found.begin(), found.end(), [](const Submission& a, const Submission& b) {
-    return std::tie(a.lab, a.defect) < std::tie(b.lab, b.defect);
-  });
-  return found;
-}
+using testing::DefectiveSubmissions;
+using testing::Submission;
 
 std::set<std::string> ExpectedFailures(const Submission& submission) {
   std::ifstream file(fs::path(LABGRADE_SUBMISSIONS_DIR) / submission.lab / submission.defect /
@@ -101,21 +85,8 @@ TEST_P(ReferenceIntegration, ScoresFullMarks) {
   }
 }
 
-std::vector<std::string> Labs() {
-  std::vector<std::string> labs;
-  for (const auto& entry : fs::directory_iterator(kSourceDir / "labs")) {
-    if (fs::exists(entry.path() / "lab.yaml")) labs.push_back(entry.path().filename().string());
-  }
-  std::sort(labs.begin(), labs.end());
-  return labs;
-}
-
-INSTANTIATE_TEST_SUITE_P(Labs, ReferenceIntegration, ::testing::ValuesIn(Labs()),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Labs, ReferenceIntegration, ::testing::ValuesIn(testing::RepositoryLabs()),
+                         [](const auto& info) { return testing::InstanceName(info.param); });
 
 class DefectIntegration : public ::testing::TestWithParam<Submission> {};
 
@@ -138,9 +109,7 @@ TEST_P(DefectIntegration, FailsExactlyTheExpectedTests) {
 
 INSTANTIATE_TEST_SUITE_P(Submissions, DefectIntegration,
                          ::testing::ValuesIn(DefectiveSubmissions()), [](const auto& info) {
-                           std::string name = info.param.lab + "_" + info.param.defect;
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
+                           return testing::InstanceName(info.param.lab + "_" + info.param.defect);
                          });
 
 // A submission that does not compile gets a report with the compiler's message and zero, with

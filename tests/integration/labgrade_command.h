@@ -27,13 +27,15 @@ struct CommandResult {
   std::string err;
 };
 
-/// Runs labgrade with `args` in the source tree, without colour, as `as_user` when given, with
-/// `extra_environment` ("NAME=value") added to a minimal PATH. A launch failure fails the test.
-inline CommandResult RunLabgrade(std::vector<std::string> args,
-                                 std::optional<uid_t> as_user = std::nullopt,
-                                 std::vector<std::string> extra_environment = {}) {
+/// Runs `executable` with `args` in the source tree, without colour, as `as_user` when given,
+/// with `extra_environment` ("NAME=value") added to a minimal PATH. A launch failure fails the
+/// test.
+inline CommandResult RunProgram(const std::filesystem::path& executable,
+                                std::vector<std::string> args,
+                                std::optional<uid_t> as_user = std::nullopt,
+                                std::vector<std::string> extra_environment = {}) {
   LaunchSpec spec;
-  spec.executable = kLabgradeBinary;
+  spec.executable = executable;
   spec.args = std::move(args);
   spec.working_dir = LABGRADE_SOURCE_DIR;
   spec.environment = {"PATH=/usr/bin:/bin", "NO_COLOR=1"};
@@ -51,6 +53,13 @@ inline CommandResult RunLabgrade(std::vector<std::string> args,
   run->WaitUntilFinished(Clock::time_point::max());
   const ProgramEnd& end = run->end();
   return {end.exited ? end.exit_code : 128 + end.term_signal, end.out.bytes, end.err.bytes};
+}
+
+/// RunProgram of labgrade.
+inline CommandResult RunLabgrade(std::vector<std::string> args,
+                                 std::optional<uid_t> as_user = std::nullopt,
+                                 std::vector<std::string> extra_environment = {}) {
+  return RunProgram(kLabgradeBinary, std::move(args), as_user, std::move(extra_environment));
 }
 
 /// The bytes of a file; empty when it cannot be read.

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/process/program_run.h"
+#include "tests/integration/hidden_points_lab.h"
 #include "tests/integration/labgrade_command.h"
 
 namespace labgrade {
@@ -23,7 +24,7 @@ using testing::ReadFile;
 using testing::RunLabgrade;
 
 const fs::path kSourceDir = LABGRADE_SOURCE_DIR;
-const fs::path kOverlay = kSourceDir / "labs" / "mmap" / "hidden-tests.example.yaml";
+const fs::path kOverlay = testing::kHiddenTestsExample;
 
 const nlohmann::json* FindTest(const nlohmann::json& results, const std::string& name) {
   for (const nlohmann::json& test : results["tests"]) {
@@ -32,32 +33,7 @@ const nlohmann::json* FindTest(const nlohmann::json& results, const std::string&
   return nullptr;
 }
 
-class OverlayIntegration : public ::testing::Test {
- protected:
-  void SetUp() override {
-    root_ = fs::path("/var/tmp") / ("labgrade-overlay-" + std::to_string(::getpid()));
-    fs::remove_all(root_);
-    lab_ = root_ / "mmap";
-    fs::create_directories(root_);
-    fs::copy(kSourceDir / "labs" / "mmap", lab_, fs::copy_options::recursive);
-    std::string yaml = ReadFile(lab_ / "lab.yaml");
-    const std::size_t large = yaml.find("  - name: large-copy-64mib");
-    const std::size_t next = yaml.find("  - name: empty-file");
-    ASSERT_TRUE(large != std::string::npos && next != std::string::npos);
-    yaml.erase(large, next - large);
-    yaml.replace(yaml.find("reference: ../../reference/mmap"), 32,
-                 "reference: " + (kSourceDir / "reference" / "mmap").string());
-    yaml.replace(yaml.find("\ntests:\n"), 8, "\nhidden_points: 10\ntests:\n");
-    std::ofstream(lab_ / "lab.yaml", std::ios::trunc) << yaml;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(root_, ignored);
-  }
-
-  fs::path root_;
-  fs::path lab_;
-};
+using OverlayIntegration = testing::HiddenPointsLabTest;
 
 // Without its overlay the students' copy validates, its points short by the hidden ones.
 TEST_F(OverlayIntegration, StudentsCopyValidatesWithoutTheOverlay) {

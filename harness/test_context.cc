@@ -94,8 +94,8 @@ bool TestContext::StartInstance(const InstanceStart& start) {
     cgroup = std::move(std::get<std::unique_ptr<ProgramCgroup>>(made));
     spec.sandbox.join_cgroup_fds = cgroup->join_fds();
   }
-  auto stdin_bytes = StdinBytes(start.stdin_source);
-  if (!stdin_bytes) return false;
+  auto input = Input(start.stdin_source);
+  if (!input) return false;
   std::error_code exists_error;
   if (!std::filesystem::exists(spec.executable, exists_error)) {
     return StepFailed(fmt::format("{} starts", name),
@@ -103,8 +103,7 @@ bool TestContext::StartInstance(const InstanceStart& start) {
                                   start.program, program.executable));
   }
   auto started = ProgramRun::Start(
-      spec, *stdin_bytes,
-      RunLimits{program.limits.wall_ms, program.limits.output_bytes, kKillGraceMs});
+      spec, *input, RunLimits{program.limits.wall_ms, program.limits.output_bytes, kKillGraceMs});
   if (auto* error = std::get_if<LaunchError>(&started)) {
     // The student's build made something that cannot run (not an executable, or one the
     // student's programs may not run, such as a link to the reference's): theirs to mend.
@@ -150,6 +149,20 @@ std::vector<std::string> TestContext::Members(const std::string& name) const {
   return group->second;
 }
 
+std::optional<std::shared_ptr<const InputSource>> TestContext::Input(const StdinSource& source) {
+  if (std::holds_alternative<StdinNone>(source)) return std::shared_ptr<const InputSource>();
+  if (auto* text = std::get_if<StdinText>(&source)) return TextInput(text->text);
+  if (auto* random = std::get_if<StdinRandom>(&source))
+    return RandomInput(random->size_bytes, random->seed);
+  const auto& file = std::get<StdinFile>(source);
+  auto opened = FileInput(env_.lab->lab_dir / file.path);
+  if (auto* error = std::get_if<std::string>(&opened)) {
+    GraderError(fmt::format("cannot read the lab's input file {}", *error));
+    return std::nullopt;
+  }
+  return std::get<std::shared_ptr<const InputSource>>(std::move(opened));
+}
+
 std::optional<std::shared_ptr<const std::string>> TestContext::StdinBytes(
     const StdinSource& source) {
   if (std::holds_alternative<StdinNone>(source)) return std::shared_ptr<const std::string>();
@@ -182,6 +195,12 @@ void TestContext::PollPause(ProgramRun* run, Clock::time_point next) {
     std::unique_lock lock(idle_mutex_);
     idle_.wait_until(lock, next);
   }
+}
+
+Clock::duration TestContext::NextPollPause(Clock::duration last) {
+  constexpr Clock::duration kFirst = std::chrono::microseconds(250);
+  constexpr Clock::duration kMost = std::chrono::milliseconds(2);
+  return last < kFirst ? kFirst : std::min(last * 2, kMost);
 }
 
 bool TestContext::GiveToSandbox(int fd, const std::string& path, unsigned mode) {

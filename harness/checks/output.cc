@@ -133,10 +133,14 @@ CheckResult Evaluate(TestContext& test, const OutputCheck& check) {
     expected = std::move(*bytes);
   } else if (check.match == MatchKind::kSameAsStdinOf) {
     const Instance* source = test.FindInstance(check.text);
-    if (source == nullptr || !source->run->stdin_bytes())
+    if (source == nullptr || !source->run->input()) {
       expected.clear();
-    else
-      expected = *source->run->stdin_bytes();
+    } else {
+      // Made again for the comparison: the input was fed as it was read, never held.
+      std::optional<std::string> bytes = source->run->input()->AllBytes();
+      if (!bytes) return ErrorCheck(what, fmt::format("cannot read {}'s input again", check.text));
+      expected = std::move(*bytes);
+    }
   }
   MatchContext context{what, captured.truncated, captured.total_bytes};
   return MatchOutput(check.match, expected, captured.bytes, context);

@@ -82,7 +82,7 @@ void IgnoreSigpipeOnce() {
 }  // namespace
 
 std::variant<std::unique_ptr<ProgramRun>, LaunchError> ProgramRun::Start(
-    LaunchSpec spec, std::shared_ptr<const std::string> stdin_bytes, RunLimits limits) {
+    LaunchSpec spec, std::shared_ptr<const InputSource> stdin_bytes, RunLimits limits) {
   IgnoreSigpipeOnce();
   std::string error;
   auto out = MakePipe(&error);
@@ -96,7 +96,7 @@ std::variant<std::unique_ptr<ProgramRun>, LaunchError> ProgramRun::Start(
   std::unique_ptr<ProgramRun> run(new ProgramRun());
   run->wake_.Reset(wake);
   run->limits_ = limits;
-  run->stdin_bytes_ = std::move(stdin_bytes);
+  run->input_ = std::move(stdin_bytes);
   spec.stdout_fd = out->write.get();
   spec.stderr_fd = err->write.get();
   spec.stdin_fd = in ? in->read.get() : -1;
@@ -199,12 +199,45 @@ void ProgramRun::Reap() {
   changed_.notify_all();
 }
 
+std::optional<std::uint64_t> ProgramRun::IdlePumpWakeups() const {
+  const std::uint64_t before = pump_wakeups_.load();
+  if (!pump_waiting_.load()) return std::nullopt;
+  // Still in the same poll(): it has not woken since `before` was read.
+  if (pump_wakeups_.load() != before) return std::nullopt;
+  return before;
+}
+
+void ProgramRun::FeedInput(std::int64_t& offset, std::vector<char>& chunk, std::size_t& written) {
+  constexpr std::size_t kChunkBytes = 64 * 1024;  // one pipe buffer
+  if (written == chunk.size()) {
+    chunk.resize(kChunkBytes);
+    const std::int64_t got = input_->ReadAt(offset, chunk);
+    chunk.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+    written = 0;
+    if (got <= 0) {  // the end, or an input file that cannot be read any more
+      stdin_write_.Reset();
+      return;
+    }
+  }
+  const ssize_t put = ::write(stdin_write_.get(), chunk.data() + written, chunk.size() - written);
+  if (put > 0) {
+    written += static_cast<std::size_t>(put);
+    offset += put;
+  }
+  // EOF tells the program its input is complete; EPIPE means it stopped reading.
+  if ((put < 0 && errno != EAGAIN && errno != EINTR) ||
+      (written == chunk.size() && offset >= input_->size()))
+    stdin_write_.Reset();
+}
+
 void ProgramRun::Pump() {
   const Clock::time_point wall_deadline = started_at_ + std::chrono::milliseconds(limits_.wall_ms);
   const auto grace = std::chrono::milliseconds(limits_.kill_grace_ms);
   std::optional<Clock::time_point> kill_deadline;   // SIGTERM sent; SIGKILL due then
   std::optional<Clock::time_point> drain_deadline;  // exited; stop waiting for EOF then
-  std::size_t stdin_offset = 0;
+  std::int64_t stdin_offset = 0;                    // how much of input_ the program has been given
+  std::vector<char> chunk;                          // read from input_, not yet all written
+  std::size_t chunk_written = 0;
   bool exited = false;
   bool terminating = false;
 
@@ -225,7 +258,11 @@ void ProgramRun::Pump() {
 
     Clock::time_point next =
         exited ? *drain_deadline : (kill_deadline ? *kill_deadline : wall_deadline);
+    // Blocked in this poll() the pump has nothing to do: no output to drain, no room for input.
+    pump_waiting_.store(true);
     int ready = ::poll(fds.data(), count, PollTimeoutMs(now, next));
+    pump_waiting_.store(false);
+    pump_wakeups_.fetch_add(1);
     if (ready < 0 && errno != EINTR) break;  // cannot happen with valid fds; do not spin
     now = Clock::now();
 
@@ -248,16 +285,10 @@ void ProgramRun::Pump() {
       } else if (fd == stderr_read_.get()) {
         if (!DrainInto(fd, end_.err, limits_.output_bytes)) stderr_read_.Reset();
       } else if (fd == stdin_write_.get()) {
-        const std::string& bytes = *stdin_bytes_;
-        std::size_t chunk = std::min<std::size_t>(bytes.size() - stdin_offset, 64 * 1024);
-        ssize_t put = chunk ? ::write(fd, bytes.data() + stdin_offset, chunk) : 0;
-        if (put > 0) stdin_offset += static_cast<std::size_t>(put);
-        // EOF tells the program its input is complete; EPIPE means it stopped reading.
-        if ((put < 0 && errno != EAGAIN && errno != EINTR) || stdin_offset == bytes.size())
-          stdin_write_.Reset();
+        FeedInput(stdin_offset, chunk, chunk_written);
       }
     }
-    if (stdin_write_.valid() && stdin_bytes_->empty()) stdin_write_.Reset();
+    if (stdin_write_.valid() && input_->size() == 0) stdin_write_.Reset();
 
     bool requested;
     {

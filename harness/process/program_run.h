@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -16,7 +17,9 @@
 #include <string>
 #include <thread>
 #include <variant>
+#include <vector>
 
+#include "harness/process/input_source.h"
 #include "harness/process/program_launcher.h"
 #include "harness/process/unique_fd.h"
 
@@ -53,10 +56,11 @@ struct RunLimits {
 
 class ProgramRun {
  public:
-  /// Launches `spec` (its stdio fds are replaced by the run's own pipes). `stdin_bytes` null
-  /// means /dev/null. Launching happens on the calling thread, inside its namespaces.
+  /// Launches `spec` (its stdio fds are replaced by the run's own pipes). `input` null means
+  /// /dev/null; otherwise it is fed a chunk at a time as the program reads, then closed.
+  /// Launching happens on the calling thread, inside its namespaces.
   static std::variant<std::unique_ptr<ProgramRun>, LaunchError> Start(
-      LaunchSpec spec, std::shared_ptr<const std::string> stdin_bytes, RunLimits limits);
+      LaunchSpec spec, std::shared_ptr<const InputSource> input, RunLimits limits);
 
   ProgramRun(const ProgramRun&) = delete;
   ProgramRun& operator=(const ProgramRun&) = delete;
@@ -74,6 +78,10 @@ class ProgramRun {
   bool Finished() const;
   /// True once the main process has exited (its output may still be draining).
   bool Exited() const;
+  /// When the pump waits with nothing to do (no output to drain, no room in the stdin pipe),
+  /// how many times it has woken so far; null while it works. The same number at two moments
+  /// means it did nothing in between (harness/steps/stall_watch.h).
+  std::optional<std::uint64_t> IdlePumpWakeups() const;
 
   /// Sends `signal` to the program's process group (it runs in a session of its own).
   void SignalGroup(int signal);
@@ -85,12 +93,15 @@ class ProgramRun {
 
   /// How it ended; call only once Finished().
   const ProgramEnd& end() const;
-  const std::shared_ptr<const std::string>& stdin_bytes() const { return stdin_bytes_; }
+  /// What its standard input was fed; null for /dev/null.
+  const std::shared_ptr<const InputSource>& input() const { return input_; }
   Clock::time_point started_at() const { return started_at_; }
 
  private:
   ProgramRun() = default;
   void Pump();
+  /// Writes the next bytes of input_ to the program's stdin (its pipe is writable).
+  void FeedInput(std::int64_t& offset, std::vector<char>& chunk, std::size_t& written);
   void KillFromPump(int signal);
   void Reap();
   void Wake();
@@ -101,16 +112,18 @@ class ProgramRun {
   UniqueFd stdout_read_;
   UniqueFd stderr_read_;
   UniqueFd wake_;  ///< eventfd: tells the pump to look at requests
-  std::shared_ptr<const std::string> stdin_bytes_;
+  std::shared_ptr<const InputSource> input_;
   RunLimits limits_;
   Clock::time_point started_at_;
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  bool exited_ = false;               ///< guarded by mutex_
-  bool finished_ = false;             ///< guarded by mutex_
-  bool terminate_requested_ = false;  ///< guarded by mutex_
-  ProgramEnd end_;                    ///< written by the pump; read by others once finished_
+  std::atomic<bool> pump_waiting_{false};       ///< the pump is blocked in poll()
+  std::atomic<std::uint64_t> pump_wakeups_{0};  ///< how often its poll() returned
+  bool exited_ = false;                         ///< guarded by mutex_
+  bool finished_ = false;                       ///< guarded by mutex_
+  bool terminate_requested_ = false;            ///< guarded by mutex_
+  ProgramEnd end_;  ///< written by the pump; read by others once finished_
   std::thread pump_;
 };
 

@@ -4,18 +4,37 @@
 #include <cstring>
 
 namespace labgrade {
+namespace {
+
+constexpr std::uint64_t kGamma = 0x9e3779b97f4a7c15ULL;
+
+// The 8 bytes of block `index` (block 0 holds bytes 0..7).
+std::uint64_t Block(std::uint64_t seed, std::uint64_t index) {
+  std::uint64_t z = seed + (index + 1) * kGamma;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+void RandomBytesAt(std::uint64_t seed, std::int64_t offset, std::span<char> out) {
+  std::size_t done = 0;
+  auto at = static_cast<std::uint64_t>(offset > 0 ? offset : 0);
+  while (done < out.size()) {
+    const std::uint64_t block = Block(seed, at / sizeof(std::uint64_t));
+    const std::size_t skip = at % sizeof(std::uint64_t);
+    const std::size_t count = std::min(sizeof block - skip, out.size() - done);
+    // Little-endian byte order as memcpy gives it on the machines labgrade runs on.
+    std::memcpy(out.data() + done, reinterpret_cast<const char*>(&block) + skip, count);
+    done += count;
+    at += count;
+  }
+}
 
 std::string RandomBytes(std::int64_t size_bytes, std::uint64_t seed) {
   std::string bytes(static_cast<std::size_t>(size_bytes > 0 ? size_bytes : 0), '\0');
-  std::uint64_t state = seed;
-  for (std::size_t at = 0; at < bytes.size(); at += sizeof state) {
-    state += 0x9e3779b97f4a7c15ULL;
-    std::uint64_t z = state;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    std::memcpy(bytes.data() + at, &z, std::min(sizeof z, bytes.size() - at));
-  }
+  RandomBytesAt(seed, 0, bytes);
   return bytes;
 }
 

@@ -147,6 +147,9 @@ struct TestSpec {
   std::vector<Step> steps;
   std::vector<Check> checks;
   std::optional<NetworkConditions> network;
+  /// `early_end:` (default true): a waiting step fails as soon as no program of the test can
+  /// make progress (harness/steps/stall_watch.h) instead of at its timeout.
+  bool early_end = true;
   SourceMark mark;
 };
 

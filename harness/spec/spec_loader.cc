@@ -307,7 +307,8 @@ std::optional<NetworkConditions> ReadNetwork(const SpecNode& node) {
 std::optional<TestSpec> ReadTest(const SpecNode& node, const LabContext& lab, TestTally& tally) {
   ErrorWatch watch(node.sink());
   const std::optional<SpecMap> map = SpecMap::Read(
-      node, {"name", "description", "points", "visibility", "hint", "network", "steps", "checks"});
+      node, {"name", "description", "points", "visibility", "hint", "network", "early_end", "steps",
+             "checks"});
   if (!map) {
     tally.points_complete = false;
     return std::nullopt;
@@ -326,6 +327,7 @@ std::optional<TestSpec> ReadTest(const SpecNode& node, const LabContext& lab, Te
   test.hint = map->String("hint").value_or("");
   if (const std::optional<SpecNode> network = map->Get("network"))
     test.network = ReadNetwork(*network);
+  test.early_end = map->Bool("early_end").value_or(true);
   TestNames names;
   ReadTestSteps(*map, lab, names, test);
   ReadTestChecks(*map, lab, names, test);

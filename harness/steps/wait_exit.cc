@@ -6,6 +6,7 @@
 #include "harness/report_words.h"
 #include "harness/spec/signal_names.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/stall_watch.h"
 #include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
@@ -31,11 +32,27 @@ bool Execute(TestContext& test, const WaitExitStep& step) {
   if (run == nullptr)
     return test.GraderError(
         fmt::format("wait_exit names {}, which was not started", step.instance));
-  if (run->WaitUntilExited(Clock::now() + std::chrono::milliseconds(step.timeout_ms))) return true;
+  const Clock::time_point start = Clock::now();
+  const Clock::time_point deadline = start + std::chrono::milliseconds(step.timeout_ms);
+  StallWatch stall(test, deadline);
+  std::optional<std::string> stalled;
+  // Woken at once by the exit (the pump watches a pidfd); between, a look for a stall.
+  while (!run->WaitUntilExited(std::min(deadline, stall.next_look()))) {
+    if (Clock::now() >= deadline) break;
+    stalled = stall.Stalled();
+    if (stalled) break;
+  }
+  if (run->Exited()) return true;
   std::string after =
       test.state().last_signal.count(step.instance)
           ? fmt::format(" after {}", SignalName(test.state().last_signal[step.instance]))
           : "";
+  if (stalled) {
+    return test.StepFailed(
+        fmt::format("{} exits within {}{}", step.instance, Seconds(step.timeout_ms), after),
+        fmt::format("{} was still running{} ({})", step.instance, after,
+                    EndedEarlyWords(start, *stalled)));
+  }
   return test.StepFailed(
       fmt::format("{} exits within {}{}", step.instance, Seconds(step.timeout_ms), after),
       // "still running 2 s after SIGTERM", but "still running after 5 s" without a signal.

@@ -12,6 +12,7 @@
 #include "harness/probes/socket_table.h"
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/stall_watch.h"
 #include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
@@ -54,8 +55,10 @@ bool Execute(TestContext& test, const WaitForPortStep& step) {
                                : fmt::format("{} binds UDP port {} within {}", step.instance, port,
                                              Seconds(step.timeout_ms));
   const ProcReader reader;
-  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
-  auto pause = std::chrono::milliseconds(1);
+  const Clock::time_point start = Clock::now();
+  const Clock::time_point deadline = start + std::chrono::milliseconds(step.timeout_ms);
+  StallWatch stall(test, deadline);
+  Clock::duration pause{};
   for (;;) {
     // Read before the sockets: a server that exits after this look still gets its last
     // chance to be found listening.
@@ -71,8 +74,11 @@ bool Execute(TestContext& test, const WaitForPortStep& step) {
       return test.StepFailed(what, fmt::format("{} ended before it was ready: it {}", step.instance,
                                                test.EndedWords(step.instance)));
     if (Clock::now() >= deadline) return test.StepFailed(what, search.problem);
+    if (const std::optional<std::string> why = stall.Stalled())
+      return test.StepFailed(what,
+                             fmt::format("{} ({})", search.problem, EndedEarlyWords(start, *why)));
+    pause = TestContext::NextPollPause(pause);
     test.PollPause(run, std::min(deadline, Clock::now() + pause));
-    pause = std::min(pause * 2, std::chrono::milliseconds(20));
   }
 }
 

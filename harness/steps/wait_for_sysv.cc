@@ -10,6 +10,7 @@
 #include "harness/report_words.h"
 #include "harness/spec/placeholders.h"
 #include "harness/spec/value_readers.h"
+#include "harness/steps/stall_watch.h"
 #include "harness/steps/step_kind.h"
 #include "harness/test_context.h"
 
@@ -40,8 +41,10 @@ bool Execute(TestContext& test, const WaitForSysvStep& step) {
   std::string what =
       fmt::format("{} creates a {} for key 0x{:08x}", creator, SysvKindWords(step.kind), *key);
   ProgramRun* run = test.FindRun(step.instance);
-  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
-  auto pause = std::chrono::milliseconds(1);
+  const Clock::time_point start = Clock::now();
+  const Clock::time_point deadline = start + std::chrono::milliseconds(step.timeout_ms);
+  StallWatch stall(test, deadline);
+  Clock::duration pause{};
   for (;;) {
     if (SysvObjectExists(step.kind, *key)) return true;
     if (run != nullptr && run->Exited()) {
@@ -54,10 +57,16 @@ bool Execute(TestContext& test, const WaitForSysvStep& step) {
           fmt::format("no {} with the key ftok(keyfile, {}) = 0x{:08x} appeared within {}",
                       SysvKindWords(step.kind), step.proj_id, *key, Seconds(step.timeout_ms)));
     }
+    if (const std::optional<std::string> why = stall.Stalled()) {
+      return test.StepFailed(
+          what,
+          fmt::format("no {} with the key ftok(keyfile, {}) = 0x{:08x} appeared ({})",
+                      SysvKindWords(step.kind), step.proj_id, *key, EndedEarlyWords(start, *why)));
+    }
     // There is no notification for a new IPC object: look again soon, but wake at once if
     // the creator exits meanwhile.
+    pause = TestContext::NextPollPause(pause);
     test.PollPause(run, std::min(deadline, Clock::now() + pause));
-    pause = std::min(pause * 2, std::chrono::milliseconds(20));
   }
 }
 

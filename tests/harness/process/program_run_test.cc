@@ -45,7 +45,7 @@ LaunchSpec Spec(const fs::path& executable, std::vector<std::string> args = {}) 
 std::unique_ptr<ProgramRun> StartOrFail(LaunchSpec spec,
                                         std::shared_ptr<const std::string> input = nullptr,
                                         RunLimits limits = RunLimits{}) {
-  auto started = ProgramRun::Start(std::move(spec), std::move(input), limits);
+  auto started = ProgramRun::Start(std::move(spec), input ? TextInput(*input) : nullptr, limits);
   if (auto* error = std::get_if<LaunchError>(&started)) {
     ADD_FAILURE() << "launch failed: " << error->message;
     return nullptr;

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/probes/proc_stat.h"
+#include "harness/probes/task_activity.h"
 #include "harness/report_words.h"
 #include "harness/spec/value_readers.h"
 #include "harness/steps/step_kind.h"
@@ -38,20 +38,27 @@ bool Execute(TestContext& test, const ExpectIdleStep& step) {
         fmt::format("expect_idle names {}, which was not started", step.instance));
   std::string what =
       fmt::format("{} uses at most {}% CPU while it waits", step.instance, step.max_cpu_percent);
-  auto before = ReadProcStat(run->pid());
+  const ProcReader reader;
+  const std::optional<std::uint64_t> before = ProcessCpuNs(reader, run->pid());
   const Clock::time_point from = Clock::now();
   // A measurement window, not a pause for synchronisation: it ends early if the program exits.
   bool exited = run->WaitUntilExited(from + std::chrono::milliseconds(step.window_ms));
-  auto after = exited ? std::nullopt : ReadProcStat(run->pid());
-  std::int64_t elapsed_ms = std::max<std::int64_t>(1, MsSince(from));
+  const std::optional<std::uint64_t> after =
+      exited ? std::nullopt : ProcessCpuNs(reader, run->pid());
+  const std::int64_t elapsed_us = std::max<std::int64_t>(
+      1, std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - from).count());
+  const std::int64_t elapsed_ms = std::max<std::int64_t>(1, elapsed_us / 1000);
   if (exited || !before || !after) {
     return test.StepFailed(
         what, fmt::format("{} ended while it should have been waiting: it {}", step.instance,
                           test.instances()[step.instance].EndWords()));
   }
-  std::int64_t cpu_ms = TicksToMs((after->utime_ticks + after->stime_ticks) -
-                                  (before->utime_ticks + before->stime_ticks));
-  std::int64_t percent = cpu_ms * 100 / elapsed_ms;
+  // Nanoseconds from the scheduler: a window of a tenth of a second tells a spinning program
+  // (tens of percent even on a loaded machine) from a blocked one (well under one percent).
+  const std::int64_t cpu_us =
+      static_cast<std::int64_t>(*after >= *before ? *after - *before : 0) / 1000;
+  const std::int64_t cpu_ms = cpu_us / 1000;
+  const std::int64_t percent = cpu_us * 100 / elapsed_us;
   CheckResult check;
   check.what = what;
   if (percent > step.max_cpu_percent) {

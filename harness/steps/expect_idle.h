@@ -12,7 +12,7 @@ namespace labgrade {
 /// that time (`expect_idle:`). Detects busy-waiting where a program should block.
 struct ExpectIdleStep {
   std::string instance;
-  int window_ms = 500;
+  int window_ms = 150;
   int max_cpu_percent = 10;
   SourceMark mark;
 };

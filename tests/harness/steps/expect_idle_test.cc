@@ -17,7 +17,7 @@ TEST_F(SpecLoaderTest, ReadsExpectIdleDefaults) {
   const auto step = LastStepOf<ExpectIdleStep>(
       OneTest("      - start: reader\n      - expect_idle: { instance: reader }\n"));
   EXPECT_EQ(step.instance, "reader");
-  EXPECT_EQ(step.window_ms, 500);
+  EXPECT_EQ(step.window_ms, 150);
   EXPECT_EQ(step.max_cpu_percent, 10);
 }
 

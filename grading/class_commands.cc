@@ -16,6 +16,7 @@
 #include "grading/ci_log.h"
 #include "grading/class_grading.h"
 #include "grading/interruption.h"
+#include "grading/parallelism.h"
 #include "grading/progress_display.h"
 #include "grading/student_process.h"
 
@@ -52,8 +53,7 @@ std::optional<std::vector<std::string>> StudentsToGrade(const CommandLine& line)
 /// than jobs: see the README's "Grading a class". Host mode attributes IPC objects to the one
 /// test running, so one student at a time.
 void ChooseParallelism(const CommandLine& line, bool in_namespaces, ClassRunPlan& plan) {
-  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  const int jobs = line.jobs > 0 ? line.jobs : cores;
+  const int jobs = line.jobs > 0 ? line.jobs : DefaultJobsHere();
   if (!in_namespaces) {
     plan.students_at_once = 1;
     plan.test_jobs = 1;
@@ -112,7 +112,7 @@ int GradeClassCommand(const CommandLine& line) {
   }
   ::umask(022);  // as in the children: the sandbox users must read the builds
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe");
-  const std::vector<std::string> environment = OwnEnvironment();
+  std::vector<std::string> environment = OwnEnvironment();
   std::string host_note;
   const bool in_namespaces =
       !line.host_mode && ChildrenUseNamespaces(self, environment, &host_note);
@@ -127,6 +127,8 @@ int GradeClassCommand(const CommandLine& line) {
     std::cerr << "labgrade: " << cache_error << "\n";
     return kExitUsage;
   }
+  // The children key their builds by the toolchain found here, once for the whole class.
+  if (cache) environment.push_back(fmt::format("{}={}", kToolchainVariable, cache->toolchain()));
   std::atomic<int> student_builds_reused{0}, reference_builds{0}, reference_builds_reused{0};
   ChooseParallelism(line, in_namespaces, plan);
   const int wall_limit_ms = line.student_timeout_s > 0
@@ -235,7 +237,7 @@ void AddClassCommands(CLI::App& app, CommandLine& line) {
       ->check(CLI::ExistingDirectory);
   grade->add_option("--out", line.out_dir, "write the reports and the gradebook here")->required();
   grade->add_option("--jobs,-j", line.jobs,
-                    "students graded at once (default: the number of cores)");
+                    "students graded at once (default: 4 per core, fewer when memory is short)");
   grade->add_option("--only", line.only_tests, "run only these tests (repeat, or TEST,TEST)")
       ->delimiter(',');
   grade->add_option("--shard", line.shard, "grade only shard K of N (K/N), for merge");

@@ -130,7 +130,7 @@ void AddGradingOptions(CLI::App* command, CommandLine& line) {
   command->add_option("--classroom-output", line.classroom_output_path,
                       "append GitHub Classroom's result=<base64> line here ($GITHUB_OUTPUT)");
   command->add_option("--jobs,-j", line.jobs,
-                      "tests run in parallel (default: the number of cores)");
+                      "tests run in parallel (default: 4 per core, fewer when memory is short)");
   command->add_option("--work-dir", line.work_dir,
                       "build and run here (default: a new folder under /var/tmp)");
   command->add_flag("--keep-work-dir", line.keep_work_dir, "keep the work folder afterwards");

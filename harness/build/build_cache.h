@@ -34,6 +34,8 @@ class BuildCache {
                                                     std::string toolchain);
 
   const std::filesystem::path& dir() const { return dir_; }
+  /// The toolchain it was opened with, for a child grader to reuse (kToolchainVariable).
+  const std::string& toolchain() const { return toolchain_; }
 
   /// The key of building `source_dir` for `lab`: the hex SHA-256 over the build commands and
   /// time limit, the lab's provided files (names and bytes), every file the build copies from
@@ -66,5 +68,9 @@ class BuildCache {
 /// where each was found), for BuildCache keys: a compiler upgrade then rebuilds everything.
 /// Runs the tools once; call it once per run of labgrade.
 std::string ToolchainIdentity();
+
+/// The environment variable in which a class run hands its ToolchainIdentity() to the child
+/// graders, so that the tools are run once per class, not once per student (~45 ms each).
+inline constexpr char kToolchainVariable[] = "LABGRADE_TOOLCHAIN_IDENTITY";
 
 }  // namespace labgrade

@@ -1,0 +1,151 @@
+// Grades a class the way an instructor does, with labgrade's defaults, and prints where the time
+// and memory went: wall and CPU time, the CPU floor (all the CPU time the grading used, divided
+// by the cores), the peak resident memory of the whole process tree, and the tests' time split
+// by test and by how each ended (its programs decided it, it ended early because no program
+// could make progress, or it ran to a step's timeout). Figures only; never asserted.
+//
+//   ninja -C build run_class_bench                  # 200 students of shm-xfer
+//   build/bench/class_bench [STUDENTS] [LAB] [-- extra grade options]
+//
+// The class: 7 in 10 students hand in the reference, the others the lab's defective submissions
+// in turn (build/submissions/<lab>). The build cache starts empty.
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bench/bench_support.h"
+
+namespace labgrade::bench {
+namespace {
+
+enum class Ending { kDecided, kEndedEarly, kTimedOut };
+
+const char* EndingWords(Ending ending) {
+  switch (ending) {
+    case Ending::kDecided:
+      return "decided by the programs";
+    case Ending::kEndedEarly:
+      return "ended early (no progress possible)";
+    case Ending::kTimedOut:
+      return "ran to a step's timeout";
+  }
+  return "";
+}
+
+struct TestTime {
+  std::string name;
+  double seconds = 0;
+  Ending ending = Ending::kDecided;
+};
+
+double ParseDuration(const std::string& number, const std::string& unit) {
+  const double value = std::atof(number.c_str());
+  return unit == "ms" ? value / 1000.0 : value;
+}
+
+// The tests of one student's report.txt, with their durations and how they ended.
+std::vector<TestTime> ReadReport(const fs::path& report) {
+  std::ifstream in(report);
+  const std::regex test_line(R"(^(PASS|FAIL|SKIP|ERROR)\s+(\S+)\s+\S+\s+([0-9.]+) (ms|s)\s*$)");
+  std::vector<TestTime> tests;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::smatch match;
+    if (std::regex_match(line, match, test_line)) {
+      tests.push_back({match[2], ParseDuration(match[3], match[4]), Ending::kDecided});
+      continue;
+    }
+    if (tests.empty()) continue;
+    Ending& ending = tests.back().ending;
+    if (line.find("ended early") != std::string::npos) {
+      ending = Ending::kEndedEarly;
+    } else if (ending == Ending::kDecided &&
+               (line.find("appeared within") != std::string::npos ||
+                line.find("was still running after") != std::string::npos ||
+                std::regex_search(line, std::regex(R"(still running \d+(\.\d)? s after)")))) {
+      ending = Ending::kTimedOut;
+    }
+  }
+  return tests;
+}
+
+int Run(int students, const std::string& lab, const std::vector<std::string>& extra) {
+  ScratchFolder scratch("class-bench");
+  const fs::path class_dir = scratch.path() / "class";
+  fs::create_directories(class_dir);
+  const std::vector<bool> correct = MakeClass(class_dir, lab, students);
+  std::vector<std::string> argv = {(kBinaryDir / "labgrade").string(),
+                                   "grade",
+                                   (kSourceDir / "labs" / lab).string(),
+                                   "--submissions",
+                                   class_dir.string(),
+                                   "--out",
+                                   (scratch.path() / "graded").string(),
+                                   "--build-cache",
+                                   (scratch.path() / "cache").string()};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  fmt::print("class: {} students of {} ({} copies of the reference), {} cores\n", students, lab,
+             std::count(correct.begin(), correct.end(), true), std::thread::hardware_concurrency());
+  std::fflush(stdout);
+  const RunFigures figures = Measure(argv);
+  if (figures.exit_status != 0) fmt::print("labgrade grade exited with {}\n", figures.exit_status);
+
+  std::map<std::string, double> by_test;
+  std::map<Ending, std::pair<int, double>> by_ending;
+  double correct_seconds = 0;
+  double defective_seconds = 0;
+  for (int i = 0; i < students; ++i) {
+    double student_seconds = 0;
+    for (const TestTime& test :
+         ReadReport(scratch.path() / "graded" / fmt::format("s{:03}", i) / "report.txt")) {
+      by_test[test.name] += test.seconds;
+      by_ending[test.ending].first += 1;
+      by_ending[test.ending].second += test.seconds;
+      student_seconds += test.seconds;
+    }
+    (correct[i] ? correct_seconds : defective_seconds) += student_seconds;
+  }
+  const double cores = std::thread::hardware_concurrency();
+  const double floor = figures.cpu_s / cores;
+  fmt::print("wall:                 {:8.1f} s\n", figures.wall_s);
+  fmt::print("CPU (user+system):    {:8.1f} s\n", figures.cpu_s);
+  fmt::print("CPU floor (CPU/cores):{:8.1f} s   wall / floor: {:.2f}\n", floor,
+             floor > 0 ? figures.wall_s / floor : 0.0);
+  fmt::print("peak memory of the process tree: {:.1f} MiB\n",
+             static_cast<double>(figures.peak_tree_bytes) / (1 << 20));
+  const auto count_correct = std::count(correct.begin(), correct.end(), true);
+  const auto count_defective = students - count_correct;
+  if (count_correct > 0 && count_defective > 0) {
+    const double per_correct = correct_seconds / static_cast<double>(count_correct);
+    const double per_defective = defective_seconds / static_cast<double>(count_defective);
+    fmt::print("test time per student: correct {:.2f} s, defective {:.2f} s ({:.2f}x)\n",
+               per_correct, per_defective, per_correct > 0 ? per_defective / per_correct : 0.0);
+  }
+  fmt::print("\ntest time by how the test ended:\n");
+  for (const auto& [ending, figures_of] : by_ending)
+    fmt::print("  {:36} {:5} tests {:8.1f} s\n", EndingWords(ending), figures_of.first,
+               figures_of.second);
+  fmt::print("\ntest time by test (all students):\n");
+  for (const auto& [name, seconds] : by_test) fmt::print("  {:32} {:8.1f} s\n", name, seconds);
+  return figures.exit_status == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace labgrade::bench
+
+int main(int argc, char** argv) {
+  int students = 200;
+  std::string lab = "shm-xfer";
+  std::vector<std::string> extra;
+  int at = 1;
+  if (at < argc && std::string(argv[at]) != "--") students = std::max(1, std::atoi(argv[at++]));
+  if (at < argc && std::string(argv[at]) != "--") lab = argv[at++];
+  if (at < argc && std::string(argv[at]) == "--") ++at;
+  for (; at < argc; ++at) extra.emplace_back(argv[at]);
+  return labgrade::bench::Run(students, lab, extra);
+}

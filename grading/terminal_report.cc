@@ -265,8 +265,9 @@ std::string IsolationText(const GradeReport& report) {
 }
 
 bool ShouldUseColor(bool is_terminal, const char* no_color, const char* term) {
-  // https://no-color.org: the user's choice wins over everything else.
-  if (no_color != nullptr) return false;
+  // https://no-color.org: the user's choice wins over everything else, but only a non-empty
+  // value is a choice ("when present and not an empty string").
+  if (no_color != nullptr && no_color[0] != '\0') return false;
   if (term != nullptr && std::string_view(term) == "dumb") return false;
   return is_terminal;
 }

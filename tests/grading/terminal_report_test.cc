@@ -249,12 +249,13 @@ TEST(RenderTerminalReport, SaysWhenTheBuildCameFromTheCache) {
   EXPECT_EQ(RenderTerminalReport(report, kPlain).find("build:"), std::string::npos);
 }
 
-// Colour only on a terminal, and never when NO_COLOR is set (even empty) or TERM is dumb.
+// Colour only on a terminal, never when NO_COLOR is set to a non-empty value (no-color.org:
+// an empty one is no choice) or TERM is dumb.
 TEST(ShouldUseColor, FollowsTerminalAndEnvironment) {
   EXPECT_TRUE(ShouldUseColor(true, nullptr, "xterm-256color"));
   EXPECT_TRUE(ShouldUseColor(true, nullptr, nullptr));
   EXPECT_FALSE(ShouldUseColor(false, nullptr, "xterm-256color"));
-  EXPECT_FALSE(ShouldUseColor(true, "", "xterm-256color"));
+  EXPECT_TRUE(ShouldUseColor(true, "", "xterm-256color"));
   EXPECT_FALSE(ShouldUseColor(true, "1", "xterm-256color"));
   EXPECT_FALSE(ShouldUseColor(true, nullptr, "dumb"));
 }

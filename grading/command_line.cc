@@ -82,11 +82,27 @@ std::string CannotGradeHere(const LabSpec& lab, const CommandLine& line) {
 
 }  // namespace
 
+namespace {
+
+/// The lab's spec as a path from where labgrade runs, for CI annotations; "" for a bundle or a
+/// shipped lab, whose lab.yaml is extracted to a temporary folder.
+std::string LabSpecFile(const CommandLine& line) {
+  std::error_code ec;
+  if (line.lab_given.empty() || !std::filesystem::is_directory(line.lab_given, ec)) {
+    if (!line.lab_given.ends_with(".yaml") && !line.lab_given.ends_with(".yml")) return "";
+    return line.lab_given;
+  }
+  return (std::filesystem::path(line.lab_given) / "lab.yaml").lexically_normal().string();
+}
+
+}  // namespace
+
 bool WriteReports(const CommandLine& line, const GradeReport& report) {
   bool written = true;
   if (!line.results_path.empty())
     written = WriteFile(line.results_path, GradescopeResultsText(report)) && written;
-  if (!line.junit_path.empty()) written = WriteFile(line.junit_path, JunitXml(report)) && written;
+  if (!line.junit_path.empty())
+    written = WriteFile(line.junit_path, JunitXml(report, LabSpecFile(line))) && written;
   if (!line.markdown_path.empty())
     written = WriteFile(line.markdown_path, StepSummaryMarkdown(report)) && written;
   if (!line.classroom_output_path.empty())

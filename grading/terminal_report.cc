@@ -113,8 +113,15 @@ std::string RenderProgramStderr(const ProgramSummary& program) {
   std::string who = OneLine(program.instance);
   if (program.role == "reference") who = "reference " + who;
   if (!program.ended.empty()) who += fmt::format(" ({})", OneLine(program.ended));
-  return fmt::format("stderr of {}:\n", who) +
-         IndentLines(EscapeControlBytes(program.stderr_excerpt), "  ", kStderrShownLines);
+  std::string out =
+      fmt::format("stderr of {}:\n", who) +
+      IndentLines(EscapeControlBytes(program.stderr_excerpt), "  ", kStderrShownLines);
+  // The excerpt is the first lines only: say that there was more, and how much.
+  const auto shown = static_cast<std::int64_t>(program.stderr_excerpt.size());
+  if (program.stderr_bytes > shown)
+    out += fmt::format("  … ({} more bytes not shown, {} in all)\n", program.stderr_bytes - shown,
+                       program.stderr_bytes);
+  return out;
 }
 
 std::string RenderTestError(const TestResult& test) {

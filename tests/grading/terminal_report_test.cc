@@ -83,6 +83,19 @@ TEST(RenderTerminalReport, PlainHasNoEscapeBytes) {
   EXPECT_NE(text.find("got:      \\x1b[2J\\x1b[H\n"), std::string::npos) << text;
 }
 
+// Stderr cut to its first lines says how much was left out.
+TEST(RenderTerminalReport, SaysHowMuchStderrWasLeftOut) {
+  TestResult test = FailedTest();
+  test.programs[0].stderr_excerpt = "reader: short read\n";
+  test.programs[0].stderr_bytes = 5019;
+  const std::string text = RenderTerminalReport(ReportOf({test}), kPlain);
+  EXPECT_NE(text.find("       stderr of reader (exited with 0):\n"
+                      "         reader: short read\n"
+                      "         … (5000 more bytes not shown, 5019 in all)\n"),
+            std::string::npos)
+      << text;
+}
+
 // A hidden test shows only its line when hidden details are withheld.
 TEST(RenderTerminalReport, WithholdsHiddenDetails) {
   EXPECT_EQ(RenderTerminalReport(ReportOf({PassedTest(), HiddenFailedTest()}),

@@ -284,7 +284,12 @@ bool ShouldUseColor(int fd) {
 }
 
 std::string RenderTestDetails(const TestResult& test) {
-  if (test.outcome == Outcome::kPass) return "";
+  if (test.outcome == Outcome::kPass) {
+    // A pass says only what the programs left behind, which the student should still hear of.
+    std::string out;
+    for (const std::string& line : test.cleanup) out += Labelled("cleanup: ", line);
+    return out;
+  }
   std::string out = RenderTestError(test);
   if (!test.description.empty()) out += IndentLines(EscapeControlBytes(test.description), "");
   for (const CheckResult& check : test.checks) out += RenderCheck(test, check);

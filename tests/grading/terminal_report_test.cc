@@ -96,6 +96,17 @@ TEST(RenderTerminalReport, SaysHowMuchStderrWasLeftOut) {
       << text;
 }
 
+// A passing test still says what its programs left behind (a daemon, say).
+TEST(RenderTerminalReport, PassSaysWhatWasLeftBehind) {
+  TestResult test = PassedTest();
+  test.cleanup = {"1 process was still running after your programs ended"};
+  const std::string text = RenderTerminalReport(ReportOf({test}), kPlain);
+  EXPECT_NE(text.find("PASS   one-line  10/10  12 ms\n"
+                      "       cleanup: 1 process was still running after your programs ended\n"),
+            std::string::npos)
+      << text;
+}
+
 // A hidden test shows only its line when hidden details are withheld.
 TEST(RenderTerminalReport, WithholdsHiddenDetails) {
   EXPECT_EQ(RenderTerminalReport(ReportOf({PassedTest(), HiddenFailedTest()}),

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <regex>
 
 #include "grading/display_text.h"
 #include "grading/terminal_report.h"
@@ -126,16 +125,44 @@ std::string SuiteName(const GradeReport& report) {
   return report.lab_name.empty() ? "labgrade" : report.lab_name;
 }
 
-/// The first file the compiler names in "FILE:LINE:COL: error" (or "FILE:LINE: error"), as a
-/// path from where labgrade ran (the submission folder joined), or "".
+/// The file of a compiler's "FILE:LINE:COL: error" (or "FILE:LINE: error", "fatal error")
+/// line, or "" when `line` is not one.
+std::string_view ErrorLineFile(std::string_view line) {
+  for (std::string_view marker : {": error", ": fatal error"}) {
+    const std::size_t at = line.find(marker);
+    if (at == std::string_view::npos) continue;
+    std::string_view place = line.substr(0, at);  // FILE:LINE or FILE:LINE:COL
+    for (int numbers = 0; numbers < 2; ++numbers) {
+      const std::size_t colon = place.rfind(':');
+      if (colon == std::string_view::npos) break;
+      const std::string_view number = place.substr(colon + 1);
+      if (number.empty() || number.find_first_not_of("0123456789") != std::string_view::npos) break;
+      place = place.substr(0, colon);
+      if (numbers == 0 && place.find(':') == std::string_view::npos) break;
+    }
+    if (place.size() < at && !place.empty() &&
+        place.find_first_of(" \t:") == std::string_view::npos)
+      return place;
+  }
+  return "";
+}
+
+/// The first file the compiler reported an error in, as a path from where labgrade ran (the
+/// submission folder joined), or "". Scanned line by line, never with a backtracking regex:
+/// the log is the student's and may hold a megabyte-long line.
 std::string FirstErrorFile(const GradeReport& report) {
-  static const std::regex kCompilerError(
-      R"((?:^|\n)([^\s:][^:\n]*):[0-9]+(?::[0-9]+)?: (?:fatal )?error)");
-  std::smatch match;
-  if (!std::regex_search(report.build.log, match, kCompilerError)) return "";
-  const std::filesystem::path file = match[1].str();
-  if (file.is_absolute() || report.submission.empty()) return file.string();
-  return (std::filesystem::path(report.submission) / file).lexically_normal().string();
+  std::string_view log = report.build.log;
+  while (!log.empty()) {
+    const std::size_t end = log.find('\n');
+    const std::string_view file = ErrorLineFile(log.substr(0, end));
+    if (!file.empty()) {
+      const std::filesystem::path path(file);
+      if (path.is_absolute() || report.submission.empty()) return path.string();
+      return (std::filesystem::path(report.submission) / path).lexically_normal().string();
+    }
+    log = end == std::string_view::npos ? std::string_view() : log.substr(end + 1);
+  }
+  return "";
 }
 
 // A build that failed: every test is a failure "not run: the submission did not build", as in

@@ -159,6 +159,19 @@ TEST(JunitXml, BuildFailureFailsEveryTestNotRun) {
             "</testsuites>\n");
 }
 
+// The file is the first the compiler reported an error in, whatever else the log holds (a
+// megabyte-long line included).
+TEST(JunitXml, BuildFailurePointsAtTheFirstFileWithAnError) {
+  GradeReport report = BuildFailedReport(0);
+  report.build.log = std::string(1 << 20, 'x') + "\nIn file included from a.c:1:\n" +
+                     "src/ring.h:3: fatal error: missing.h: No such file\nb.c:9:2: error: x\n";
+  const std::string xml = JunitXml(report);
+  EXPECT_NE(xml.find("file=\"submissions/alice/src/ring.h\""), std::string::npos)
+      << xml.substr(0, 300);
+  report.build.log = "make: *** [Makefile:3: all] Error 2\n";
+  EXPECT_EQ(JunitXml(report).find("file="), std::string::npos);
+}
+
 // A test's testcase points at the lab's spec, when given, for CI annotations.
 TEST(JunitXml, TestcasesPointAtTheLabSpec) {
   const std::string xml = JunitXml(ReportOf({PassedTest()}), "labs/shm-ring/lab.yaml");

@@ -236,8 +236,10 @@ void AddClassCommands(CLI::App& app, CommandLine& line) {
       ->required()
       ->check(CLI::ExistingDirectory);
   grade->add_option("--out", line.out_dir, "write the reports and the gradebook here")->required();
-  grade->add_option("--jobs,-j", line.jobs,
-                    "students graded at once (default: 4 per core, fewer when memory is short)");
+  grade
+      ->add_option("--jobs,-j", line.jobs,
+                   "students graded at once (default: 4 per core, fewer when memory is short)")
+      ->check(CLI::PositiveNumber);
   grade->add_option("--only", line.only_tests, "run only these tests (repeat, or TEST,TEST)")
       ->delimiter(',');
   grade->add_option("--shard", line.shard, "grade only shard K of N (K/N), for merge");

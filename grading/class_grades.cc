@@ -30,7 +30,8 @@ json StudentJson(const StudentGrade& student, const std::vector<TestColumn>& col
     tests[columns[i].name] = {{"score", score.points},
                               {"status", score.skipped  ? "skipped"
                                          : score.passed ? "passed"
-                                                        : "failed"}};
+                                                        : "failed"},
+                              {"duration_ms", score.duration_ms}};
   }
   return {{"total", student.total},
           {"build_ok", student.build_ok},
@@ -48,7 +49,9 @@ StudentGrade StudentFromJson(const std::string& id, const json& entry,
   for (const TestColumn& column : columns) {
     const json& test = entry.at("tests").at(column.name);
     const json& status = test.at("status");
-    student.tests.push_back({test.at("score").get<int>(), status == "passed", status == "skipped"});
+    // A grades.json from before durations were recorded has none: 0.
+    student.tests.push_back({test.at("score").get<int>(), status == "passed", status == "skipped",
+                             test.value("duration_ms", std::int64_t{0})});
   }
   return student;
 }
@@ -81,7 +84,8 @@ StudentGrade StudentGradeOf(const std::string& student_id, const GradeReport& re
                                [&](const TestColumn& c) { return c.name == report.tests[i].name; });
     if (column == columns.end()) continue;
     student.tests[column - columns.begin()] = {test["score"].get<int>(), test["status"] == "passed",
-                                               report.tests[i].outcome == Outcome::kSkipped};
+                                               report.tests[i].outcome == Outcome::kSkipped,
+                                               report.tests[i].duration_ms};
   }
   return student;
 }
@@ -140,7 +144,19 @@ std::vector<std::string> SkippedTestWarnings(const ClassGrades& grades) {
 
 int PassRatePercent(const ClassGrades& grades, std::size_t column) {
   if (grades.students.empty()) return 0;
-  return PassedCount(grades, column) * 100 / static_cast<int>(grades.students.size());
+  const int passed = PassedCount(grades, column);
+  const int students = static_cast<int>(grades.students.size());
+  // Rounded to the nearest (4/6 is 67%, not 66%), but never 100% unless all passed, nor 0%
+  // unless none did.
+  const int rounded = (passed * 200 + students) / (2 * students);
+  if (passed < students) return std::clamp(rounded, passed > 0 ? 1 : 0, 99);
+  return rounded;
+}
+
+std::int64_t TotalDurationMs(const ClassGrades& grades, std::size_t column) {
+  std::int64_t total = 0;
+  for (const StudentGrade& student : grades.students) total += student.tests[column].duration_ms;
+  return total;
 }
 
 double MeanTotal(const ClassGrades& grades) {

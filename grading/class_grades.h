@@ -4,6 +4,8 @@
 // gradebook never disagrees with what a student was shown.
 #pragma once
 
+#include <cstdint>
+
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -29,6 +31,7 @@ struct StudentTestScore {
   /// The machine could not run the test (no netem, say): it scored 0 through no fault of the
   /// student's, and the report left its points out of the student's maximum.
   bool skipped = false;
+  std::int64_t duration_ms = 0;  ///< how long the test ran for this student (0: not run)
 };
 
 struct StudentGrade {
@@ -78,8 +81,12 @@ int SkippedCount(const ClassGrades& grades, std::size_t column);
 /// summaries carry, so that nobody takes its zeros for failures. Empty when nothing was skipped.
 std::vector<std::string> SkippedTestWarnings(const ClassGrades& grades);
 
-/// Pass rate of column `column` in whole percent, rounded down; 0 with no students.
+/// Pass rate of column `column` in whole percent, rounded to the nearest (4 of 6: 67), but
+/// 100 only when every student passed and 0 only when none did; 0 with no students.
 int PassRatePercent(const ClassGrades& grades, std::size_t column);
+
+/// How long test column `column` ran, over all students, in milliseconds.
+std::int64_t TotalDurationMs(const ClassGrades& grades, std::size_t column);
 
 /// The mean total, 0 with no students.
 double MeanTotal(const ClassGrades& grades);

@@ -275,7 +275,7 @@ std::vector<std::string> WriteClassFiles(const ClassGrades& grades, const fs::pa
       {"summary.md", ClassSummaryMarkdown(grades)},
       {"report.html", ClassReportHtml(grades)},
       {"grades.json",
-       ClassGradesJson(grades).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+       ClassGradesJson(grades).dump(2, ' ', true, nlohmann::json::error_handler_t::replace) +
            "\n"}};
   for (const auto& [name, text] : files) {
     if (auto error = WriteTextFile(out_dir / name, text)) errors.push_back(*error);

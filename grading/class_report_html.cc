@@ -18,6 +18,9 @@ th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
 td.num { text-align: right; }
 .rate { display: inline-block; height: 0.8em; background: #4a8; }
 .bad { color: #b22; }
+td.lost { background: #fdd; color: #900; font-weight: bold; }
+td.skip { background: #eee; color: #666; }
+th small { font-weight: normal; color: #666; }
 svg text { font-size: 11px; fill: #222; }
 svg rect { fill: #48a; }
 )";
@@ -76,19 +79,34 @@ std::string StudentStatus(const StudentGrade& student) {
 }
 
 std::string StudentTable(const ClassGrades& grades) {
-  std::string table = "<table>\n<tr><th>student</th><th>total</th>";
-  for (const TestColumn& test : grades.tests) table += "<th>" + HtmlEscape(test.name) + "</th>";
-  table += "<th>notes</th></tr>\n";
+  // The notes come right after the total, so that "did not build" is on screen however many
+  // tests there are; each test's header says what it is out of, and a cell that lost points
+  // is marked, so a 0 does not look like any other number.
+  std::string table =
+      "<table>\n<tr><th>student</th><th>total <small>/{}</small></th><th>notes</th>";
+  table = fmt::format(fmt::runtime(table), grades.MaxTotal());
+  for (const TestColumn& test : grades.tests)
+    table += fmt::format("<th>{} <small>/{}</small></th>", HtmlEscape(test.name), test.max_points);
+  table += "</tr>\n";
   for (const StudentGrade& student : grades.students) {
-    table += fmt::format("<tr><td><a href=\"{}/report.txt\">{}</a></td><td class=\"num\">{}</td>",
-                         HtmlEscape(PercentEncode(student.student_id)),
-                         HtmlEscape(student.student_id), student.total);
-    for (const StudentTestScore& test : student.tests) {
-      table += test.skipped ? fmt::format("<td class=\"num\" title=\"skipped\">{} (skipped)</td>",
-                                          test.points)
-                            : fmt::format("<td class=\"num\">{}</td>", test.points);
+    const bool lost_points = student.total < grades.MaxTotal();
+    table += fmt::format(
+        "<tr><td><a href=\"{}/report.txt\">{}</a></td><td class=\"num{}\">{}</td><td>{}</td>",
+        HtmlEscape(PercentEncode(student.student_id)), HtmlEscape(student.student_id),
+        lost_points ? " lost" : "", student.total, StudentStatus(student));
+    for (std::size_t i = 0; i < student.tests.size(); ++i) {
+      const StudentTestScore& test = student.tests[i];
+      const int max_points = i < grades.tests.size() ? grades.tests[i].max_points : 0;
+      if (test.skipped) {
+        table +=
+            fmt::format("<td class=\"num skip\" title=\"skipped\">{} (skipped)</td>", test.points);
+      } else if (test.points < max_points) {
+        table += fmt::format("<td class=\"num lost\" title=\"failed\">{}</td>", test.points);
+      } else {
+        table += fmt::format("<td class=\"num\">{}</td>", test.points);
+      }
     }
-    table += "<td>" + StudentStatus(student) + "</td></tr>\n";
+    table += "</tr>\n";
   }
   return table + "</table>\n";
 }

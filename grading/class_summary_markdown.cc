@@ -32,13 +32,24 @@ std::string DistributionTable(const ClassGrades& grades) {
   return table + "\n";
 }
 
+// "850 ms", "12.4 s": how long a test took.
+std::string Duration(std::int64_t ms) {
+  if (ms < 1000) return fmt::format("{} ms", ms);
+  return fmt::format("{:.1f} s", static_cast<double>(ms) / 1000.0);
+}
+
 std::string TestTable(const ClassGrades& grades) {
+  // The times say which tests cost the grading its time: over all students, and per student.
   std::string table =
-      "## Tests\n\n| test | points | passed | pass rate |\n| --- | ---: | ---: | ---: |\n";
+      "## Tests\n\n| test | points | passed | pass rate | time (all students) | time (mean) |\n"
+      "| --- | ---: | ---: | ---: | ---: | ---: |\n";
   for (std::size_t i = 0; i < grades.tests.size(); ++i) {
-    table += fmt::format("| {} | {} | {}/{} | {}% |\n", MarkdownInline(grades.tests[i].name),
-                         grades.tests[i].max_points, PassedCount(grades, i), grades.students.size(),
-                         PassRatePercent(grades, i));
+    const std::int64_t total_ms = TotalDurationMs(grades, i);
+    const auto students = static_cast<std::int64_t>(grades.students.size());
+    table += fmt::format("| {} | {} | {}/{} | {}% | {} | {} |\n",
+                         MarkdownInline(grades.tests[i].name), grades.tests[i].max_points,
+                         PassedCount(grades, i), grades.students.size(), PassRatePercent(grades, i),
+                         Duration(total_ms), Duration(students > 0 ? total_ms / students : 0));
   }
   // After a blank line: a line right under a table would be read as one more row.
   for (const std::string& warning : SkippedTestWarnings(grades))

@@ -1,6 +1,11 @@
 // GitHub Classroom's autograding result (see classroom_result.h).
 #include "grading/classroom_result.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+
 #include "grading/terminal_report.h"
 
 namespace labgrade {
@@ -27,6 +32,12 @@ nlohmann::json ClassroomResult(const GradeReport& report) {
   const bool failed_to_build = SubmissionFailedToBuild(report);
   bool any_error = !report.grader_error.empty();
   bool all_passed = report.build.ok && !report.tests.empty();
+  // The reporter's log says (entries passed / entries) x max_score while Classroom records the
+  // sum of the entries' scores; the two agree only when every entry is worth the same. So each
+  // test is cut into entries of the greatest common divisor of the tests' points.
+  int part_points = 0;
+  for (const TestResult& test : report.tests)
+    if (test.outcome != Outcome::kSkipped) part_points = std::gcd(part_points, test.max_points);
   for (const TestResult& test : report.tests) {
     Outcome outcome = test.outcome;
     std::string message;
@@ -43,20 +54,39 @@ nlohmann::json ClassroomResult(const GradeReport& report) {
       message = test.visibility == Visibility::kHidden ? std::string(kHiddenDetailsWithheld)
                                                        : RenderTestDetails(test);
     }
+    // A test this machine could not run is nobody's failure and is left out of max_score: an
+    // entry for it would count in the log's "entries passed / entries" (the reporter knows no
+    // "skipped"), so it is left out here too; the job summary and the log name it.
+    if (outcome == Outcome::kSkipped) continue;
     any_error = any_error || outcome == Outcome::kError;
-    // A test this machine could not run is nobody's failure: it is listed (as "fail", the
-    // reporter knows no "skipped"; its message says why), is left out of max_score, and does
-    // not turn a submission that passed everything else red.
-    all_passed = all_passed && (outcome == Outcome::kPass || outcome == Outcome::kSkipped);
-    // Classroom totals these scores: points only from a pass, as in results.json.
-    tests.push_back({{"name", test.name},
-                     {"status", ClassroomStatus(outcome)},
-                     {"score", outcome == Outcome::kPass ? test.points : 0},
-                     {"message", message},
-                     {"test_code", "labgrade check --only " + test.name},
+    all_passed = all_passed && outcome == Outcome::kPass;
+    const int parts = part_points > 0 ? std::max(1, test.max_points / part_points) : 1;
+    for (int part = 1; part <= parts; ++part) {
+      // The first entry carries the message and the command; the others only their share.
+      const bool first = part == 1;
+      // Classroom totals these scores: points only from a pass, as in results.json.
+      tests.push_back(
+          {{"name",
+            parts == 1 ? test.name : fmt::format("{} (part {} of {})", test.name, part, parts)},
+           {"status", ClassroomStatus(outcome)},
+           {"score", outcome == Outcome::kPass ? test.max_points / parts : 0},
+           {"message", first ? message : std::string()},
+           {"test_code", first ? "labgrade check --only " + test.name : std::string()},
+           {"filename", ""},
+           {"line_no", 0},
+           {"duration", first ? test.duration_ms : 0}});
+    }
+  }
+  if (!report.grader_error.empty()) {
+    // Never an empty list: the reporter would print NaN and no reason.
+    tests.push_back({{"name", "labgrade"},
+                     {"status", "error"},
+                     {"score", 0},
+                     {"message", report.grader_error},
+                     {"test_code", ""},
                      {"filename", ""},
                      {"line_no", 0},
-                     {"duration", test.duration_ms}});
+                     {"duration", report.duration_ms}});
   }
   return {{"version", 1},
           {"status", any_error ? "error" : (all_passed ? "pass" : "fail")},

@@ -29,9 +29,34 @@
 namespace labgrade {
 namespace {
 
-bool WriteFile(const std::string& path, const std::string& text,
-               std::ios::openmode mode = std::ios::trunc) {
-  std::ofstream file(path, std::ios::binary | mode);
+bool WriteFile(const std::string& path, const std::string& text) {
+  if (path == "-") {
+    std::cout << text << std::flush;
+    return static_cast<bool>(std::cout);
+  }
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << text;
+  file.close();
+  if (!file)
+    std::cerr << fmt::format("labgrade: cannot write {}: {}\n", path, std::strerror(errno));
+  return static_cast<bool>(file);
+}
+
+/// Appends `line` to the file at `path` ($GITHUB_OUTPUT holds the outputs of every step so
+/// far), first ending its last line if it has no newline: "foo=bar" + "result=..." would be
+/// one line, and both outputs lost.
+bool AppendLine(const std::string& path, const std::string& line) {
+  if (path == "-") return WriteFile(path, line);
+  std::string text = line;
+  {
+    std::ifstream existing(path, std::ios::binary | std::ios::ate);
+    if (existing && existing.tellg() > 0) {
+      existing.seekg(-1, std::ios::end);
+      char last = '\n';
+      if (existing.get(last) && last != '\n') text = "\n" + text;
+    }
+  }
+  std::ofstream file(path, std::ios::binary | std::ios::app);
   file << text;
   file.close();
   if (!file)
@@ -58,13 +83,48 @@ std::string CannotGradeHere(const LabSpec& lab, const CommandLine& line) {
 
 }  // namespace
 
-void WriteReports(const CommandLine& line, const GradeReport& report) {
-  if (!line.results_path.empty()) WriteFile(line.results_path, GradescopeResultsText(report));
-  if (!line.junit_path.empty()) WriteFile(line.junit_path, JunitXml(report));
-  if (!line.markdown_path.empty()) WriteFile(line.markdown_path, StepSummaryMarkdown(report));
-  // $GITHUB_OUTPUT holds the outputs of every step so far: append, never replace.
+namespace {
+
+/// The lab's spec as a path from where labgrade runs, for CI annotations; "" for a bundle or a
+/// shipped lab, whose lab.yaml is extracted to a temporary folder.
+std::string LabSpecFile(const CommandLine& line) {
+  std::error_code ec;
+  if (line.lab_given.empty() || !std::filesystem::is_directory(line.lab_given, ec)) {
+    if (!line.lab_given.ends_with(".yaml") && !line.lab_given.ends_with(".yml")) return "";
+    return line.lab_given;
+  }
+  return (std::filesystem::path(line.lab_given) / "lab.yaml").lexically_normal().string();
+}
+
+}  // namespace
+
+bool WriteReports(const CommandLine& line, const GradeReport& report) {
+  bool written = true;
+  if (!line.results_path.empty())
+    written = WriteFile(line.results_path, GradescopeResultsText(report)) && written;
+  if (!line.junit_path.empty())
+    written = WriteFile(line.junit_path, JunitXml(report, LabSpecFile(line))) && written;
+  if (!line.markdown_path.empty())
+    written = WriteFile(line.markdown_path, StepSummaryMarkdown(report)) && written;
   if (!line.classroom_output_path.empty())
-    WriteFile(line.classroom_output_path, ClassroomOutputLine(report), std::ios::app);
+    written = AppendLine(line.classroom_output_path, ClassroomOutputLine(report)) && written;
+  return written;
+}
+
+bool ReportGoesToStandardOutput(const CommandLine& line) {
+  return line.results_path == "-" || line.junit_path == "-" || line.markdown_path == "-" ||
+         line.classroom_output_path == "-";
+}
+
+std::optional<std::string> ReportPathProblem(const CommandLine& line) {
+  int to_stdout = 0;
+  for (const std::string* path :
+       {&line.results_path, &line.junit_path, &line.markdown_path, &line.classroom_output_path})
+    if (*path == "-") ++to_stdout;
+  if (to_stdout > 1)
+    return "only one of --results, --junit, --markdown and --classroom-output can be - "
+           "(standard output)";
+  return std::nullopt;
 }
 
 /// Why an `--only` names no test of the lab, or nullopt when each does (or none is given).

@@ -50,7 +50,16 @@ struct CommandLine {
   bool host_mode = false;
 };
 
-void WriteReports(const CommandLine& line, const GradeReport& report);
+/// Writes the reports the command line asks for; a path "-" is standard output. Returns false
+/// (having said why on stderr) when one could not be written.
+[[nodiscard]] bool WriteReports(const CommandLine& line, const GradeReport& report);
+
+/// Whether a report is written to standard output (its path is "-"): the terminal report then
+/// goes to stderr, so that standard output holds the one document.
+bool ReportGoesToStandardOutput(const CommandLine& line);
+
+/// Why the report paths cannot all be honoured (two of them "-"), or nullopt.
+std::optional<std::string> ReportPathProblem(const CommandLine& line);
 
 /// Why an `--only` names no test of the lab, or nullopt when each does (or none is given).
 std::optional<std::string> OnlyTestProblem(const LabSpec& lab,

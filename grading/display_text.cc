@@ -44,6 +44,15 @@ std::size_t ShowableMultibyteLength(std::string_view bytes) {
   return character.length;
 }
 
+// Characters that change how the text around them is shown: bidirectional embeddings,
+// overrides, isolates and marks reorder it (U+202E shows "exe.txt" as "txt.exe"), and the line
+// and paragraph separators start a line that a line-by-line report does not know of.
+// https://www.unicode.org/reports/tr9/ ; CVE-2021-42574 ("Trojan Source").
+bool ReordersOrBreaksLines(char32_t code) {
+  return code == 0x061C || code == 0x200E || code == 0x200F || (code >= 0x202A && code <= 0x202E) ||
+         (code >= 0x2066 && code <= 0x2069) || code == 0x2028 || code == 0x2029;
+}
+
 // The escape for one ASCII byte, or empty when it is printable and shown as it is.
 std::string AsciiEscape(char byte, bool keep_layout) {
   switch (byte) {
@@ -70,6 +79,11 @@ std::size_t NextCharacterLength(std::string_view rest) {
 void AppendCharacter(std::string_view rest, std::size_t length, bool keep_layout,
                      std::string& out) {
   if (length > 1) {
+    const char32_t code = DecodeMultibyteUtf8(rest).code;
+    if (ReordersOrBreaksLines(code)) {
+      out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(code));
+      return;
+    }
     out.append(rest.substr(0, length));
     return;
   }
@@ -102,6 +116,20 @@ std::string EscapeForDisplay(std::string_view text, std::size_t max_bytes) {
   const std::size_t shown_bytes = AppendEscaped(text, max_bytes, /*keep_layout=*/false, out);
   if (shown_bytes < text.size()) {
     out += fmt::format("… ({} more bytes)", text.size() - shown_bytes);
+  }
+  return out;
+}
+
+std::string EscapeReorderingCharacters(std::string_view text) {
+  std::string out;
+  for (std::size_t position = 0; position < text.size();) {
+    const DecodedCharacter character = DecodeMultibyteUtf8(text.substr(position));
+    if (character.length > 0 && ReordersOrBreaksLines(character.code)) {
+      out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(character.code));
+      position += character.length;
+    } else {
+      out += text[position++];
+    }
   }
   return out;
 }

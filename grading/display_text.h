@@ -11,11 +11,17 @@
 namespace labgrade {
 
 /// One value for one line, such as an expected or actual output. Printable ASCII and well-formed
-/// UTF-8 (U+00A0 and up, except U+FFFE and U+FFFF) pass through; newline, tab, carriage return and
-/// backslash become \n \t \r \\; every other byte becomes \xNN (two lower-case hex digits).
+/// UTF-8 (U+00A0 and up, except U+FFFE and U+FFFF) pass through but for the characters that
+/// reorder text or break lines (bidi marks, embeddings, overrides and isolates, U+2028 and
+/// U+2029), which become \uNNNN; newline, tab, carriage return and backslash become
+/// \n \t \r \\; every other byte becomes \xNN (two lower-case hex digits).
 /// Shows at most `max_bytes` bytes of `text`, never splitting a UTF-8 character, then
 /// "… (N more bytes)" for the N bytes left out.
 std::string EscapeForDisplay(std::string_view text, std::size_t max_bytes);
+
+/// `text` as it is but for the characters that reorder text or break lines, as \uNNNN: for data
+/// that must otherwise stay byte for byte (a gradebook's student ids).
+std::string EscapeReorderingCharacters(std::string_view text);
 
 /// A block of lines, such as a diff or a compiler log: like EscapeForDisplay, but newlines, tabs
 /// and backslashes stay as they are and nothing is cut. The result is valid UTF-8 and holds no

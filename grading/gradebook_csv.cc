@@ -1,6 +1,8 @@
 // The gradebook CSV (see gradebook_csv.h).
 #include "grading/gradebook_csv.h"
 
+#include "grading/display_text.h"
+
 namespace labgrade {
 namespace {
 
@@ -10,7 +12,8 @@ constexpr std::string_view kRecordEnd = "\r\n";
 }  // namespace
 
 std::string CsvField(std::string_view text) {
-  std::string field(text);
+  // A right-to-left override in an id would reorder the row as a spreadsheet shows it.
+  std::string field = EscapeReorderingCharacters(text);
   if (!field.empty() && std::string_view("=+-@\t\r").find(field[0]) != std::string_view::npos)
     field.insert(0, 1, '\'');
   if (field.find_first_of(",\"\r\n") == std::string::npos) return field;

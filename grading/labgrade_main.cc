@@ -48,36 +48,44 @@ int Validate(const CommandLine& line) {
   return kExitAllPassed;
 }
 
+/// Writes the reports; a report that could not be written turns a run that graded (0 or 1)
+/// into the grader's failure (3): CI must not go green without its artifact or Classroom's
+/// result. A wrong spec or command line (2) stays 2, the first thing to fix.
+int FinishReports(const CommandLine& line, const GradeReport& report, int status) {
+  if (!WriteReports(line, report) && status < kExitUsage) return kExitGraderError;
+  return status;
+}
+
+/// A problem with the lab or the command line, said on stderr and in every report asked for
+/// (Classroom's reporter needs a result with the reason, never nothing): exit 2.
+int UsageProblem(const CommandLine& line, const LabSpec* lab, const std::string& problem) {
+  std::cerr << "labgrade: " << problem << "\n";
+  GradeReport report;
+  if (lab != nullptr) {
+    report.lab_name = lab->name;
+    report.lab_title = lab->title;
+  }
+  report.submission = line.submission;
+  report.grader_error = problem;
+  return FinishReports(line, report, kExitUsage);
+}
+
 int Grade(const CommandLine& line, bool selftest) {
+  if (auto problem = ReportPathProblem(line)) return UsageProblem(line, nullptr, *problem);
   std::string errors;
   auto lab = LoadLab(line, &errors);
   if (!lab) {
     GradeReport report;
     report.submission = line.submission;
     report.grader_error = errors;
-    WriteReports(line, report);
-    return kExitUsage;
+    return FinishReports(line, report, kExitUsage);
   }
-  if (auto problem = OnlyTestProblem(*lab, line.only_tests)) {
-    std::cerr << "labgrade: " << *problem << "\n";
-    GradeReport report;
-    report.lab_name = lab->name;
-    report.lab_title = lab->title;
-    report.submission = line.submission;
-    report.grader_error = *problem;
-    WriteReports(line, report);
-    return kExitUsage;
-  }
+  if (auto problem = OnlyTestProblem(*lab, line.only_tests))
+    return UsageProblem(line, &*lab, *problem);
   std::string cache_error;
   const std::optional<BuildCache> cache = OpenBuildCache(line.build_cache_dir, &cache_error);
-  if (!cache_error.empty()) {
-    std::cerr << "labgrade: " << cache_error << "\n";
-    return kExitUsage;
-  }
-  if (auto problem = WorkDirProblem(line.work_dir)) {
-    std::cerr << "labgrade: " << *problem << "\n";
-    return kExitUsage;
-  }
+  if (!cache_error.empty()) return UsageProblem(line, &*lab, cache_error);
+  if (auto problem = WorkDirProblem(line.work_dir)) return UsageProblem(line, &*lab, *problem);
 
   GradeReport report;
   try {
@@ -97,14 +105,16 @@ int Grade(const CommandLine& line, bool selftest) {
     report.submission = line.submission;
     report.grader_error = fmt::format("internal error: {}", failure.what());
   }
-  WriteReports(line, report);
   TerminalStyle style;
-  style.color = ShouldUseColor(STDOUT_FILENO);
+  // With a report on standard output (`--results -`), the terminal report goes to stderr.
+  const bool to_stderr = ReportGoesToStandardOutput(line);
+  style.color = ShouldUseColor(to_stderr ? STDERR_FILENO : STDOUT_FILENO);
   style.show_hidden_details = line.show_hidden_details;
   // The report holds the students' programs' output: inert in a GitHub Actions log.
-  std::cout << InertInCiLog(RenderTerminalReport(report, style) + HiddenPointsNote(*lab, line))
-            << std::flush;
-  if (!report.grader_error.empty()) return kExitGraderError;
+  (to_stderr ? std::cerr : std::cout)
+      << InertInCiLog(RenderTerminalReport(report, style) + HiddenPointsNote(*lab, line))
+      << std::flush;
+  if (!report.grader_error.empty()) return FinishReports(line, report, kExitGraderError);
   // A test skipped on this machine is nobody's failure: it does not turn the exit status red,
   // but a selftest says which tests it could not verify.
   bool all_passed = report.build.ok && report.score == report.max_score &&
@@ -118,8 +128,32 @@ int Grade(const CommandLine& line, bool selftest) {
               << SkippedTestNames(report) << "\n";
   bool any_error = std::any_of(report.tests.begin(), report.tests.end(),
                                [](const TestResult& t) { return t.outcome == Outcome::kError; });
-  if (any_error) return kExitGraderError;
-  return all_passed ? kExitAllPassed : kExitSomeFailed;
+  if (any_error) return FinishReports(line, report, kExitGraderError);
+  return FinishReports(line, report, all_passed ? kExitAllPassed : kExitSomeFailed);
+}
+
+/// The value of `--classroom-output` in `argv` (as "--classroom-output F" or
+/// "--classroom-output=F"), read by hand when the command line could not be parsed: GitHub
+/// Classroom's reporter still needs a result saying why.
+std::string ClassroomOutputIn(int argc, char** argv) {
+  constexpr std::string_view kOption = "--classroom-output";
+  for (int at = 1; at < argc; ++at) {
+    const std::string_view arg = argv[at];
+    if (arg == kOption && at + 1 < argc) return argv[at + 1];
+    if (arg.starts_with(kOption) && arg.size() > kOption.size() && arg[kOption.size()] == '=')
+      return std::string(arg.substr(kOption.size() + 1));
+  }
+  return "";
+}
+
+/// Writes the Classroom result of a command line that could not be parsed, when it names one.
+void ReportCommandLineError(int argc, char** argv, const std::string& message) {
+  CommandLine line;
+  line.classroom_output_path = ClassroomOutputIn(argc, argv);
+  if (line.classroom_output_path.empty()) return;
+  GradeReport report;
+  report.grader_error = "the command line is wrong: " + message;
+  (void)WriteReports(line, report);  // the exit status is 2 whatever happens
 }
 
 void AddGradingOptions(CLI::App* command, CommandLine& line) {
@@ -129,8 +163,10 @@ void AddGradingOptions(CLI::App* command, CommandLine& line) {
                       "write a GitHub step summary (Markdown) here");
   command->add_option("--classroom-output", line.classroom_output_path,
                       "append GitHub Classroom's result=<base64> line here ($GITHUB_OUTPUT)");
-  command->add_option("--jobs,-j", line.jobs,
-                      "tests run in parallel (default: 4 per core, fewer when memory is short)");
+  command
+      ->add_option("--jobs,-j", line.jobs,
+                   "tests run in parallel (default: 4 per core, fewer when memory is short)")
+      ->check(CLI::PositiveNumber);
   command->add_option("--work-dir", line.work_dir,
                       "build and run here (default: a new folder under /var/tmp)");
   command->add_flag("--keep-work-dir", line.keep_work_dir, "keep the work folder afterwards");
@@ -220,12 +256,14 @@ int Main(int argc, char** argv) {
   }
   if (const std::optional<std::string> unknown = UnknownCommand(app, argc, argv)) {
     std::cerr << *unknown;
+    ReportCommandLineError(argc, argv, *unknown);
     return kExitUsage;
   }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     int code = app.exit(error);
+    if (code != 0) ReportCommandLineError(argc, argv, error.what());
     return code == 0 ? 0 : kExitUsage;
   }
   if (app.got_subcommand("version")) {
@@ -241,7 +279,16 @@ int Main(int argc, char** argv) {
   std::optional<LabLocation> location;
   if (!line.lab.empty()) {
     location = LocateLab(line);
-    if (!location) return kExitUsage;
+    if (!location) {
+      // Checked by hand: LocateLab said why on stderr; the reports say that there is no lab.
+      if (check->parsed() || selftest->parsed()) {
+        GradeReport report;
+        report.submission = line.submission;
+        report.grader_error = "the command line is wrong: no lab " + line.lab_given;
+        (void)WriteReports(line, report);
+      }
+      return kExitUsage;
+    }
   }
   try {
     if (app.got_subcommand("bundle")) return BundleCommand(line);

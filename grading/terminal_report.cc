@@ -113,8 +113,15 @@ std::string RenderProgramStderr(const ProgramSummary& program) {
   std::string who = OneLine(program.instance);
   if (program.role == "reference") who = "reference " + who;
   if (!program.ended.empty()) who += fmt::format(" ({})", OneLine(program.ended));
-  return fmt::format("stderr of {}:\n", who) +
-         IndentLines(EscapeControlBytes(program.stderr_excerpt), "  ", kStderrShownLines);
+  std::string out =
+      fmt::format("stderr of {}:\n", who) +
+      IndentLines(EscapeControlBytes(program.stderr_excerpt), "  ", kStderrShownLines);
+  // The excerpt is the first lines only: say that there was more, and how much.
+  const auto shown = static_cast<std::int64_t>(program.stderr_excerpt.size());
+  if (program.stderr_bytes > shown)
+    out += fmt::format("  … ({} more bytes not shown, {} in all)\n", program.stderr_bytes - shown,
+                       program.stderr_bytes);
+  return out;
 }
 
 std::string RenderTestError(const TestResult& test) {
@@ -265,8 +272,9 @@ std::string IsolationText(const GradeReport& report) {
 }
 
 bool ShouldUseColor(bool is_terminal, const char* no_color, const char* term) {
-  // https://no-color.org: the user's choice wins over everything else.
-  if (no_color != nullptr) return false;
+  // https://no-color.org: the user's choice wins over everything else, but only a non-empty
+  // value is a choice ("when present and not an empty string").
+  if (no_color != nullptr && no_color[0] != '\0') return false;
   if (term != nullptr && std::string_view(term) == "dumb") return false;
   return is_terminal;
 }
@@ -276,7 +284,12 @@ bool ShouldUseColor(int fd) {
 }
 
 std::string RenderTestDetails(const TestResult& test) {
-  if (test.outcome == Outcome::kPass) return "";
+  if (test.outcome == Outcome::kPass) {
+    // A pass says only what the programs left behind, which the student should still hear of.
+    std::string out;
+    for (const std::string& line : test.cleanup) out += Labelled("cleanup: ", line);
+    return out;
+  }
   std::string out = RenderTestError(test);
   if (!test.description.empty()) out += IndentLines(EscapeControlBytes(test.description), "");
   for (const CheckResult& check : test.checks) out += RenderCheck(test, check);

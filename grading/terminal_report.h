@@ -16,8 +16,8 @@ struct TerminalStyle {
   int width = 100;                  ///< columns; test names are not padded past this
 };
 
-/// Whether to colour what is written to `fd`: not when NO_COLOR is set (to anything, even
-/// empty), not when TERM is "dumb", not when `fd` is not a terminal.
+/// Whether to colour what is written to `fd`: not when NO_COLOR is set to a non-empty
+/// value (no-color.org: an empty one is no choice), not when TERM is "dumb", not when `fd` is not a terminal.
 bool ShouldUseColor(int fd);
 
 /// The same decision with the environment passed in; nullptr means the variable is unset.

@@ -3,7 +3,9 @@
 // then the cell is killed (taking daemons with it), and only then are outputs final.
 #include "harness/scenario.h"
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +25,7 @@
 #include "harness/probes/proc_stat.h"
 #include "harness/probes/sysv_objects.h"
 #include "harness/process/program_run.h"
+#include "harness/process/unique_fd.h"
 #include "harness/report_words.h"
 #include "harness/spec/kind_registry.h"
 #include "harness/spec/placeholders.h"
@@ -203,6 +206,7 @@ class Scenario {
     if (cell) {
       if (context_.grader_error().empty()) {
         if (auto snapshot = TakeIpcsSnapshot()) state.leftovers = std::move(snapshot->objects);
+        DescribeOrphans(*cell);
       }
       cell->KillAll();
     } else if (context_.grader_error().empty() || !host_objects_before_.objects.empty()) {
@@ -271,6 +275,38 @@ class Scenario {
           "{} background process{} still running after the test, and {} stopped", strays.size(),
           strays.size() == 1 ? " was" : "es were", strays.size() == 1 ? "it was" : "they were"));
     }
+  }
+
+  /// A daemon or orphan the programs left running (reparented to the cell's init; the programs
+  /// the harness started are its own children, and have exited) is told to the student, even
+  /// when the test passed; it costs no points unless the lab checks for it. Processes ended
+  /// with their program's group are still exiting: each is given until a deadline, watched
+  /// through a pidfd, before it counts.
+  void DescribeOrphans(const Cell& cell) {
+    std::vector<UniqueFd> running;
+    for (const int child : ChildrenOf(ProcReader(), cell.init_pid())) {
+      const auto stat = ReadProcStat(child);
+      if (!stat || stat->state == 'Z') continue;
+      UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, child, 0)));
+      if (pidfd.valid()) running.push_back(std::move(pidfd));
+    }
+    const auto deadline = Clock::now() + std::chrono::milliseconds(300);
+    std::vector<pollfd> watched;
+    for (const UniqueFd& fd : running) watched.push_back({fd.get(), POLLIN, 0});
+    while (!watched.empty()) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      if (left.count() <= 0) break;
+      const int ready = ::poll(watched.data(), watched.size(), static_cast<int>(left.count()));
+      if (ready < 0 && errno != EINTR) break;
+      std::erase_if(watched, [](const pollfd& fd) { return fd.revents != 0; });
+    }
+    if (watched.empty()) return;
+    context_.result().cleanup.push_back(fmt::format(
+        "{} process{} still running after your programs ended (started in the background and "
+        "never waited for: a daemon or an orphan), and {} stopped; this costs no points here",
+        watched.size(), watched.size() == 1 ? " was" : "es were",
+        watched.size() == 1 ? "it was" : "they were"));
   }
 
   void DescribeLeftovers() {

@@ -163,9 +163,11 @@ BuildResult RunCommands(const LabSpec& lab, const BuildRequest& request, bool* c
         !end.exited && (end.term_signal == SIGXCPU || end.term_signal == SIGKILL);
     if (end.hit_wall_limit || hit_cpu_limit) {
       *cacheable = false;
-      result.log +=
-          fmt::format("\nThe build took longer than {} s {}and was stopped.\n",
-                      lab.build_timeout_ms / 1000, end.hit_wall_limit ? "" : "of CPU time ");
+      // Said first: a long log is cut in the reports, and this line is why the build failed.
+      result.log =
+          fmt::format("The build took longer than {} s {}and was stopped.\n\n",
+                      lab.build_timeout_ms / 1000, end.hit_wall_limit ? "" : "of CPU time ") +
+          result.log;
       return result;
     }
     if (!end.exited || end.exit_code != 0) {

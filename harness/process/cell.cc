@@ -131,6 +131,9 @@ std::variant<std::unique_ptr<Cell>, std::string> Cell::Enter(
   }
   LaunchSpec init;
   init.executable = fmt::format("/proc/self/fd/{}", init_file.get());
+  // ps would show "/proc/self/fd/N": the name an administrator can look up (the init sets its
+  // 15-character comm to "labgrade-cell" as well).
+  init.argv0 = "labgrade-cell-init";
   init.sandbox.keep_until_exec_fd = init_file.get();
   init.working_dir = "/";
   init.stdin_fd = control_read.get();

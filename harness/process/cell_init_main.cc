@@ -24,8 +24,8 @@ void ReapAll() {
 }  // namespace
 
 int main() {
-  // Exec'd as /proc/self/fd/N, it would show in ps as "N": a name an administrator recognises
-  // (and the one tests/programs/only-in-a-cell.h looks for as PID 1).
+  // Exec'd as /proc/self/fd/N, its comm would be "N": a name an administrator recognises (and
+  // the one tests look for as PID 1); its argv[0], labgrade-cell-init, is set by cell.cc.
   ::prctl(PR_SET_NAME, "labgrade-cell");
   sigset_t child;
   sigemptyset(&child);

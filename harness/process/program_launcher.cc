@@ -308,7 +308,7 @@ LaunchOutcome LaunchProgram(const LaunchSpec& spec) {
   std::vector<const char*> envp;
   for (const std::string& entry : spec.environment) envp.push_back(entry.c_str());
   envp.push_back(nullptr);
-  std::vector<const char*> argv{spec.executable.c_str()};
+  std::vector<const char*> argv{spec.argv0.empty() ? spec.executable.c_str() : spec.argv0.c_str()};
   for (const std::string& arg : spec.args) argv.push_back(arg.c_str());
   argv.push_back(nullptr);
 

@@ -66,6 +66,7 @@ struct ChildSandbox {
 
 struct LaunchSpec {
   std::filesystem::path executable;  ///< absolute path, exec'd as is; also argv[0]
+  std::string argv0;                 ///< argv[0] instead of the executable's path, when not empty
   std::vector<std::string> args;     ///< argv[1..]
   std::filesystem::path working_dir;
   std::vector<std::string> environment;  ///< "NAME=value" entries; nothing else is inherited

@@ -414,12 +414,51 @@ std::optional<LabSpec> ReadLab(const SpecNode& document, const fs::path& lab_dir
   return spec;
 }
 
+// Where `yaml` first holds a byte YAML does not allow (a control other than tab, newline and
+// carriage return, or a byte that is not UTF-8), as a 0-based mark, and the byte; nullopt when
+// it is text. yaml-cpp would misread a NUL as an escape ("unknown escape character: m").
+std::optional<std::pair<YAML::Mark, unsigned char>> FirstNonTextByte(std::string_view yaml) {
+  YAML::Mark mark;
+  mark.pos = mark.line = mark.column = 0;
+  for (std::size_t at = 0; at < yaml.size(); ++mark.column) {
+    const auto byte = static_cast<unsigned char>(yaml[at]);
+    mark.pos = static_cast<int>(at);
+    std::size_t length = 1;
+    if (byte >= 0x80) {
+      length = byte >= 0xC2 && byte <= 0xDF   ? 2
+               : byte >= 0xE0 && byte <= 0xEF ? 3
+               : byte >= 0xF0 && byte <= 0xF4 ? 4
+                                              : 0;
+      for (std::size_t i = 1; length > 0 && i < length; ++i)
+        if (at + i >= yaml.size() || (static_cast<unsigned char>(yaml[at + i]) & 0xC0) != 0x80)
+          length = 0;
+      if (length == 0) return std::make_pair(mark, byte);
+    } else if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7F) {
+      return std::make_pair(mark, byte);
+    }
+    if (byte == '\n') {
+      ++mark.line;
+      mark.column = -1;
+    }
+    at += length;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 SpecLoad LoadLabSpecFromString(std::string_view yaml, const fs::path& pretend_file,
                                const fs::path& lab_dir) {
   SpecErrorSink sink(pretend_file, yaml);
   SpecLoad load;
+  if (const auto binary = FirstNonTextByte(yaml)) {
+    sink.Add(binary->first, "",
+             fmt::format("the lab spec is not text: it holds the byte \\x{:02x} here (YAML allows "
+                         "tabs, newlines and printable UTF-8 characters only)",
+                         binary->second));
+    load.errors = std::move(sink).Take();
+    return load;
+  }
   try {
     const YAML::Node document = YAML::Load(std::string(yaml));
     load.spec = ReadLab(SpecNode::Root(document, sink), NormalAbsolute(lab_dir));
@@ -449,6 +488,27 @@ SpecLoad LoadLabSpec(const fs::path& lab_dir_or_yaml_file) {
   fs::path file = lab_dir_or_yaml_file;
   std::error_code error;
   if (fs::is_directory(file, error)) file /= "lab.yaml";
+  const fs::path lab_dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  auto refuse = [&](std::string message) {
+    SpecLoad load;
+    load.errors.push_back(SpecError{SourceMark{file, 0, 0}, "", std::move(message), ""});
+    return load;
+  };
+  if (fs::is_directory(file, error))
+    return refuse("cannot read the lab spec: it is a folder, not a file");
+  // A lab.yaml linked to a file outside its lab folder would show that file's lines in the
+  // errors: the spec and everything it names live in the lab folder.
+  if (fs::is_symlink(fs::symlink_status(file, error))) {
+    const fs::path target = fs::weakly_canonical(file, error);
+    const fs::path folder = fs::weakly_canonical(lab_dir, error);
+    const auto [folder_end, unused] =
+        std::mismatch(folder.begin(), folder.end(), target.begin(), target.end());
+    if (folder_end != folder.end())
+      return refuse(fmt::format(
+          "cannot read the lab spec: it is a link to {}, outside the lab folder {}; the spec "
+          "must be in its lab folder",
+          target.string(), folder.string()));
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     const std::string reason = std::strerror(errno);
@@ -459,7 +519,6 @@ SpecLoad LoadLabSpec(const fs::path& lab_dir_or_yaml_file) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  const fs::path lab_dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
   return LoadLabSpecFromString(text.str(), file, lab_dir);
 }
 

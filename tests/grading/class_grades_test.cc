@@ -46,6 +46,15 @@ TEST(StudentGradeOf, TakesEveryScoreFromResultsJson) {
   EXPECT_FALSE(student.tests[2].passed);
 }
 
+// Each test's duration comes from the report, for grades.json and summary.md's times.
+TEST(StudentGradeOf, KeepsEachTestsDuration) {
+  const StudentGrade student =
+      StudentGradeOf("alice", ReportOf({PassedTest(), FailedTest()}), kColumns);
+  EXPECT_EQ(student.tests[0].duration_ms, 12);
+  EXPECT_EQ(student.tests[1].duration_ms, 1400);
+  EXPECT_EQ(student.tests[2].duration_ms, 0);
+}
+
 // A submission that did not build scores 0 everywhere, whatever the report's score says.
 TEST(StudentGradeOf, BuildFailureScoresZero) {
   GradeReport report = ReportOf({PassedTest()});
@@ -150,17 +159,29 @@ TEST(ScoreDistribution, TotalAboveMaximumCountsAsFullMarks) {
   EXPECT_EQ(ScoreDistribution(grades).back().students, 2);
 }
 
-// Pass rates are whole percent, rounded down; no students is 0%, not a division by zero.
-TEST(PassRatePercent, RoundsDownAndHandlesAnEmptyClass) {
+// Pass rates are whole percent, rounded to the nearest (2 of 3 is 67%, not 66%); no students
+// is 0%, not a division by zero.
+TEST(PassRatePercent, RoundsToTheNearestAndHandlesAnEmptyClass) {
   const ClassGrades grades = SampleClass();
   EXPECT_EQ(PassedCount(grades, 0), 2);
-  EXPECT_EQ(PassRatePercent(grades, 0), 66);
+  EXPECT_EQ(PassRatePercent(grades, 0), 67);
   EXPECT_EQ(PassedCount(grades, 1), 1);
   EXPECT_EQ(PassRatePercent(grades, 1), 33);
   ClassGrades empty = grades;
   empty.students.clear();
   EXPECT_EQ(PassRatePercent(empty, 0), 0);
   EXPECT_EQ(MeanTotal(empty), 0);
+}
+
+// 199 of 200 is 99%, never 100%; 1 of 200 is 1%, never 0%.
+TEST(PassRatePercent, SaysAllOrNoneOnlyWhenSo) {
+  ClassGrades grades;
+  grades.tests = {{"t", 10}};
+  for (int i = 0; i < 200; ++i)
+    grades.students.push_back(testing::Student(std::to_string(i), 10, true, {{10, i > 0}}));
+  EXPECT_EQ(PassRatePercent(grades, 0), 99);
+  for (int i = 0; i < 200; ++i) grades.students[i].tests[0].passed = i == 0;
+  EXPECT_EQ(PassRatePercent(grades, 0), 1);
 }
 
 // The mean total of the sample: (100 + 60 + 0) / 3.
@@ -174,21 +195,24 @@ TEST(ClassGradesJson, HasTheDocumentedShape) {
     "max_total": 100,
     "students": {
       "alice": {"total": 100, "build_ok": true, "grader_error": "",
-                "tests": {"short-text": {"score": 60, "status": "passed"},
-                          "cleanup": {"score": 40, "status": "passed"}}},
+                "tests": {"short-text": {"score": 60, "status": "passed", "duration_ms": 1200},
+                          "cleanup": {"score": 40, "status": "passed", "duration_ms": 0}}},
       "bob": {"total": 60, "build_ok": true, "grader_error": "",
-              "tests": {"short-text": {"score": 60, "status": "passed"},
-                        "cleanup": {"score": 0, "status": "failed"}}},
+              "tests": {"short-text": {"score": 60, "status": "passed", "duration_ms": 0},
+                        "cleanup": {"score": 0, "status": "failed", "duration_ms": 0}}},
       "carol": {"total": 0, "build_ok": false, "grader_error": "",
-                "tests": {"short-text": {"score": 0, "status": "failed"},
-                          "cleanup": {"score": 0, "status": "failed"}}}}})");
-  EXPECT_EQ(ClassGradesJson(SampleClass()), expected);
+                "tests": {"short-text": {"score": 0, "status": "failed", "duration_ms": 0},
+                          "cleanup": {"score": 0, "status": "failed", "duration_ms": 0}}}}})");
+  ClassGrades grades = SampleClass();
+  grades.students[0].tests[0].duration_ms = 1200;
+  EXPECT_EQ(ClassGradesJson(grades), expected);
 }
 
 // Written and read back, grades.json gives the same grades, students sorted by id.
 TEST(ClassGradesFromJson, ReadsBackWhatWasWritten) {
   ClassGrades grades = SampleClass();
   grades.students[2].grader_error = "internal error: boom";
+  grades.students[1].tests[0].duration_ms = 850;
   std::string error;
   auto read = ClassGradesFromJson(json::parse(ClassGradesJson(grades).dump()), &error);
   ASSERT_TRUE(read.has_value()) << error;

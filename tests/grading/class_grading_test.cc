@@ -56,6 +56,33 @@ std::string ShardError(std::string_view text) {
   return error;
 }
 
+// grades.json holds a student id's right-to-left override as the JSON escape \u202e, never
+// raw, and reads back to the same id.
+TEST(WriteClassFiles, GradesJsonEscapesBidiControlsAndReadsBack) {
+  ClassGrades grades;
+  grades.lab_name = "shm-xfer";
+  grades.tests = {{"short-text", 60}};
+  StudentGrade student;
+  student.student_id = "bob\u202Egnp.exe";
+  student.build_ok = true;
+  student.tests = {{60, true}};
+  student.total = 60;
+  grades.students = {student};
+  const std::filesystem::path out =
+      std::filesystem::temp_directory_path() / ("labgrade-bidi-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(out);
+  EXPECT_TRUE(WriteClassFiles(grades, out).empty());
+  std::ifstream in(out / "grades.json");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.find("\u202E"), std::string::npos);
+  EXPECT_NE(text.find("bob\\u202egnp.exe"), std::string::npos) << text;
+  std::string error;
+  const auto read = ClassGradesFromJson(nlohmann::json::parse(text), &error);
+  ASSERT_TRUE(read) << error;
+  EXPECT_EQ(read->students[0].student_id, "bob\u202Egnp.exe");
+  std::filesystem::remove_all(out);
+}
+
 // "K/N" gives shard K of N.
 TEST(ParseShard, ReadsKOfN) {
   std::string error;

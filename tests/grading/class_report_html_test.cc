@@ -49,27 +49,45 @@ TEST(ClassReportHtml, HistogramHasABarPerBin) {
 TEST(ClassReportHtml, PassRatePerTest) {
   const std::string html = ClassReportHtml(SampleClass());
   EXPECT_NE(html.find("<tr><td>short-text</td><td class=\"num\">60</td><td class=\"num\">2/3</td>"
-                      "<td><span class=\"rate\" style=\"width: 66px\"></span> 66%</td></tr>"),
+                      "<td><span class=\"rate\" style=\"width: 67px\"></span> 67%</td></tr>"),
             std::string::npos);
   EXPECT_NE(html.find("<tr><td>cleanup</td><td class=\"num\">40</td><td class=\"num\">1/3</td>"
                       "<td><span class=\"rate\" style=\"width: 33px\"></span> 33%</td></tr>"),
             std::string::npos);
 }
 
-// A row per student: the id links to <id>/report.txt, then the total and each test's points.
+// A row per student: the id links to <id>/report.txt, then the total, the notes (on screen
+// however many tests there are) and each test's points; headers say what each is out of.
 TEST(ClassReportHtml, RowPerStudentLinkingToTheirReport) {
   const std::string html = ClassReportHtml(SampleClass());
-  EXPECT_NE(html.find("<tr><th>student</th><th>total</th><th>short-text</th><th>cleanup</th>"
-                      "<th>notes</th></tr>"),
-            std::string::npos);
+  EXPECT_NE(html.find("<tr><th>student</th><th>total <small>/100</small></th><th>notes</th>"
+                      "<th>short-text <small>/60</small></th><th>cleanup <small>/40</small></th>"
+                      "</tr>"),
+            std::string::npos)
+      << html;
   EXPECT_NE(html.find("<tr><td><a href=\"alice/report.txt\">alice</a></td><td class=\"num\">100"
-                      "</td><td class=\"num\">60</td><td class=\"num\">40</td><td></td></tr>"),
-            std::string::npos);
-  EXPECT_NE(html.find("<tr><td><a href=\"carol/report.txt\">carol</a></td><td class=\"num\">0"
-                      "</td><td class=\"num\">0</td><td class=\"num\">0</td><td><span "
-                      "class=\"bad\">did not build</span></td></tr>"),
-            std::string::npos);
+                      "</td><td></td><td class=\"num\">60</td><td class=\"num\">40</td></tr>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<tr><td><a href=\"carol/report.txt\">carol</a></td><td class=\"num "
+                      "lost\">0</td><td><span class=\"bad\">did not build</span></td>"
+                      "<td class=\"num lost\" title=\"failed\">0</td><td class=\"num lost\" "
+                      "title=\"failed\">0</td></tr>"),
+            std::string::npos)
+      << html;
   EXPECT_EQ(Count(html, "/report.txt\">"), 3u);
+}
+
+// A test that lost points is highlighted (a 0 must not look like any other number); a full
+// score is not.
+TEST(ClassReportHtml, HighlightsCellsThatLostPoints) {
+  const std::string html = ClassReportHtml(SampleClass());
+  EXPECT_NE(html.find("td.lost { background: #fdd;"), std::string::npos);
+  EXPECT_NE(html.find("<tr><td><a href=\"bob/report.txt\">bob</a></td><td class=\"num lost\">60"
+                      "</td><td></td><td class=\"num\">60</td><td class=\"num lost\" "
+                      "title=\"failed\">0</td></tr>"),
+            std::string::npos)
+      << html;
 }
 
 // A skipped test's cell says so, and the tests' table is followed by the warning.
@@ -77,7 +95,8 @@ TEST(ClassReportHtml, MarksASkippedTest) {
   ClassGrades grades = SampleClass();
   grades.students[0].tests[1] = {0, false, true};
   const std::string html = ClassReportHtml(grades);
-  EXPECT_NE(html.find("<td class=\"num\" title=\"skipped\">0 (skipped)</td>"), std::string::npos)
+  EXPECT_NE(html.find("<td class=\"num skip\" title=\"skipped\">0 (skipped)</td>"),
+            std::string::npos)
       << html;
   EXPECT_NE(html.find("</table>\n<p class=\"bad\"><strong>Skipped:</strong> cleanup (40 points) "
                       "was skipped for 1 of 3 students"),
@@ -109,7 +128,7 @@ TEST(ClassReportHtml, EscapesUntrustedText) {
   EXPECT_EQ(html.find("<i>T"), std::string::npos);
   EXPECT_NE(html.find("<title>shm-xfer (&lt;i&gt;T&lt;/i&gt;): class report</title>"),
             std::string::npos);
-  EXPECT_NE(html.find("<th>a&lt;b&gt;</th>"), std::string::npos);
+  EXPECT_NE(html.find("<th>a&lt;b&gt; <small>/60</small></th>"), std::string::npos);
   EXPECT_NE(html.find("<a href=\"%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E/report.txt\">"
                       "&lt;img src=x onerror=alert(1)&gt;</a>"),
             std::string::npos);

@@ -36,14 +36,27 @@ TEST(ClassSummaryMarkdown, WholeSummary) {
             "\n"
             "## Tests\n"
             "\n"
-            "| test | points | passed | pass rate |\n"
-            "| --- | ---: | ---: | ---: |\n"
-            "| short-text | 60 | 2/3 | 66% |\n"
-            "| cleanup | 40 | 1/3 | 33% |\n"
+            "| test | points | passed | pass rate | time (all students) | time (mean) |\n"
+            "| --- | ---: | ---: | ---: | ---: | ---: |\n"
+            "| short-text | 60 | 2/3 | 67% | 0 ms | 0 ms |\n"
+            "| cleanup | 40 | 1/3 | 33% | 0 ms | 0 ms |\n"
             "\n"
             "## Grader errors\n"
             "\n"
             "None.\n");
+}
+
+// Each test's time over all students and per student, so the costly tests stand out.
+TEST(ClassSummaryMarkdown, SaysWhatEachTestCostInTime) {
+  ClassGrades grades = SampleClass();
+  grades.students[0].tests[0].duration_ms = 1200;
+  grades.students[1].tests[0].duration_ms = 2400;
+  grades.students[0].tests[1].duration_ms = 300;
+  const std::string summary = ClassSummaryMarkdown(grades);
+  EXPECT_NE(summary.find("| short-text | 60 | 2/3 | 67% | 3.6 s | 1.2 s |\n"), std::string::npos)
+      << summary;
+  EXPECT_NE(summary.find("| cleanup | 40 | 1/3 | 33% | 300 ms | 100 ms |\n"), std::string::npos)
+      << summary;
 }
 
 // A grader error is listed under its student, on one line, with Markdown and HTML escaped; it
@@ -66,7 +79,7 @@ TEST(ClassSummaryMarkdown, ListsGraderErrorsEscaped) {
 TEST(ClassSummaryMarkdown, EscapesTestNamesInTheTable) {
   ClassGrades grades = SampleClass();
   grades.tests[0].name = "a|b*c";
-  EXPECT_NE(ClassSummaryMarkdown(grades).find("| a\\|b\\*c | 60 | 2/3 | 66% |\n"),
+  EXPECT_NE(ClassSummaryMarkdown(grades).find("| a\\|b\\*c | 60 | 2/3 | 67% |"),
             std::string::npos);
 }
 
@@ -76,7 +89,7 @@ TEST(ClassSummaryMarkdown, WarnsAboutASkippedTest) {
   ClassGrades grades = SampleClass();
   grades.students[0].tests[1] = {0, false, true};
   EXPECT_NE(ClassSummaryMarkdown(grades).find(
-                "| cleanup | 40 | 0/3 | 0% |\n"
+                "| cleanup | 40 | 0/3 | 0% | 0 ms | 0 ms |\n"
                 "\n"
                 "**Skipped:** cleanup (40 points) was skipped for 1 of 3 students: the machine "),
             std::string::npos)

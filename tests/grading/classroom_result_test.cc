@@ -32,18 +32,70 @@ GradeReport TwoTests() {
   return report;
 }
 
-// A test the machine could not run is listed with its reason and 0 points, left out of
-// max_score, and does not fail a submission that passed everything else.
-TEST(ClassroomResult, SkippedTestDoesNotFailTheSubmission) {
+// A test the machine could not run is left out of the entries, as of max_score (the reporter
+// would count it in the log's "passed / entries"), and does not fail the submission.
+TEST(ClassroomResult, SkippedTestIsLeftOutAndDoesNotFailTheSubmission) {
   const nlohmann::json result = ClassroomResult(testing::SkippedReport());
   EXPECT_EQ(result["status"], "pass");
   EXPECT_EQ(result["max_score"], 10);
-  ASSERT_EQ(result["tests"].size(), 2u);
-  EXPECT_EQ(result["tests"][1]["status"], "fail");
-  EXPECT_EQ(result["tests"][1]["score"], 0);
-  EXPECT_NE(result["tests"][1]["message"].get<std::string>().find(
-                "the writer never created its semaphore set"),
-            std::string::npos);
+  ASSERT_EQ(result["tests"].size(), 1u);
+  EXPECT_EQ(result["tests"][0]["name"], "one-line");
+}
+
+// What the grading reporter prints in the log: (entries passed / entries) x max_score
+// (autograding-grading-reporter, src/helpers/test-helpers.js getTestScore).
+double ReporterLogPoints(const nlohmann::json& result) {
+  int passed = 0;
+  for (const auto& test : result["tests"]) passed += test["status"] == "pass" ? 1 : 0;
+  return static_cast<double>(passed) / static_cast<double>(result["tests"].size()) *
+         result["max_score"].get<double>();
+}
+
+// What Classroom records: the sum of the entries' scores (src/notify-classroom.js).
+int RecordedPoints(const nlohmann::json& result) {
+  int total = 0;
+  for (const auto& test : result["tests"]) total += test["score"].get<int>();
+  return total;
+}
+
+// udp-echo's points (20, 15, 15, 15, 10, 10, 15), one test failed and one skipped: the log
+// and the recorded grade are the same number, 60 of 85.
+TEST(ClassroomResult, ReportersLogAndRecordedGradeAgree) {
+  GradeReport report;
+  report.build.ok = true;
+  int at = 0;
+  for (int points : {20, 15, 15, 15, 10, 10, 15}) {
+    TestResult test;
+    test.name = "test-" + std::to_string(++at);
+    test.max_points = points;
+    test.points = points;
+    report.tests.push_back(test);
+  }
+  report.tests[1].outcome = Outcome::kFail;
+  report.tests[1].points = 0;
+  report.tests[6].outcome = Outcome::kSkipped;
+  report.tests[6].points = 0;
+  report.max_score = 85;
+  report.skipped_points = 15;
+  report.score = 70;
+  const nlohmann::json result = ClassroomResult(report);
+  EXPECT_EQ(RecordedPoints(result), 70);
+  EXPECT_DOUBLE_EQ(ReporterLogPoints(result), 70.0);
+  EXPECT_EQ(result["tests"].size(), 17u);  // 85 points in parts of 5
+  EXPECT_EQ(result["tests"][0]["name"], "test-1 (part 1 of 4)");
+  EXPECT_EQ(result["tests"][1]["test_code"], "");
+}
+
+// A grader or spec error with no tests still gives the reporter one entry with the message.
+TEST(ClassroomResult, ErrorWithoutTestsHasOneEntryWithTheMessage) {
+  GradeReport report;
+  report.grader_error = "the lab's specification is invalid:\nlab.yaml:3:1: unknown key";
+  const nlohmann::json result = ClassroomResult(report);
+  EXPECT_EQ(result["status"], "error");
+  ASSERT_EQ(result["tests"].size(), 1u);
+  EXPECT_EQ(result["tests"][0]["name"], "labgrade");
+  EXPECT_EQ(result["tests"][0]["status"], "error");
+  EXPECT_EQ(result["tests"][0]["message"], report.grader_error);
 }
 
 // Each test carries the reporter's fields, and the scores add up to the grade.
@@ -52,18 +104,18 @@ TEST(ClassroomResult, HasTheReportersFieldsAndScoresAddUp) {
   EXPECT_EQ(result["version"], 1);
   EXPECT_EQ(result["status"], "fail");
   EXPECT_EQ(result["max_score"], 100);
-  ASSERT_EQ(result["tests"].size(), 2u);
+  ASSERT_EQ(result["tests"].size(), 5u);  // parts of 20 points
   const auto& first = result["tests"][0];
-  EXPECT_EQ(first["name"], "short-text");
+  EXPECT_EQ(first["name"], "short-text (part 1 of 3)");
   EXPECT_EQ(first["status"], "pass");
-  EXPECT_EQ(first["score"], 60);
+  EXPECT_EQ(first["score"], 20);
   EXPECT_EQ(first["filename"], "");
   EXPECT_EQ(first["line_no"], 0);
   EXPECT_EQ(first["duration"], 12);
-  EXPECT_EQ(result["tests"][1]["status"], "fail");
-  EXPECT_EQ(result["tests"][1]["score"], 0);
+  EXPECT_EQ(result["tests"][3]["status"], "fail");
+  EXPECT_EQ(result["tests"][3]["score"], 0);
   EXPECT_NE(
-      result["tests"][1]["message"].get<std::string>().find("a semaphore set was left behind"),
+      result["tests"][3]["message"].get<std::string>().find("a semaphore set was left behind"),
       std::string::npos);
   int total = 0;
   for (const auto& test : result["tests"]) total += test["score"].get<int>();
@@ -106,24 +158,27 @@ TEST(ClassroomResult, GraderFailureBeforeTheBuildIsAnError) {
   report.grader_error = "cannot create a work folder under /var/tmp: No space left on device";
   nlohmann::json result = ClassroomResult(report);
   EXPECT_EQ(result["status"], "error");
-  EXPECT_EQ(result["tests"][1]["status"], "error");
-  EXPECT_EQ(result["tests"][1]["message"], "not run: the grader failed (not your fault)");
+  EXPECT_EQ(result["tests"][3]["status"], "error");
+  EXPECT_EQ(result["tests"][3]["message"], "not run: the grader failed (not your fault)");
   EXPECT_EQ(result["tests"][0]["score"], 0);
 }
 
-// Every field of a passed test, pinned, and the message is empty.
+// Every field of a passed test's first and second part, pinned; the message is empty.
 TEST(ClassroomResult, PassedTestPinned) {
-  EXPECT_EQ(ClassroomResult(TwoTests())["tests"][0],
-            nlohmann::json::parse(R"({"name": "short-text", "status": "pass", "score": 60,
-                "message": "", "test_code": "labgrade check --only short-text", "filename": "",
-                "line_no": 0, "duration": 12})"));
+  const nlohmann::json result = ClassroomResult(TwoTests());
+  EXPECT_EQ(result["tests"][0], nlohmann::json::parse(R"json({"name": "short-text (part 1 of 3)",
+      "status": "pass", "score": 20, "message": "", "test_code": "labgrade check --only short-text",
+      "filename": "", "line_no": 0, "duration": 12})json"));
+  EXPECT_EQ(result["tests"][1], nlohmann::json::parse(R"json({"name": "short-text (part 2 of 3)",
+      "status": "pass", "score": 20, "message": "", "test_code": "", "filename": "", "line_no": 0,
+      "duration": 0})json"));
 }
 
 // A hidden test's failure says only that it is hidden: students see this message at once.
 TEST(ClassroomResult, HidesAHiddenTestsDetails) {
   GradeReport report = TwoTests();
   report.tests[1].visibility = Visibility::kHidden;
-  EXPECT_EQ(ClassroomResult(report)["tests"][1]["message"],
+  EXPECT_EQ(ClassroomResult(report)["tests"][3]["message"],
             "a hidden test: its details are shown once grades are published");
 }
 

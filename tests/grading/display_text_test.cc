@@ -59,6 +59,16 @@ TEST(EscapeForDisplay, DoesNotSplitUtf8Characters) {
 // A value exactly max_bytes long is not marked as cut.
 TEST(EscapeForDisplay, DoesNotMarkValueThatFits) { EXPECT_EQ(EscapeForDisplay("abc", 3), "abc"); }
 
+// A right-to-left override, the other bidi controls and the line and paragraph separators
+// are shown as \uNNNN: "\u202etxt.exe" must not display as "exe.txt".
+TEST(EscapeForDisplay, EscapesCharactersThatReorderOrBreakLines) {
+  EXPECT_EQ(EscapeForDisplay("a\u202Eb\u2028c\u2029d\u200Fe\u2066f\u061Cg", 100),
+            R"(a\u202eb\u2028c\u2029d\u200fe\u2066f\u061cg)");
+  EXPECT_EQ(EscapeControlBytes("line\u202Eone\nline\u2028two\n"),
+            "line\\u202eone\nline\\u2028two\n");
+  EXPECT_EQ(EscapeReorderingCharacters("id\u202E\xff,é"), "id\\u202e\xff,é");
+}
+
 // A block keeps its lines, tabs and backslashes, and still escapes what would move the cursor.
 TEST(EscapeControlBytes, KeepsLayoutEscapesControls) {
   EXPECT_EQ(EscapeControlBytes("a\tb\\n\nline\r\n\x1b[31mred\0"s),

@@ -49,6 +49,11 @@ TEST(CsvField, QuotesOnlyWhenNeeded) {
   EXPECT_EQ(CsvField("cr\rhere"), "\"cr\rhere\"");
 }
 
+// A student id holding a right-to-left override cannot reorder the row a spreadsheet shows.
+TEST(CsvField, EscapesBidiControls) {
+  EXPECT_EQ(CsvField("bob\u202Egnp.exe"), "bob\\u202egnp.exe");
+}
+
 // Text a spreadsheet would run as a formula is made text with a leading '; the same characters
 // later in a field change nothing.
 TEST(CsvField, DisarmsFormulas) {

@@ -74,7 +74,8 @@ TEST(JunitXml, OneTestcasePerOutcome) {
             "</error>\n"
             "    </testcase>\n"
             "    <testcase classname=\"shm-ring\" name=\"slow-writer\" time=\"0.000\">\n"
-            "      <skipped message=\"reader exits with 0\"/>\n"
+            "      <skipped message=\"reader exits with 0 (the writer never created its semaphore "
+            "set)\"/>\n"
             "    </testcase>\n"
             "  </testsuite>\n"
             "</testsuites>\n");
@@ -133,21 +134,61 @@ TEST(JunitXml, WithholdsHiddenTestDetails) {
   Parsed(xml);
 }
 
-// A failed build is one failing testcase "build" holding the compiler's output.
-TEST(JunitXml, BuildFailureIsOneTestcase) {
+// A failed build fails every test "not run", as results.json and Classroom's result do; the
+// first holds the log, and each points at the file the compiler complained about.
+TEST(JunitXml, BuildFailureFailsEveryTestNotRun) {
   EXPECT_EQ(JunitXml(BuildFailedReport(1)),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<testsuites>\n"
-            "  <testsuite name=\"shm-ring\" tests=\"1\" failures=\"1\" errors=\"0\" skipped=\"0\" "
+            "  <testsuite name=\"shm-ring\" tests=\"2\" failures=\"2\" errors=\"0\" skipped=\"0\" "
             "time=\"3.715\">\n"
-            "    <testcase classname=\"shm-ring\" name=\"build\" time=\"3.715\">\n"
-            "      <failure message=\"the submission did not build\">Build failed\n"
+            "    <testcase classname=\"shm-ring\" name=\"one-line\" "
+            "file=\"submissions/alice/reader.c\" time=\"0.000\">\n"
+            "      <failure message=\"not run: the submission did not build\">Build failed\n"
             "  $ gcc -Wall -o reader reader.c\n"
             "  reader.c:1:1: error: expected ';'\n"
             "</failure>\n"
             "    </testcase>\n"
+            "    <testcase classname=\"shm-ring\" name=\"large-input\" "
+            "file=\"submissions/alice/reader.c\" time=\"0.000\">\n"
+            "      <failure message=\"not run: the submission did not build\">the build log is "
+            "under the first test, one-line\n"
+            "</failure>\n"
+            "    </testcase>\n"
             "  </testsuite>\n"
             "</testsuites>\n");
+}
+
+// The file is the first the compiler reported an error in, whatever else the log holds (a
+// megabyte-long line included).
+TEST(JunitXml, BuildFailurePointsAtTheFirstFileWithAnError) {
+  GradeReport report = BuildFailedReport(0);
+  report.build.log = std::string(1 << 20, 'x') + "\nIn file included from a.c:1:\n" +
+                     "src/ring.h:3: fatal error: missing.h: No such file\nb.c:9:2: error: x\n";
+  const std::string xml = JunitXml(report);
+  EXPECT_NE(xml.find("file=\"submissions/alice/src/ring.h\""), std::string::npos)
+      << xml.substr(0, 300);
+  report.build.log = "make: *** [Makefile:3: all] Error 2\n";
+  EXPECT_EQ(JunitXml(report).find("file="), std::string::npos);
+}
+
+// A test's testcase points at the lab's spec, when given, for CI annotations.
+TEST(JunitXml, TestcasesPointAtTheLabSpec) {
+  const std::string xml = JunitXml(ReportOf({PassedTest()}), "labs/shm-ring/lab.yaml");
+  EXPECT_NE(xml.find("<testcase classname=\"shm-ring\" name=\"one-line\" "
+                     "file=\"labs/shm-ring/lab.yaml\" time=\"0.012\"/>"),
+            std::string::npos)
+      << xml;
+}
+
+// A spec or command-line error, with no lab name: the suite and class are "labgrade", never "".
+TEST(JunitXml, ErrorWithoutALabHasNames) {
+  GradeReport report;
+  report.grader_error = "the lab's specification is invalid";
+  const std::string xml = JunitXml(report);
+  EXPECT_NE(xml.find("<testsuite name=\"labgrade\" tests=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testcase classname=\"labgrade\" name=\"grader\""), std::string::npos) << xml;
+  EXPECT_EQ(xml.find("=\"\""), std::string::npos) << xml;
 }
 
 // A grader error of the whole run becomes an extra testcase "grader" with an <error>.

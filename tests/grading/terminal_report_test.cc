@@ -83,6 +83,30 @@ TEST(RenderTerminalReport, PlainHasNoEscapeBytes) {
   EXPECT_NE(text.find("got:      \\x1b[2J\\x1b[H\n"), std::string::npos) << text;
 }
 
+// Stderr cut to its first lines says how much was left out.
+TEST(RenderTerminalReport, SaysHowMuchStderrWasLeftOut) {
+  TestResult test = FailedTest();
+  test.programs[0].stderr_excerpt = "reader: short read\n";
+  test.programs[0].stderr_bytes = 5019;
+  const std::string text = RenderTerminalReport(ReportOf({test}), kPlain);
+  EXPECT_NE(text.find("       stderr of reader (exited with 0):\n"
+                      "         reader: short read\n"
+                      "         … (5000 more bytes not shown, 5019 in all)\n"),
+            std::string::npos)
+      << text;
+}
+
+// A passing test still says what its programs left behind (a daemon, say).
+TEST(RenderTerminalReport, PassSaysWhatWasLeftBehind) {
+  TestResult test = PassedTest();
+  test.cleanup = {"1 process was still running after your programs ended"};
+  const std::string text = RenderTerminalReport(ReportOf({test}), kPlain);
+  EXPECT_NE(text.find("PASS   one-line  10/10  12 ms\n"
+                      "       cleanup: 1 process was still running after your programs ended\n"),
+            std::string::npos)
+      << text;
+}
+
 // A hidden test shows only its line when hidden details are withheld.
 TEST(RenderTerminalReport, WithholdsHiddenDetails) {
   EXPECT_EQ(RenderTerminalReport(ReportOf({PassedTest(), HiddenFailedTest()}),
@@ -249,12 +273,13 @@ TEST(RenderTerminalReport, SaysWhenTheBuildCameFromTheCache) {
   EXPECT_EQ(RenderTerminalReport(report, kPlain).find("build:"), std::string::npos);
 }
 
-// Colour only on a terminal, and never when NO_COLOR is set (even empty) or TERM is dumb.
+// Colour only on a terminal, never when NO_COLOR is set to a non-empty value (no-color.org:
+// an empty one is no choice) or TERM is dumb.
 TEST(ShouldUseColor, FollowsTerminalAndEnvironment) {
   EXPECT_TRUE(ShouldUseColor(true, nullptr, "xterm-256color"));
   EXPECT_TRUE(ShouldUseColor(true, nullptr, nullptr));
   EXPECT_FALSE(ShouldUseColor(false, nullptr, "xterm-256color"));
-  EXPECT_FALSE(ShouldUseColor(true, "", "xterm-256color"));
+  EXPECT_TRUE(ShouldUseColor(true, "", "xterm-256color"));
   EXPECT_FALSE(ShouldUseColor(true, "1", "xterm-256color"));
   EXPECT_FALSE(ShouldUseColor(true, nullptr, "dumb"));
 }

@@ -165,6 +165,75 @@ TEST(CliIntegration, ClassroomOutputAndMarkdownForAPass) {
   fs::remove_all(out);
 }
 
+// A report that cannot be written is the grader's failure, exit 3, never a green run without
+// its artifact.
+TEST(CliIntegration, UnwritableReportExitsThree) {
+  CommandResult result = RunLabgrade({"check", kLab.string(), "--submission",
+                                      (kSourceDir / "reference/shm-xfer").string(), "--only",
+                                      "short-text", "--junit", "/nonexistent/junit.xml"});
+  EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
+  EXPECT_NE(result.err.find("labgrade: cannot write /nonexistent/junit.xml: No such file"),
+            std::string::npos)
+      << result.err;
+}
+
+// --results - writes results.json to standard output, alone (the report goes to stderr);
+// --classroom-output appended to a file whose last line has no newline starts a line of its own.
+TEST(CliIntegration, ResultsToStandardOutputAndClassroomLineOnItsOwnLine) {
+  fs::path out = ScratchDir("results-stdout");
+  std::ofstream(out / "github_output") << "foo=bar";
+  CommandResult result =
+      RunLabgrade({"check", kLab.string(), "--submission",
+                   (kSourceDir / "reference/shm-xfer").string(), "--only", "short-text",
+                   "--results", "-", "--classroom-output", (out / "github_output").string()});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  const auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json["tests"][0]["name"], "short-text");
+  EXPECT_NE(result.err.find("PASS   short-text"), std::string::npos) << result.err;
+  EXPECT_FALSE(fs::exists(kSourceDir / "-"));
+  const std::string output_file = ReadFile(out / "github_output");
+  EXPECT_EQ(output_file.rfind("foo=bar\nresult=", 0), 0u) << output_file;
+  fs::remove_all(out);
+}
+
+// --jobs 0 or a negative number is refused as a command-line error (exit 2), and Classroom's
+// result still says why.
+TEST(CliIntegration, JobsMustBePositive) {
+  fs::path out = ScratchDir("jobs");
+  for (const char* jobs : {"0", "-3"}) {
+    CommandResult result =
+        RunLabgrade({"check", kLab.string(), "--submission", out.string(), "--jobs", jobs,
+                     "--classroom-output", (out / "github_output").string()});
+    EXPECT_EQ(result.exit_code, 2) << jobs << result.err;
+    EXPECT_NE(result.err.find("--jobs"), std::string::npos) << result.err;
+  }
+  CommandResult grade = RunLabgrade({"grade", kLab.string(), "--submissions", out.string(), "--out",
+                                     (out / "graded").string(), "--jobs", "0"});
+  EXPECT_EQ(grade.exit_code, 2) << grade.err;
+  const nlohmann::json classroom = ClassroomResultIn(ReadFile(out / "github_output"));
+  EXPECT_EQ(classroom["status"], "error");
+  ASSERT_EQ(classroom["tests"].size(), 1u);
+  EXPECT_NE(classroom["tests"][0]["message"].get<std::string>().find("--jobs"), std::string::npos)
+      << classroom.dump(2);
+  fs::remove_all(out);
+}
+
+// A spec error gives Classroom's reporter one entry carrying the spec's errors.
+TEST(CliIntegration, SpecErrorGivesClassroomAnEntryWithTheMessage) {
+  fs::path lab = ScratchDir("broken-spec-classroom");
+  std::ofstream(lab / "lab.yaml") << "name: broken\ntitle: Broken\nsubmision:\n  required: [a.c]\n";
+  CommandResult result = RunLabgrade({"check", lab.string(), "--submission", lab.string(),
+                                      "--classroom-output", (lab / "github_output").string()});
+  EXPECT_EQ(result.exit_code, 2);
+  const nlohmann::json classroom = ClassroomResultIn(ReadFile(lab / "github_output"));
+  EXPECT_EQ(classroom["status"], "error");
+  ASSERT_EQ(classroom["tests"].size(), 1u);
+  EXPECT_NE(classroom["tests"][0]["message"].get<std::string>().find("lab.yaml:3:1"),
+            std::string::npos)
+      << classroom.dump(2);
+  fs::remove_all(lab);
+}
+
 // A submission that does not compile: every test fails in the Classroom result, scoring 0.
 TEST(CliIntegration, ClassroomOutputForABuildFailure) {
   fs::path out = ScratchDir("classroom-build");
@@ -176,12 +245,17 @@ TEST(CliIntegration, ClassroomOutputForABuildFailure) {
   const nlohmann::json classroom = ClassroomResultIn(ReadFile(out / "github_output"));
   EXPECT_EQ(classroom["status"], "fail");
   EXPECT_EQ(classroom["max_score"], 100);
-  ASSERT_EQ(classroom["tests"].size(), 14u);
+  // 100 points in entries of 2 (the tests' points' greatest common divisor): 14 tests.
+  ASSERT_EQ(classroom["tests"].size(), 50u);
+  int tests = 0;
   for (const auto& test : classroom["tests"]) {
     EXPECT_EQ(test["status"], "fail");
     EXPECT_EQ(test["score"], 0);
+    if (test["test_code"] == "") continue;
+    ++tests;
     EXPECT_EQ(test["message"], "not run: the submission did not build");
   }
+  EXPECT_EQ(tests, 14);
   fs::remove_all(out);
 }
 

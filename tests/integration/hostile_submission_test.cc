@@ -350,6 +350,43 @@ std::string HowItEnded(const GradeReport& report, const std::string& test) {
   return "(no such test)";
 }
 
+// A program that daemonizes (fork, setsid, fork) and exits 0 passes, and the student is told
+// that a background process was left running and stopped, at no cost in points.
+TEST_F(HostileSubmissionTest, ADaemonLeftBehindIsToldNotDeducted) {
+  if (Namespaces().mode != IsolationMode::kNamespaces)
+    GTEST_SKIP() << "no cells here: " << Namespaces().note;
+  const fs::path lab = root_ / "daemons";
+  fs::create_directories(lab / "reference");
+  fs::copy_file(kSourceDir / "tests" / "programs" / "double-fork-daemon.c",
+                lab / "reference" / "daemon.c");
+  std::ofstream(lab / "lab.yaml") << "name: daemons\n"
+                                     "title: Daemons\n"
+                                     "reference: reference\n"
+                                     "submission: { required: [daemon.c] }\n"
+                                     "build: { commands: [\"cc -o daemon daemon.c\"] }\n"
+                                     "programs:\n"
+                                     "  daemon:\n"
+                                     "tests:\n"
+                                     "  - name: leaves-a-daemon\n"
+                                     "    description: Exits 0 with a daemon left running\n"
+                                     "    points: 100\n"
+                                     "    steps:\n"
+                                     "      - start: daemon\n"
+                                     "      - wait_exit: { instance: daemon, timeout_ms: 30000 }\n"
+                                     "    checks:\n"
+                                     "      - exit: { instance: daemon, code: 0 }\n";
+  const GradeReport report = Grade(LoadLabAt(lab), lab / "reference");
+  ASSERT_TRUE(report.grader_error.empty()) << report.grader_error;
+  ASSERT_EQ(report.tests.size(), 1u);
+  EXPECT_EQ(report.tests[0].outcome, Outcome::kPass) << Describe(report);
+  EXPECT_EQ(report.score, 100);
+  ASSERT_EQ(report.tests[0].cleanup.size(), 1u) << Describe(report);
+  EXPECT_EQ(report.tests[0].cleanup[0],
+            "1 process was still running after your programs ended (started in the background "
+            "and never waited for: a daemon or an orphan), and it was stopped; this costs no "
+            "points here");
+}
+
 // Attacks 5 and 6: memory that outlives a process's address space (System V segments, a memfd,
 // files in the cell's /tmp and /dev/shm) is charged to the program, which is killed at the lab's
 // memory_mib and told why; files cannot be written outside the test folder and the cell's own

@@ -191,6 +191,18 @@ TEST_F(BuildCacheTest, TimedOutBuildIsNotCached) {
   EXPECT_FALSE(Build("second").from_cache);
 }
 
+// A build stopped at its time limit says so on the log's first line: reports cut a long log,
+// and its end would be lost.
+TEST_F(BuildCacheTest, TimedOutBuildSaysSoFirst) {
+  lab_.build_timeout_ms = 1'000;
+  lab_.build_commands = {"seq 5000; while :; do :; done"};
+  const BuildResult build = Build("first");
+  ASSERT_FALSE(build.ok);
+  EXPECT_EQ(build.log.rfind("The build took longer than 1 s ", 0), 0u) << build.log.substr(0, 200);
+  EXPECT_NE(build.log.find("and was stopped.\n\n1\n2\n"), std::string::npos)
+      << build.log.substr(0, 200);
+}
+
 // An entry whose file was cut short is ignored, rebuilt, and good again afterwards.
 TEST_F(BuildCacheTest, TruncatedEntryIsRebuilt) {
   ASSERT_TRUE(Build("first").ok);

@@ -192,6 +192,16 @@ class CellTest : public testing::Test {
   fs::path root_point_;  ///< the cell's root mount point
 };
 
+// ps shows the cell's init by name, "labgrade-cell-init", not as the /proc/self/fd/N it was
+// exec'd through. (Its comm becomes "labgrade-cell" once it runs: the hostile submissions'
+// test looks for that.)
+TEST_F(CellTest, InitIsNamedInPs) {
+  std::ifstream cmdline("/proc/" + std::to_string(cell_->init_pid()) + "/cmdline");
+  std::string argv0;
+  std::getline(cmdline, argv0, '\0');
+  EXPECT_EQ(argv0, "labgrade-cell-init");
+}
+
 // A System V object created inside a cell is not visible on the host.
 TEST_F(CellTest, IpcObjectCreatedInsideIsInvisibleOnTheHost) {
   const key_t key = OurKey(1);

@@ -43,5 +43,28 @@ TEST(SpecErrorTest, KeepsTabsInCaretLine) {
   EXPECT_EQ(error.Format(), "lab.yaml:3:4: error: bad\n  \ta\tb\n  \t \t^\n");
 }
 
+// A source line of control bytes and bytes that are not UTF-8 is shown escaped, the caret
+// under the same place.
+TEST(SpecErrorTest, EscapesTheSourceLine) {
+  const SpecError error{SourceMark{"lab.yaml", 1, 3}, "", "bad",
+                        "a\x1b\xff"
+                        "b"};
+  EXPECT_EQ(error.Format(), "lab.yaml:1:3: error: bad\n  a\\x1b\\xffb\n       ^\n");
+}
+
+// A long line is cut around the column, with "…" where it was cut, the caret still under it.
+TEST(SpecErrorTest, CutsALongLineAroundTheColumn) {
+  const std::string line = std::string(1000, 'a') + "X" + std::string(1000, 'b');
+  const SpecError error{SourceMark{"lab.yaml", 1, 1001}, "", "bad", line};
+  EXPECT_EQ(error.Format(), "lab.yaml:1:1001: error: bad\n  …" + std::string(60, 'a') + "X" +
+                                std::string(59, 'b') + "…\n  " + std::string(61, ' ') + "^\n");
+}
+
+// A message quoting a huge value is cut, saying how much was left out.
+TEST(SpecErrorTest, CutsAHugeMessage) {
+  const SpecError error{SourceMark{"lab.yaml", 0, 0}, "", std::string(1000, 'k'), ""};
+  EXPECT_EQ(error.Format(), "lab.yaml: error: " + std::string(400, 'k') + "… (600 more bytes)\n");
+}
+
 }  // namespace
 }  // namespace labgrade

@@ -44,6 +44,62 @@ TEST_F(SpecLoaderTest, ReportsUnreadableFile) {
                               ": error: cannot read the lab spec: No such file or directory\n");
 }
 
+// A lab.yaml that is a folder says so, not "the file is empty".
+TEST_F(SpecLoaderTest, ReportsLabYamlThatIsAFolder) {
+  fs::create_directories(lab_dir_ / "lab.yaml");
+  EXPECT_EQ(Report(LoadLabSpec(lab_dir_)),
+            (lab_dir_ / "lab.yaml").string() +
+                ": error: cannot read the lab spec: it is a folder, not a file\n");
+}
+
+// A lab.yaml linked to a file outside the lab folder is refused, and nothing of that file is
+// shown.
+TEST_F(SpecLoaderTest, RefusesLabYamlLinkedOutsideTheLabFolder) {
+  fs::create_symlink(root_ / "secret.txt", lab_dir_ / "lab.yaml");
+  const std::string report = Report(LoadLabSpec(lab_dir_));
+  EXPECT_NE(report.find("cannot read the lab spec: it is a link to " +
+                        fs::canonical(root_ / "secret.txt").string() + ", outside the lab folder"),
+            std::string::npos)
+      << report;
+  EXPECT_EQ(report.find("outside the lab\n"), std::string::npos) << report;
+}
+
+// A lab.yaml linked to a file inside the lab folder is read.
+TEST_F(SpecLoaderTest, ReadsLabYamlLinkedInsideTheLabFolder) {
+  WriteFile(lab_dir_ / "real.yaml", std::string(kHead) + std::string(kEchoTest));
+  fs::create_symlink("real.yaml", lab_dir_ / "lab.yaml");
+  EXPECT_EQ(Report(LoadLabSpec(lab_dir_)), "");
+}
+
+// A NUL byte is named as such, at its place, not as yaml-cpp's "unknown escape character".
+TEST_F(SpecLoaderTest, ReportsNulByte) {
+  using namespace std::string_literals;
+  EXPECT_EQ(Report(Load("name: demo\ntitle: \"a\0m\"\n"s)),
+            "labs/demo/lab.yaml:2:10: error: the lab spec is not text: it holds the byte \\x00 "
+            "here (YAML allows tabs, newlines and printable UTF-8 characters only)\n"
+            "  title: \"a\\x00m\"\n"
+            "           ^\n");
+}
+
+// Binary garbage is reported escaped: nothing raw reaches the terminal.
+TEST_F(SpecLoaderTest, EscapesBinaryGarbage) {
+  const std::string report =
+      Report(Load("\x7f"
+                  "ELF\x02\x01\x1b[2J\xff\xfe"));
+  EXPECT_EQ(report,
+            "labs/demo/lab.yaml:1:1: error: the lab spec is not text: it holds the byte \\x7f "
+            "here (YAML allows tabs, newlines and printable UTF-8 characters only)\n"
+            "  \\x7fELF\\x02\\x01\\x1b[2J\\xff\\xfe\n"
+            "  ^\n");
+}
+
+// A 200 KB spec on one line gives a short error: the line is quoted around the column only.
+TEST_F(SpecLoaderTest, CapsTheQuotedLineOfAHugeSpec) {
+  const std::string report = Report(Load("name: [" + std::string(200'000, 'x')));
+  EXPECT_LT(report.size(), 1'000u) << report.substr(0, 2'000);
+  EXPECT_NE(report.find("…"), std::string::npos) << report;
+}
+
 // ---- YAML itself ---------------------------------------------------------------------------
 
 // Broken YAML is reported at yaml-cpp's mark, made 1-based.

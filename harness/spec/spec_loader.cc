@@ -215,8 +215,13 @@ std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab, TestNa
     return keys;
   }();
   const std::optional<SpecMap> map = SpecMap::Read(node, kAllowedKeys);
-  // An unknown key is most likely the action misspelt: "needs one of" would say it twice.
-  if (!map || !watch.clean()) return std::nullopt;
+  if (!map) return std::nullopt;
+  const bool unknown_key = !watch.clean();
+  const auto action_count = std::count_if(kActions.begin(), kActions.end(),
+                                          [&](std::string_view key) { return map->Has(key); });
+  // An unknown key without an action is most likely the action misspelt: "needs one of" would
+  // say it twice.
+  if (unknown_key && action_count != 1) return std::nullopt;
   const std::optional<std::string> action = map->OneOf(kActions);
   if (!action) return std::nullopt;
   const StepKey& step = *kinds.FindStep(*action);
@@ -230,7 +235,11 @@ std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab, TestNa
     }
   }
   const SpecNode body = *map->Get(*action);
-  return step.kind->Read(StepRead{*map, *action, body, lab, names});
+  std::optional<Step> read = step.kind->Read(StepRead{*map, *action, body, lab, names});
+  // Beside an unknown key the step is still read, so that what it defines (the instance a
+  // `start:` with `stdn:` starts) is known and later steps naming it are not reported too.
+  if (unknown_key) return std::nullopt;
+  return read;
 }
 
 /// A check: exactly one key, that of its kind (kind_registry.h), which reads its value.

@@ -147,6 +147,9 @@ struct TestSpec {
   std::vector<Step> steps;
   std::vector<Check> checks;
   std::optional<NetworkConditions> network;
+  /// `isolation: required`: never run in host mode; where namespaces are unavailable, labgrade
+  /// stops instead (the grader's error, exit status 3).
+  bool isolation_required = false;
   SourceMark mark;
 };
 
@@ -168,6 +171,8 @@ struct LabSpec {
   /// `reference: { prebuilt: DIR }`: reference_dir holds the reference's programs already built
   /// (each at its `executable` path), copied instead of built (harness/build/prebuilt_reference.h).
   bool reference_prebuilt = false;
+  /// `isolation: required` for the whole lab (see TestSpec::isolation_required).
+  bool isolation_required = false;
   SourceMark mark;
 };
 

@@ -303,6 +303,14 @@ void ReadTestChecks(const SpecMap& map, const LabContext& lab, const TestNames& 
   }
 }
 
+/// `isolation:` of the lab or a test: `required` (never host mode) or `preferred` (the default:
+/// host mode where namespaces are unavailable).
+bool ReadIsolation(const SpecMap& map) {
+  const std::optional<SpecNode> node = map.Get("isolation");
+  if (!node) return false;
+  return node->AsChoice<bool>({{"required", true}, {"preferred", false}}).value_or(false);
+}
+
 /// `network:` of a test: the conditions its cell's loopback gets.
 std::optional<NetworkConditions> ReadNetwork(const SpecNode& node) {
   const std::optional<SpecMap> map = SpecMap::Read(node, {"loss_percent"});
@@ -315,8 +323,9 @@ std::optional<NetworkConditions> ReadNetwork(const SpecNode& node) {
 
 std::optional<TestSpec> ReadTest(const SpecNode& node, const LabContext& lab, TestTally& tally) {
   ErrorWatch watch(node.sink());
-  const std::optional<SpecMap> map = SpecMap::Read(
-      node, {"name", "description", "points", "visibility", "hint", "network", "steps", "checks"});
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"name", "description", "points", "visibility", "hint", "network",
+                           "isolation", "steps", "checks"});
   if (!map) {
     tally.points_complete = false;
     return std::nullopt;
@@ -335,6 +344,7 @@ std::optional<TestSpec> ReadTest(const SpecNode& node, const LabContext& lab, Te
   test.hint = map->String("hint").value_or("");
   if (const std::optional<SpecNode> network = map->Get("network"))
     test.network = ReadNetwork(*network);
+  test.isolation_required = ReadIsolation(*map);
   TestNames names;
   ReadTestSteps(*map, lab, names, test);
   ReadTestChecks(*map, lab, names, test);
@@ -391,7 +401,7 @@ std::optional<LabSpec> ReadLab(const SpecNode& document, const fs::path& lab_dir
   ErrorWatch watch(document.sink());
   const std::optional<SpecMap> root =
       SpecMap::Read(document, {"name", "title", "reference", "submission", "build", "limits",
-                               "programs", "hidden_points", "tests"});
+                               "programs", "hidden_points", "isolation", "tests"});
   if (!root) return std::nullopt;
   LabSpec spec;
   spec.lab_dir = lab_dir;
@@ -400,6 +410,7 @@ std::optional<LabSpec> ReadLab(const SpecNode& document, const fs::path& lab_dir
   spec.name = name.value_or("");
   spec.title = root->String("title", Presence::kRequired).value_or("");
   ReadReference(*root, name, spec);
+  spec.isolation_required = ReadIsolation(*root);
   if (const std::optional<SpecNode> submission = root->Get("submission", Presence::kRequired)) {
     ReadSubmission(*submission, spec);
   }

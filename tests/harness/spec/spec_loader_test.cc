@@ -101,7 +101,7 @@ TEST_F(SpecLoaderTest, ReportsUnknownKeyWithAllowedKeys) {
       - run: writer
 )")),
             "labs/demo/lab.yaml:14:5: error: tests[0]: unknown key 'timeout' (expected one of: "
-            "name, description, points, visibility, hint, network, steps, checks)\n"
+            "name, description, points, visibility, hint, network, isolation, steps, checks)\n"
             "      timeout: 5\n"
             "      ^\n");
 }

@@ -29,6 +29,9 @@ struct PlaceholderNames {
   std::set<std::string> ports;      ///< "port", "port:NAME"
   std::set<std::string> key_files;  ///< "keyfile", "keyfile:NAME"
   bool lab_folder = false;          ///< {labdir}: the cell then shows the lab's folder
+  /// What the steps fix that host mode would share with the whole machine, in words ("the
+  /// System V key 0x00001234", "port 9877"): such a test runs only in its own namespaces.
+  std::vector<std::string> fixed_names;
 };
 
 /// A kind of step: how one is read from YAML and carried out.

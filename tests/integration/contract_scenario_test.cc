@@ -1,7 +1,8 @@
 // Contracts written elsewhere, through the real scenario runner in cells (and host mode, where
 // fixed keys are refused), on tests/programs: with sysv-maker, a wait for a fixed key passes, a
 // wait for "whatever the writer creates" passes whatever the key, and a wait that times out
-// names the objects that do exist and who made them.
+// names the objects that do exist and who made them; with print-args, a number one program
+// prints is compared with another's.
 #include <stdlib.h>
 
 #include <filesystem>
@@ -35,6 +36,9 @@ programs:
   bare-sem-maker: { executable: sysv-maker, argv: ["sem", "0x5679"] }
   shm-maker: { executable: sysv-maker, argv: ["shm", "0x1234"] }
   sleeper: { executable: sleep-forever }
+  sender: { executable: print-args, argv: ["Sent 12 bytes"] }
+  receiver: { executable: print-args, argv: ["Received 12 bytes"] }
+  short-receiver: { executable: print-args, argv: ["Received 11 bytes"] }
 tests:
 )";
 
@@ -189,6 +193,40 @@ TEST_F(ContractScenario, HostModeSkipsATestWithAFixedKey) {
             "namespaces, and this run is in host mode (the machine's objects and ports are "
             "shared with every program on it)");
   EXPECT_TRUE(result.programs.empty());
+}
+
+// The number in one program's output is compared with the number in another's.
+TEST_F(ContractScenario, CaptureMatchesAcrossInstances) {
+  if (!HaveCells()) GTEST_SKIP() << "no cells here: " << Namespaces().note;
+  const TestResult result = Run(R"yaml(    steps:
+      - run: sender
+        stdin: { text: "twelve bytes" }
+      - run: receiver
+    checks:
+      - capture: { instance: receiver, regex: "Received ([0-9]+) bytes", same_as: { instance: sender, regex: "Sent ([0-9]+) bytes" } }
+      - capture: { instance: receiver, regex: "Received ([0-9]+) bytes", equals_stdin_size_of: sender }
+      - capture: { instance: sender, regex: "Sent ([0-9]+)", equals: "12" }
+)yaml");
+  EXPECT_EQ(result.outcome, Outcome::kPass) << Describe(result);
+}
+
+// Another number fails, saying both values.
+TEST_F(ContractScenario, CaptureMismatchSaysBothValues) {
+  if (!HaveCells()) GTEST_SKIP() << "no cells here: " << Namespaces().note;
+  const TestResult result = Run(R"yaml(    steps:
+      - run: sender
+      - run: short-receiver
+    checks:
+      - capture: { instance: short-receiver, regex: "Received ([0-9]+) bytes", same_as: { instance: sender, regex: "Sent ([0-9]+) bytes" } }
+      - capture: { instance: sender, regex: "Got ([0-9]+)", equals: "12" }
+)yaml");
+  EXPECT_EQ(result.outcome, Outcome::kFail) << Describe(result);
+  EXPECT_EQ(Describe(result),
+            "\nwhat /Received ([0-9]+) bytes/ finds in short-receiver's standard output is what "
+            "/Sent ([0-9]+) bytes/ finds in sender's standard output: short-receiver says 11, but "
+            "sender says 12"
+            "\nwhat /Got ([0-9]+)/ finds in sender's standard output is '12': sender's standard "
+            "output has nothing that matches /Got ([0-9]+)/");
 }
 
 }  // namespace

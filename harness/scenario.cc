@@ -74,7 +74,7 @@ class Scenario {
     std::filesystem::create_directories(env_.test_dir, ec);
     if (ec)
       return GraderError(fmt::format("cannot create {}: {}", env_.test_dir.string(), ec.message()));
-    const PlaceholderNames placeholders = PlaceholdersOfTest();
+    const PlaceholderNames placeholders = PlaceholdersOfTest(test_, *env_.lab);
     context_.set_uses_lab_folder(placeholders.lab_folder);
     if (env_.host == nullptr && !placeholders.fixed_names.empty()) {
       // Fixed keys and ports are safe only in the test's own namespaces: on the host they are
@@ -149,17 +149,6 @@ class Scenario {
     const std::string reached = fmt::format("/proc/self/fd/{}", fd.get());
     context_.SetFilesDir(reached, std::move(fd));
     return true;
-  }
-
-  /// The port and key-file placeholders the test's steps name; "keyfile" always.
-  PlaceholderNames PlaceholdersOfTest() const {
-    PlaceholderNames names;
-    names.key_files.insert("keyfile");
-    for (const Step& step : test_.steps) step.kind().AddPlaceholderNames(step, *env_.lab, names);
-    for (const std::string& port : names.ports) {
-      if (IsFixedPort(port)) names.fixed_names.push_back("port " + port);
-    }
-    return names;
   }
 
   /// The number each port placeholder of the test stands for: fixed in a cell (nothing else

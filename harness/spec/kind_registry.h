@@ -34,6 +34,10 @@ struct PlaceholderNames {
   std::vector<std::string> fixed_names;
 };
 
+/// The placeholders `test`'s steps name ("keyfile" always), and what they fix (fixed keys and
+/// ports, in fixed_names): what the scenario makes ready, and what keeps a test out of host mode.
+PlaceholderNames PlaceholdersOfTest(const TestSpec& test, const LabSpec& lab);
+
 /// A kind of step: how one is read from YAML and carried out.
 class StepKind {
  public:

@@ -77,6 +77,14 @@ int GradescopeCommand(const CommandLine& line) {
     std::cerr << "labgrade: gradescope: " << *error << "\n";
     return kExitGraderError;
   }
+  if (lab->isolation_required) {
+    // Gradescope's containers refuse namespaces: every submission would end in exit status 3.
+    std::cerr << "labgrade: gradescope: " << lab->name
+              << " says 'isolation: required', and Gradescope's containers refuse the namespaces "
+                 "labgrade's cells need, so every submission would stop ungraded there; grade "
+                 "it with labgrade grade on a machine where labgrade can make cells\n";
+    return kExitUsage;
+  }
   const std::filesystem::path bundle =
       std::get<TemporaryFolder>(folder).path() / (lab->name + ".tar.gz");
   auto written = WriteLabBundle({&*lab, line.overlay_path, bundle});

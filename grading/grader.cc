@@ -212,6 +212,31 @@ Isolation PrepareIsolation(const fs::path& own_executable, bool force_host) {
   return isolation;
 }
 
+std::optional<std::string> IsolationRequiredProblem(const LabSpec& lab,
+                                                    const std::vector<std::string>& only_tests,
+                                                    const Isolation& isolation) {
+  if (isolation.mode != IsolationMode::kHost) return std::nullopt;
+  std::string who;
+  if (lab.isolation_required) {
+    who = fmt::format("the lab {} says 'isolation: required'", lab.name);
+  } else {
+    for (const TestSpec& test : lab.tests) {
+      if (test.isolation_required && IsChosenTest(only_tests, test.name)) {
+        who = fmt::format("test {} says 'isolation: required'", test.name);
+        break;
+      }
+    }
+  }
+  if (who.empty()) return std::nullopt;
+  // Its programs may use fixed IPC keys or ports: on the shared machine they would reach, or
+  // remove, other programs' objects.
+  return fmt::format(
+      "{}, and this machine cannot run tests in namespaces of their own ({}); labgrade stops "
+      "rather than run them on the shared machine. Grade where labgrade can make its cells "
+      "(as root, or where unprivileged user namespaces are allowed, and without --host-mode)",
+      who, isolation.note);
+}
+
 GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options,
                             const Isolation& isolation) {
   const Clock::time_point started = Clock::now();
@@ -223,6 +248,11 @@ GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options,
   report.isolation_note = isolation.note;
   for (const TestSpec& test : lab.tests) {
     if (IsChosenTest(options.only_tests, test.name)) report.max_score += test.points;
+  }
+  if (auto problem = IsolationRequiredProblem(lab, options.only_tests, isolation)) {
+    report.grader_error = *problem;
+    ListTestsNotRun(lab, options, report);
+    return report;
   }
 
   std::optional<WorkFolder> owned_work;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "harness/build/build_cache.h"
 #include "harness/process/cell.h"
@@ -53,6 +54,12 @@ struct GradeOptions {
   /// Where the sandbox users' slots are reserved (harness/sandbox/sandbox_users.h), root mode.
   std::filesystem::path sandbox_slot_locks = kSandboxSlotLockDir;
 };
+
+/// Why `lab` must not be graded with `isolation`: in host mode, the lab or one of the tests
+/// `only_tests` chooses says `isolation: required`. Null when it may.
+std::optional<std::string> IsolationRequiredProblem(const LabSpec& lab,
+                                                    const std::vector<std::string>& only_tests,
+                                                    const Isolation& isolation);
 
 /// Grades a submission. Never throws: whatever fails is in the report, as the student's build
 /// failure, a test's failure, or the grader's error.

@@ -18,7 +18,8 @@
 namespace labgrade {
 
 /// The tests of `lab` that host mode, and so Gradescope, cannot run: those with `network:`
-/// (packet loss needs the test's own network namespace).
+/// (packet loss needs the test's own network namespace) and those whose steps fix a System V
+/// key or a port (on a shared machine they would meet other programs' objects).
 std::vector<const TestSpec*> TestsSkippedInHostMode(const LabSpec& lab);
 
 /// setup.sh: run once, as root, when Gradescope builds the image. Installs `package_file` with

@@ -77,8 +77,18 @@ class Scenario {
     std::filesystem::create_directories(env_.test_dir, ec);
     if (ec)
       return GraderError(fmt::format("cannot create {}: {}", env_.test_dir.string(), ec.message()));
-    const PlaceholderNames placeholders = PlaceholdersOfTest();
+    const PlaceholderNames placeholders = PlaceholdersOfTest(test_, *env_.lab);
     context_.set_uses_lab_folder(placeholders.lab_folder);
+    if (env_.host == nullptr && !placeholders.fixed_names.empty()) {
+      // Fixed keys and ports are safe only in the test's own namespaces: on the host they are
+      // every program's, and a step could find, or remove, someone else's object.
+      skipped_what_ = fmt::format("the test uses {}", fmt::join(placeholders.fixed_names, ", "));
+      skipped_ = fmt::format(
+          "{} is fixed, which is safe only in the test's own namespaces, and this run is in "
+          "host mode (the machine's objects and ports are shared with every program on it)",
+          placeholders.fixed_names.front());
+      return true;
+    }
     if (env_.host != nullptr) {
       if (!EnterCell()) return false;
     } else {
@@ -92,6 +102,7 @@ class Scenario {
       auto before = TakeIpcsSnapshot();
       if (!before) return false;
       host_objects_before_ = std::move(*before);
+      host_snapshot_taken_ = true;
     }
     for (const std::string& key_file : placeholders.key_files) {
       std::ofstream(KeyFilePath(context_.files_dir(), key_file));
@@ -143,20 +154,20 @@ class Scenario {
     return true;
   }
 
-  /// The port and key-file placeholders the test's steps name; "keyfile" always.
-  PlaceholderNames PlaceholdersOfTest() const {
-    PlaceholderNames names;
-    names.key_files.insert("keyfile");
-    for (const Step& step : test_.steps) step.kind().AddPlaceholderNames(step, *env_.lab, names);
-    return names;
-  }
-
   /// The number each port placeholder of the test stands for: fixed in a cell (nothing else
   /// listens in its network namespace), picked free on the host.
   bool AssignPorts(const std::set<std::string>& names) {
     std::map<std::string, int>& ports = context_.state().ports;
     if (context_.cell()) {
-      ports = FixedCellPorts(std::vector<std::string>(names.begin(), names.end()));
+      std::vector<std::string> placeholders;
+      for (const std::string& name : names) {
+        if (IsFixedPort(name)) {
+          ports[name] = std::stoi(name);  // a number the steps fixed (1..65535, see ReadPortName)
+        } else {
+          placeholders.push_back(name);
+        }
+      }
+      ports.merge(FixedCellPorts(placeholders));
       return true;
     }
     std::set<int> taken;
@@ -177,7 +188,7 @@ class Scenario {
   bool SetUpNetwork() {
     if (!test_.network) return true;
     const int loss = test_.network->loss_percent;
-    network_words_ = fmt::format("the test's loopback loses {}% of packets", loss);
+    skipped_what_ = fmt::format("the test's loopback loses {}% of packets", loss);
     if (!context_.cell()) {
       skipped_ =
           "packet loss needs the test's own network namespace, and this run is in host mode "
@@ -209,7 +220,9 @@ class Scenario {
         DescribeOrphans(*cell);
       }
       cell->KillAll();
-    } else if (context_.grader_error().empty() || !host_objects_before_.objects.empty()) {
+    } else if (host_snapshot_taken_) {
+      // Only against a snapshot taken before the test: without one, every object on the
+      // machine would look like this test's leftover, and be removed.
       KillStrayChildren();
       if (auto after = TakeIpcsSnapshot())
         state.leftovers = NewObjects(host_objects_before_, *after);
@@ -346,7 +359,7 @@ class Scenario {
     } else if (!skipped_.empty()) {
       // The machine cannot give the test what it needs: neither a pass nor the student's fail.
       CheckResult skipped;
-      skipped.what = network_words_;
+      skipped.what = skipped_what_;
       skipped.outcome = Outcome::kSkipped;
       skipped.rationale = skipped_;
       result.checks.push_back(std::move(skipped));
@@ -370,8 +383,9 @@ class Scenario {
   TestContext context_;
   std::filesystem::path cell_root_;  ///< the cell's root mount point, removed at the end
   IpcsSnapshot host_objects_before_;
-  std::string skipped_;        ///< why the machine cannot run this test; empty: it can
-  std::string network_words_;  ///< the test's network conditions, in words
+  bool host_snapshot_taken_ = false;  ///< host mode: host_objects_before_ was taken
+  std::string skipped_;               ///< why the machine cannot run this test; empty: it can
+  std::string skipped_what_;  ///< what the test needs that the machine cannot give, in words
 };
 
 }  // namespace

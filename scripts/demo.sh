@@ -13,6 +13,7 @@ samples_dir="$root/build/submissions"
 # A few defective samples per lab, to show what a student sees when something is wrong.
 declare -A samples=(
   [shm-xfer]="semaphore-leak text-only-output spinning-reader does-not-compile"
+  [shm-xfer-fixed-keys]="wrong-semaphore-key writer-semaphore-leak"
   [mmap]="read-write-copy no-ftruncate map-private"
   [tcp-echo]="iterative-server never-closes-connection no-sigchld-reaping"
   [udp-echo]="no-retransmission"

@@ -1,11 +1,14 @@
 #include "harness/build/submission_build.h"
 
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <linux/openat2.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <fmt/format.h>
 
@@ -34,6 +37,42 @@ bool IsFileBeneath(const fs::path& dir, const std::string& relative) {
   return file.valid() && ::fstat(file.get(), &status) == 0 && S_ISREG(status.st_mode);
 }
 
+}  // namespace
+
+bool IsRequiredPattern(const std::string& required) {
+  return required.find_first_of("*?[") != std::string::npos;
+}
+
+std::vector<std::string> RequiredFileProblems(const fs::path& dir,
+                                              const std::vector<std::string>& required,
+                                              std::vector<std::string>& missing) {
+  std::vector<std::string> problems;
+  for (const std::string& file : required) {
+    if (!IsRequiredPattern(file)) {
+      if (!IsFileBeneath(dir, file)) missing.push_back(file);
+      continue;
+    }
+    std::vector<std::string> matched;
+    std::error_code ec;
+    for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      // FNM_PERIOD: a pattern never picks a hidden file unless it says so.
+      if (::fnmatch(file.c_str(), name.c_str(), FNM_PERIOD) == 0 && IsFileBeneath(dir, name))
+        matched.push_back(name);
+    }
+    std::sort(matched.begin(), matched.end());
+    if (matched.empty()) {
+      missing.push_back(fmt::format("{} (no file matches it)", file));
+    } else if (matched.size() > 1) {
+      problems.push_back(fmt::format("{} matches {} files ({}): hand in exactly one", file,
+                                     matched.size(), fmt::join(matched, ", ")));
+    }
+  }
+  return problems;
+}
+
+namespace {
+
 /// Copies the submission into the build folder: the student's problem when it holds a link
 /// out, is too deep or cannot be read; the grader's when the build folder cannot be written.
 BuildResult CopyIn(const BuildRequest& request, std::vector<std::string>* notes) {
@@ -56,18 +95,21 @@ BuildResult CopyIn(const BuildRequest& request, std::vector<std::string>* notes)
 BuildResult CheckRequired(const LabSpec& lab, const BuildRequest& request) {
   BuildResult result;
   std::vector<std::string> missing;
-  for (const std::string& file : lab.required_files) {
-    if (!IsFileBeneath(request.build_dir, file)) missing.push_back(file);
-  }
-  if (missing.empty()) {
+  const std::vector<std::string> problems =
+      RequiredFileProblems(request.build_dir, lab.required_files, missing);
+  if (missing.empty() && problems.empty()) {
     result.ok = true;
     return result;
   }
   result.command = "(checking the submission's files)";
-  result.log = fmt::format(
-      "The submission in {} is missing {}: {}.\nA submission for {} must contain: {}.\n",
-      request.source_dir.string(), missing.size() == 1 ? "a file" : "files",
-      fmt::join(missing, ", "), lab.name, fmt::join(lab.required_files, ", "));
+  if (!missing.empty()) {
+    result.log =
+        fmt::format("The submission in {} is missing {}: {}.\n", request.source_dir.string(),
+                    missing.size() == 1 ? "a file" : "files", fmt::join(missing, ", "));
+  }
+  for (const std::string& problem : problems) result.log += problem + ".\n";
+  result.log += fmt::format("A submission for {} must contain: {}.\n", lab.name,
+                            fmt::join(lab.required_files, ", "));
   return result;
 }
 

@@ -42,6 +42,18 @@ struct BuildRequest {
 /// errors are not.
 BuildResult BuildSubmission(const LabSpec& lab, const BuildRequest& request);
 
+/// A `submission.required` entry with a glob character (*, ? or [): it names one file by pattern.
+bool IsRequiredPattern(const std::string& required);
+
+/// What is wrong with `required` in the submission copied to `dir`: a plain name must be a
+/// regular file there; a pattern (fnmatch, top level only) must match exactly one. One sentence
+/// per pattern that did not, naming what matched: "tcpserv*.c matches 2 files (tcpserv01.c,
+/// tcpserv02.c): hand in exactly one". `missing` gets the plain names not there, and the
+/// patterns nothing matched ("tcpserv*.c (no file matches it)").
+std::vector<std::string> RequiredFileProblems(const std::filesystem::path& dir,
+                                              const std::vector<std::string>& required,
+                                              std::vector<std::string>& missing);
+
 /// Gives the tree at `root` to `uid`:`gid` without following links (lchown) and leaving alone
 /// any file with more than one link, which may be another file of the machine's.
 void ChownTree(const std::filesystem::path& root, uid_t uid, gid_t gid);

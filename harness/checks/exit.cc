@@ -22,11 +22,14 @@ std::optional<ExitCheck> Read(const CheckRead& read) {
   check.mark = node.mark();
   check.instance = ReadInstance(*map, "instance", instances, kInThisTest).value_or("");
   const std::optional<std::string> which = map->OneOf({"code", "signal"});
-  if (which == "code") {
+  // Each value given is read, so that a bad one is reported beside the other mistake too.
+  if (map->Has("code")) {
     const std::optional<std::int64_t> code = map->Integer("code", 0, 255);
-    if (code) check.exit_code = static_cast<int>(*code);
-  } else if (which == "signal") {
-    check.signal = ReadSignal(*map->Get("signal"));
+    if (code && which == "code") check.exit_code = static_cast<int>(*code);
+  }
+  if (map->Has("signal")) {
+    const std::optional<int> signal = ReadSignal(*map->Get("signal"));
+    if (which == "signal") check.signal = signal;
   }
   if (!watch.clean()) return std::nullopt;
   return check;

@@ -18,7 +18,7 @@ namespace {
 
 std::optional<SysvExistsCheck> Read(const CheckRead& read) {
   const SpecNode& node = read.body;
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"kind", "key_file", "proj_id"});
+  const std::optional<SpecMap> map = SpecMap::Read(node, {"kind", "key_file", "proj_id", "key"});
   if (!map) return std::nullopt;
   ErrorWatch watch(node.sink());
   SysvExistsCheck check;
@@ -30,7 +30,7 @@ std::optional<SysvExistsCheck> Read(const CheckRead& read) {
 
 CheckResult Evaluate(TestContext& test, const SysvExistsCheck& check) {
   CheckResult result;
-  auto key = FtokKeyOf(KeyFilePath(test.files_dir(), check.key_file), check.proj_id);
+  auto key = SysvKeyOf(test.files_dir(), check.fixed_key, check.key_file, check.proj_id);
   result.what = fmt::format("the existing {} is left untouched", SysvKindWords(check.kind));
   if (!key)
     return ErrorCheck(result.what, fmt::format("cannot compute the key of {}", check.key_file));

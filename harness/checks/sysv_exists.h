@@ -2,6 +2,8 @@
 // program must not have removed.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "harness/spec/lab_spec.h"
@@ -14,6 +16,7 @@ struct SysvExistsCheck {
   SysvKind kind = SysvKind::kSemaphoreSet;
   std::string key_file = "keyfile";
   int proj_id = 1;
+  std::optional<std::uint32_t> fixed_key;  ///< `key:`; then key_file and proj_id are unused
   SourceMark mark;
 };
 

@@ -8,12 +8,14 @@
 // containing white space). Rows are read as white-space separated fields.
 #include "harness/probes/ipcs_probe.h"
 
-#include <fmt/format.h>
-
 #include <array>
 #include <charconv>
 #include <set>
 #include <utility>
+
+#include <fmt/format.h>
+
+#include "harness/spec/placeholders.h"
 
 namespace labgrade {
 namespace {
@@ -246,6 +248,19 @@ std::optional<std::uint32_t> FtokKeyOf(const std::filesystem::path& path, int pr
   struct stat file_status {};
   if (::stat(path.c_str(), &file_status) != 0) return std::nullopt;
   return FtokKey(file_status, proj_id);
+}
+
+std::optional<std::uint32_t> SysvKeyOf(const std::filesystem::path& test_dir,
+                                       const std::optional<std::uint32_t>& fixed_key,
+                                       const std::string& key_file, int proj_id) {
+  if (fixed_key) return fixed_key;
+  return FtokKeyOf(KeyFilePath(test_dir, key_file), proj_id);
+}
+
+std::string SysvKeyWords(const std::optional<std::uint32_t>& fixed_key, const std::string& key_file,
+                         int proj_id, std::uint32_t key) {
+  if (fixed_key) return fmt::format("the fixed key 0x{:08x}", key);
+  return fmt::format("the key ftok({}, {}) = 0x{:08x}", key_file, proj_id, key);
 }
 
 }  // namespace labgrade

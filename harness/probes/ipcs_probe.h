@@ -64,4 +64,15 @@ std::uint32_t FtokKey(const struct stat& file_status, int proj_id);
 /// fails.
 std::optional<std::uint32_t> FtokKeyOf(const std::filesystem::path& path, int proj_id);
 
+/// The key a step or check names: `fixed_key` when set (`key:`), else ftok of the key file
+/// `key_file` ("keyfile", "keyfile:NAME") in `test_dir` with `proj_id`; null when stat(2) fails.
+std::optional<std::uint32_t> SysvKeyOf(const std::filesystem::path& test_dir,
+                                       const std::optional<std::uint32_t>& fixed_key,
+                                       const std::string& key_file, int proj_id);
+
+/// How a message names that key: "the fixed key 0x00001234", "the key ftok(keyfile, 1) =
+/// 0x0105f3a2".
+std::string SysvKeyWords(const std::optional<std::uint32_t>& fixed_key, const std::string& key_file,
+                         int proj_id, std::uint32_t key);
+
 }  // namespace labgrade

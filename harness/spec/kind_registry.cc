@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "harness/spec/placeholders.h"
+
 namespace labgrade {
 namespace {
 
@@ -33,6 +35,16 @@ KindRegistry& KindRegistry::Mutable() {
 }
 
 const KindRegistry& Kinds() { return KindRegistry::Mutable(); }
+
+PlaceholderNames PlaceholdersOfTest(const TestSpec& test, const LabSpec& lab) {
+  PlaceholderNames names;
+  names.key_files.insert("keyfile");
+  for (const Step& step : test.steps) step.kind().AddPlaceholderNames(step, lab, names);
+  for (const std::string& port : names.ports) {
+    if (IsFixedPort(port)) names.fixed_names.push_back("port " + port);
+  }
+  return names;
+}
 
 const StepKey* KindRegistry::FindStep(std::string_view key) const { return FindKey(steps_, key); }
 

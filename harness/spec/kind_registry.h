@@ -29,7 +29,14 @@ struct PlaceholderNames {
   std::set<std::string> ports;      ///< "port", "port:NAME"
   std::set<std::string> key_files;  ///< "keyfile", "keyfile:NAME"
   bool lab_folder = false;          ///< {labdir}: the cell then shows the lab's folder
+  /// What the steps fix that host mode would share with the whole machine, in words ("the
+  /// System V key 0x00001234", "port 9877"): such a test runs only in its own namespaces.
+  std::vector<std::string> fixed_names;
 };
+
+/// The placeholders `test`'s steps name ("keyfile" always), and what they fix (fixed keys and
+/// ports, in fixed_names): what the scenario makes ready, and what keeps a test out of host mode.
+PlaceholderNames PlaceholdersOfTest(const TestSpec& test, const LabSpec& lab);
 
 /// A kind of step: how one is read from YAML and carried out.
 class StepKind {

@@ -150,6 +150,9 @@ struct TestSpec {
   /// `early_end:` (default true): a waiting step fails as soon as no program of the test can
   /// make progress (harness/steps/stall_watch.h) instead of at its timeout.
   bool early_end = true;
+  /// `isolation: required`: never run in host mode; where namespaces are unavailable, labgrade
+  /// stops instead (the grader's error, exit status 3).
+  bool isolation_required = false;
   SourceMark mark;
 };
 
@@ -171,6 +174,8 @@ struct LabSpec {
   /// `reference: { prebuilt: DIR }`: reference_dir holds the reference's programs already built
   /// (each at its `executable` path), copied instead of built (harness/build/prebuilt_reference.h).
   bool reference_prebuilt = false;
+  /// `isolation: required` for the whole lab (see TestSpec::isolation_required).
+  bool isolation_required = false;
   SourceMark mark;
 };
 

@@ -1,5 +1,6 @@
 #include "harness/spec/placeholders.h"
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -31,6 +32,11 @@ bool IsKeyFile(const std::string& name) {
 }  // namespace
 
 bool IsPortName(const std::string& name) { return name == "port" || name.rfind("port:", 0) == 0; }
+
+bool IsFixedPort(std::string_view port) {
+  return !port.empty() &&
+         std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
 
 std::vector<std::string> PortsMentioned(const std::string& argument) {
   std::vector<std::string> names;

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace labgrade {
@@ -24,6 +25,9 @@ struct PlaceholderValues {
 
 /// True for "port" and "port:NAME": the port names argv ({port}) and steps (`port: port`) use.
 bool IsPortName(const std::string& name);
+
+/// True for a fixed port in a step's `port:` ("9877", digits only), as opposed to a name.
+bool IsFixedPort(std::string_view port);
 
 /// The port names ("port", "port:b") that `argument` mentions.
 std::vector<std::string> PortsMentioned(const std::string& argument);

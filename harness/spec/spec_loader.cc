@@ -215,8 +215,13 @@ std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab, TestNa
     return keys;
   }();
   const std::optional<SpecMap> map = SpecMap::Read(node, kAllowedKeys);
-  // An unknown key is most likely the action misspelt: "needs one of" would say it twice.
-  if (!map || !watch.clean()) return std::nullopt;
+  if (!map) return std::nullopt;
+  const bool unknown_key = !watch.clean();
+  const auto action_count = std::count_if(kActions.begin(), kActions.end(),
+                                          [&](std::string_view key) { return map->Has(key); });
+  // An unknown key without an action is most likely the action misspelt: "needs one of" would
+  // say it twice.
+  if (unknown_key && action_count != 1) return std::nullopt;
   const std::optional<std::string> action = map->OneOf(kActions);
   if (!action) return std::nullopt;
   const StepKey& step = *kinds.FindStep(*action);
@@ -230,7 +235,11 @@ std::optional<Step> ReadStep(const SpecNode& node, const LabContext& lab, TestNa
     }
   }
   const SpecNode body = *map->Get(*action);
-  return step.kind->Read(StepRead{*map, *action, body, lab, names});
+  std::optional<Step> read = step.kind->Read(StepRead{*map, *action, body, lab, names});
+  // Beside an unknown key the step is still read, so that what it defines (the instance a
+  // `start:` with `stdn:` starts) is known and later steps naming it are not reported too.
+  if (unknown_key) return std::nullopt;
+  return read;
 }
 
 /// A check: exactly one key, that of its kind (kind_registry.h), which reads its value.
@@ -294,6 +303,14 @@ void ReadTestChecks(const SpecMap& map, const LabContext& lab, const TestNames& 
   }
 }
 
+/// `isolation:` of the lab or a test: `required` (never host mode) or `preferred` (the default:
+/// host mode where namespaces are unavailable).
+bool ReadIsolation(const SpecMap& map) {
+  const std::optional<SpecNode> node = map.Get("isolation");
+  if (!node) return false;
+  return node->AsChoice<bool>({{"required", true}, {"preferred", false}}).value_or(false);
+}
+
 /// `network:` of a test: the conditions its cell's loopback gets.
 std::optional<NetworkConditions> ReadNetwork(const SpecNode& node) {
   const std::optional<SpecMap> map = SpecMap::Read(node, {"loss_percent"});
@@ -306,9 +323,9 @@ std::optional<NetworkConditions> ReadNetwork(const SpecNode& node) {
 
 std::optional<TestSpec> ReadTest(const SpecNode& node, const LabContext& lab, TestTally& tally) {
   ErrorWatch watch(node.sink());
-  const std::optional<SpecMap> map = SpecMap::Read(
-      node, {"name", "description", "points", "visibility", "hint", "network", "early_end", "steps",
-             "checks"});
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"name", "description", "points", "visibility", "hint", "network",
+                           "isolation", "early_end", "steps", "checks"});
   if (!map) {
     tally.points_complete = false;
     return std::nullopt;
@@ -327,6 +344,7 @@ std::optional<TestSpec> ReadTest(const SpecNode& node, const LabContext& lab, Te
   test.hint = map->String("hint").value_or("");
   if (const std::optional<SpecNode> network = map->Get("network"))
     test.network = ReadNetwork(*network);
+  test.isolation_required = ReadIsolation(*map);
   test.early_end = map->Bool("early_end").value_or(true);
   TestNames names;
   ReadTestSteps(*map, lab, names, test);
@@ -384,7 +402,7 @@ std::optional<LabSpec> ReadLab(const SpecNode& document, const fs::path& lab_dir
   ErrorWatch watch(document.sink());
   const std::optional<SpecMap> root =
       SpecMap::Read(document, {"name", "title", "reference", "submission", "build", "limits",
-                               "programs", "hidden_points", "tests"});
+                               "programs", "hidden_points", "isolation", "tests"});
   if (!root) return std::nullopt;
   LabSpec spec;
   spec.lab_dir = lab_dir;
@@ -393,6 +411,7 @@ std::optional<LabSpec> ReadLab(const SpecNode& document, const fs::path& lab_dir
   spec.name = name.value_or("");
   spec.title = root->String("title", Presence::kRequired).value_or("");
   ReadReference(*root, name, spec);
+  spec.isolation_required = ReadIsolation(*root);
   if (const std::optional<SpecNode> submission = root->Get("submission", Presence::kRequired)) {
     ReadSubmission(*submission, spec);
   }

@@ -1,9 +1,12 @@
 #include "harness/spec/value_readers.h"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 
 #include <fmt/format.h>
 
+#include "harness/spec/placeholders.h"
 #include "harness/spec/signal_names.h"
 
 namespace labgrade {
@@ -114,7 +117,9 @@ bool IsKeyFileName(std::string_view text) {
 bool IsPortPlaceholderName(std::string_view text) {
   constexpr std::string_view kPrefix = "port:";
   if (text == "port") return true;
-  return text.starts_with(kPrefix) && IsSlug(text.substr(kPrefix.size()));
+  // port:9877 would be a placeholder named 9877, not port 9877: refused, to avoid the mix-up.
+  return text.starts_with(kPrefix) && IsSlug(text.substr(kPrefix.size())) &&
+         !IsFixedPort(text.substr(kPrefix.size()));
 }
 
 std::optional<std::vector<std::string>> ReadArgv(const SpecNode& node) {
@@ -139,9 +144,13 @@ std::optional<std::string> ReadKeyFile(const SpecMap& map) {
   if (!node) return "keyfile";
   std::optional<std::string> text = node->AsString();
   if (text && !IsKeyFileName(*text)) {
-    // A bare NAME is most likely meant as keyfile:NAME, the file {keyfile:NAME} names in argv.
+    // A number is a fixed key, which has a key of its own; a bare NAME is most likely meant as
+    // keyfile:NAME, the file {keyfile:NAME} names in argv.
+    const bool number = !text->empty() && std::isdigit(static_cast<unsigned char>(text->front()));
     const std::string hint =
-        IsSlug(*text) ? fmt::format(" (did you mean 'keyfile:{}'?)", *text) : "";
+        number          ? fmt::format(" (a fixed key goes in 'key: {}', not in 'key_file')", *text)
+        : IsSlug(*text) ? fmt::format(" (did you mean 'keyfile:{}'?)", *text)
+                        : "";
     node->Error(
         fmt::format("expected keyfile or keyfile:NAME (NAME made of a-z, 0-9 and '-'), "
                     "got '{}'{}",
@@ -149,6 +158,29 @@ std::optional<std::string> ReadKeyFile(const SpecMap& map) {
     return std::nullopt;
   }
   return text;
+}
+
+std::optional<std::uint32_t> ReadSysvKey(const SpecNode& node) {
+  const std::optional<std::string> text = node.AsString();
+  if (!text) return std::nullopt;
+  const bool hex =
+      text->size() > 2 && (*text)[0] == '0' && ((*text)[1] == 'x' || (*text)[1] == 'X');
+  const char* begin = text->data() + (hex ? 2 : 0);
+  const char* end = text->data() + text->size();
+  std::uint64_t value = 0;
+  const auto [stop, error] = std::from_chars(begin, end, value, hex ? 16 : 10);
+  if (begin == end || error != std::errc() || stop != end || value > 0xffffffffULL) {
+    node.Error(fmt::format(
+        "expected a System V key from 0x1 to 0xffffffff, such as 0x1234 (or 4660), got '{}'",
+        *text));
+    return std::nullopt;
+  }
+  if (value == 0) {
+    node.Error(
+        "0 is IPC_PRIVATE, a key no other process can look up: give a nonzero key such as 0x1234");
+    return std::nullopt;
+  }
+  return static_cast<std::uint32_t>(value);
 }
 
 std::optional<int> ReadSignal(const SpecNode& node) {
@@ -179,17 +211,26 @@ std::optional<std::string> ReadPortName(const SpecMap& map, std::string_view key
   const std::optional<SpecNode> node = map.Get(key);
   if (!node) return "port";
   std::optional<std::string> text = node->AsString();
+  if (text && !text->empty() && std::all_of(text->begin(), text->end(), ::isdigit)) {
+    // A fixed port, for programs that hard-wire theirs: safe in the test's own network
+    // namespace only (the scenario skips the test in host mode).
+    const std::optional<std::int64_t> number = node->AsInteger(1, 65535);
+    if (!number) return std::nullopt;
+    return std::to_string(*number);
+  }
   if (text && !IsPortPlaceholderName(*text)) {
     std::string hint;
     if (text->size() > 2 && text->front() == '{' && text->back() == '}') {
       hint = fmt::format(" (write it without braces: '{}')", text->substr(1, text->size() - 2));
-    } else if (IsSlug(*text) && !std::all_of(text->begin(), text->end(), ::isdigit)) {
+    } else if (text->starts_with("port:") && IsFixedPort(text->substr(5))) {
+      hint = fmt::format(" (a fixed port is a plain number: '{}')", text->substr(5));
+    } else if (IsSlug(*text)) {
       hint = fmt::format(" (did you mean 'port:{}'?)", *text);
-    } else if (!text->empty() && std::all_of(text->begin(), text->end(), ::isdigit)) {
-      hint = " (a fixed number is not allowed: in host mode the grader picks a free port)";
     }
     node->Error(fmt::format(
-        "expected port or port:NAME (NAME made of a-z, 0-9 and '-'), got '{}'{}", *text, hint));
+        "expected a port number, port or port:NAME (NAME made of a-z, 0-9 and '-', not only "
+        "digits), got '{}'{}",
+        *text, hint));
     return std::nullopt;
   }
   return text;

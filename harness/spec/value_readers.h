@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "harness/spec/lab_spec.h"
 #include "harness/spec/spec_reader.h"
 
@@ -64,16 +66,36 @@ void ReadProjId(const SpecMap& map, int& proj_id);
 /// `kind:` of a System V object, required: semaphores, shared_memory or message_queue.
 std::optional<SysvKind> ReadSysvKind(const SpecMap& map);
 
-/// `kind` (required), `key_file` and `proj_id` of a System V object (create_sysv, wait_for_sysv,
-/// sysv_exists), into the fields of `spec` of those names.
+/// A fixed System V key (`key:`): hexadecimal with 0x (0x1234) or decimal, 1 to 0xffffffff;
+/// 0 is IPC_PRIVATE, which no other process can look up.
+std::optional<std::uint32_t> ReadSysvKey(const SpecNode& node);
+
+/// `kind` (required) of a System V object and its key (create_sysv, wait_for_sysv, sysv_exists),
+/// into the fields of `spec` of those names: either `key` (a fixed key, into `fixed_key`) or
+/// `key_file` and `proj_id` (an ftok key), not both. Returns whether `key` or `key_file` was
+/// given.
 template <typename Spec>
-void ReadSysvObject(const SpecMap& map, Spec& spec) {
+bool ReadSysvObject(const SpecMap& map, Spec& spec) {
   spec.kind = ReadSysvKind(map).value_or(spec.kind);
+  if (map.Has("key")) {
+    for (std::string_view ftok_key : {"key_file", "proj_id"}) {
+      if (map.Has(ftok_key)) {
+        map.node().ErrorAt(map.KeyMark(ftok_key),
+                           fmt::format("'{}' goes only with an ftok key; 'key' gives a fixed key, "
+                                       "used as it is: give one or the other",
+                                       ftok_key));
+      }
+    }
+    spec.fixed_key = ReadSysvKey(*map.Get("key"));
+    return true;
+  }
   spec.key_file = ReadKeyFile(map).value_or(spec.key_file);
   ReadProjId(map, spec.proj_id);
+  return map.Has("key_file");
 }
 
-/// The port placeholder `key` names without braces ("port", "port:NAME"); `port` when absent.
+/// The port `key` names: a placeholder without braces ("port", "port:NAME"), or a fixed port
+/// (1..65535, returned as its digits: "9877"); `port` when absent.
 std::optional<std::string> ReadPortName(const SpecMap& map, std::string_view key = "port");
 
 /// Bytes from one of `text`, `file_key` (a lab file) or `random_bytes` (with `seed`): the

@@ -12,7 +12,7 @@ namespace labgrade {
 /// refused connection until `timeout_ms`.
 struct ConnectStep {
   std::string connection;     ///< the name later steps and checks use (`as:`)
-  std::string port = "port";  ///< a port placeholder without braces: "port" or "port:NAME"
+  std::string port = "port";  ///< "port", "port:NAME", or a fixed port's digits ("9877")
   int timeout_ms = 5'000;
   SourceMark mark;
 };

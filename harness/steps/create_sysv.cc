@@ -24,7 +24,8 @@ namespace {
 
 std::optional<CreateSysvStep> Read(const StepRead& read) {
   const SpecNode& node = read.body;
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"kind", "key_file", "proj_id", "size"});
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"kind", "key_file", "proj_id", "key", "size"});
   if (!map) return std::nullopt;
   ErrorWatch watch(node.sink());
   CreateSysvStep step;
@@ -36,7 +37,7 @@ std::optional<CreateSysvStep> Read(const StepRead& read) {
 }
 
 bool Execute(TestContext& test, const CreateSysvStep& step) {
-  auto key = FtokKeyOf(KeyFilePath(test.files_dir(), step.key_file), step.proj_id);
+  auto key = SysvKeyOf(test.files_dir(), step.fixed_key, step.key_file, step.proj_id);
   if (!key) return test.GraderError(fmt::format("cannot compute the key of {}", step.key_file));
   key_t k = static_cast<key_t>(*key);
   const int flags = IPC_CREAT | IPC_EXCL | 0600;
@@ -82,7 +83,11 @@ bool Execute(TestContext& test, const CreateSysvStep& step) {
 }
 
 void AddPlaceholderNames(const CreateSysvStep& step, const LabSpec&, PlaceholderNames& names) {
-  names.key_files.insert(step.key_file);
+  if (step.fixed_key) {
+    names.fixed_names.push_back(fmt::format("the System V key 0x{:08x}", *step.fixed_key));
+  } else {
+    names.key_files.insert(step.key_file);
+  }
 }
 
 const TypedStepKind<CreateSysvStep> kKind({.read = Read,

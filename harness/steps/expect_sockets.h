@@ -19,7 +19,7 @@ struct ExpectSocketsStep {
   SocketState state = SocketState::kListen;
   std::optional<int> min;
   std::optional<int> max;
-  std::string port;  ///< a port placeholder without braces ("port:NAME"); empty: any port
+  std::string port;  ///< "port", "port:NAME" or a fixed port ("9877"); empty: any port
   int timeout_ms = 2'000;
   SourceMark mark;
 };

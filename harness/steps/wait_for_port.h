@@ -13,7 +13,7 @@ namespace labgrade {
 struct WaitForPortStep {
   std::string instance;
   SocketProtocol protocol = SocketProtocol::kTcp;
-  std::string port = "port";  ///< a port placeholder without braces: "port" or "port:NAME"
+  std::string port = "port";  ///< "port", "port:NAME", or a fixed port's digits ("9877")
   int timeout_ms = 5'000;
   SourceMark mark;
 };

@@ -1,7 +1,7 @@
 // Tests for Gradescope's autograder.zip: the two scripts say what they install and grade with,
 // the zip holds them executable beside the package and the bundle, and the tests host mode
-// skips are those with network conditions. Running it in a Gradescope-shaped root:
-// tests/deploy/clean_root_test.sh.
+// skips are those with network conditions or fixed keys and ports. Running it in a
+// Gradescope-shaped root: tests/deploy/clean_root_test.sh.
 #include "grading/gradescope_autograder.h"
 
 #include <stdlib.h>
@@ -11,6 +11,8 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+
+#include "harness/spec/spec_loader.h"
 
 namespace labgrade {
 namespace {
@@ -53,6 +55,30 @@ TEST(TestsSkippedInHostMode, AreThoseWithNetworkConditions) {
   const std::vector<const TestSpec*> skipped = TestsSkippedInHostMode(lab);
   ASSERT_EQ(skipped.size(), 1u);
   EXPECT_EQ(skipped[0]->name, "lossy");
+}
+
+// A test whose steps fix a System V key or a port cannot run in host mode either.
+TEST(TestsSkippedInHostMode, AreThoseWithFixedKeysOrPorts) {
+  const fs::path dir = fs::temp_directory_path() / ("labgrade_fixed_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const SpecLoad load = LoadLabSpecFromString(R"(name: fixed
+title: Fixed
+reference: .
+submission: { required: [a.c] }
+build: { commands: ["true"] }
+programs: { a: {} }
+tests:
+  - { name: plain, description: P, points: 40, steps: [{ run: a }] }
+  - { name: key, description: K, points: 30, steps: [{ create_sysv: { kind: semaphores, key: 0x5678 } }] }
+  - { name: port, description: P, points: 30, steps: [{ start: a }, { wait_for_port: { instance: a, port: 9877 } }] }
+)",
+                                              dir / "lab.yaml", dir);
+  fs::remove_all(dir);
+  ASSERT_TRUE(load.spec) << (load.errors.empty() ? "" : load.errors[0].Format());
+  const std::vector<const TestSpec*> skipped = TestsSkippedInHostMode(*load.spec);
+  ASSERT_EQ(skipped.size(), 2u);
+  EXPECT_EQ(skipped[0]->name, "key");
+  EXPECT_EQ(skipped[1]->name, "port");
 }
 
 // A Debian package starts as an ar archive whose first member is debian-binary; anything else

@@ -410,5 +410,19 @@ TEST(CliIntegration, OrdinaryUserGradesInsideAUserNamespace) {
   EXPECT_NE(result.out.find("inside a user namespace"), std::string::npos) << result.out;
 }
 
+// A lab that requires isolation is not graded in host mode: labgrade says why and exits 3 (the
+// grader cannot grade here), before building anything.
+TEST(CliIntegration, IsolationRequiredRefusesHostMode) {
+  CommandResult result =
+      RunLabgrade({"check", (kSourceDir / "labs/shm-xfer-fixed-keys").string(), "--submission",
+                   (kSourceDir / "reference/shm-xfer-fixed-keys").string(), "--host-mode"});
+  EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
+  EXPECT_NE(result.out.find("the lab shm-xfer-fixed-keys says 'isolation: required', and this "
+                            "machine cannot run tests in namespaces of their own (host mode was "
+                            "asked for (--host-mode)"),
+            std::string::npos)
+      << result.out;
+}
+
 }  // namespace
 }  // namespace labgrade

@@ -111,5 +111,22 @@ TEST_F(GradescopeIntegration, RefusesAPackageThatIsNotADebianPackage) {
   EXPECT_FALSE(fs::exists(dir_ / "autograder.zip"));
 }
 
+// A lab that requires isolation is refused: Gradescope's containers have no namespaces, so every
+// submission would stop ungraded there. Nothing is written.
+TEST_F(GradescopeIntegration, RefusesALabThatRequiresIsolation) {
+  const fs::path package = dir_ / "labgrade.deb";
+  std::ofstream(package) << "!<arch>\ndebian-binary   0           0     0     100644  4";
+  const testing::CommandResult result = testing::RunProgram(
+      kLabgrade, {"gradescope", (kSourceDir / "labs/shm-xfer-fixed-keys").string(), "--package",
+                  package.string(), "--out", (dir_ / "autograder.zip").string()});
+  EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+  EXPECT_EQ(result.err,
+            "labgrade: gradescope: shm-xfer-fixed-keys says 'isolation: required', and "
+            "Gradescope's containers refuse the namespaces labgrade's cells need, so every "
+            "submission would stop ungraded there; grade it with labgrade grade on a machine "
+            "where labgrade can make cells\n");
+  EXPECT_FALSE(fs::exists(dir_ / "autograder.zip"));
+}
+
 }  // namespace
 }  // namespace labgrade

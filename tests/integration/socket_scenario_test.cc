@@ -33,6 +33,7 @@ programs:
   server: { executable: tcp-server, argv: ["{port}", "echo"] }
   client: { executable: tcp-client, argv: ["{port}"] }
   udp: { executable: udp-echo, argv: ["{port}"] }
+  fixed-server: { executable: tcp-server, argv: ["9877", "echo"] }
 tests:
 )";
 
@@ -324,6 +325,38 @@ TEST_F(SocketScenario, ManyFailingMembersAreSummed) {
   EXPECT_EQ(failures[3],
             "client's standard output is exactly the expected text (each of the 5 instances): 2 "
             "more of the 5 instances of client fail this check too: client-4, client-5");
+}
+
+// A server that hard-wires its port is waited for, reached by the built-in client and probed
+// at that port, in the test's own network namespace.
+constexpr std::string_view kFixedPortTest = R"(  - name: fixed
+    description: A server on a fixed port
+    points: 100
+    steps:
+      - start: fixed-server
+      - wait_for_port: { instance: fixed-server, port: 9877 }
+      - connect: { as: c, port: 9877 }
+      - send: { connection: c, text: "hello" }
+      - receive: { connection: c, bytes: 5 }
+      - expect_sockets: { instance: fixed-server, state: LISTEN, min: 1, port: 9877 }
+      - close: c
+    checks:
+      - received: { connection: c, same_as_sent: true }
+)";
+
+TEST_F(SocketScenario, FixedPortIsReachedInACell) {
+  if (!HaveCells()) GTEST_SKIP() << "no cells here: " << Namespaces().note;
+  const TestResult result = Run(kFixedPortTest);
+  EXPECT_EQ(result.outcome, Outcome::kPass) << Describe(result);
+}
+
+// In host mode port 9877 is the machine's: the test is skipped with the reason, never run.
+TEST_F(SocketScenario, HostModeSkipsAFixedPort) {
+  const TestResult result = Run(kFixedPortTest, /*host=*/true);
+  EXPECT_EQ(result.outcome, Outcome::kSkipped) << Describe(result);
+  ASSERT_FALSE(result.checks.empty());
+  EXPECT_EQ(result.checks[0].what, "the test uses port 9877");
+  EXPECT_TRUE(result.programs.empty());
 }
 
 }  // namespace

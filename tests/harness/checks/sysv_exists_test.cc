@@ -29,5 +29,14 @@ TEST_F(SpecLoaderTest, SuggestsKeyFilePrefix) {
             "                                                     ^\n");
 }
 
+// The check takes a fixed key as the steps do.
+TEST_F(SpecLoaderTest, ReadsSysvExistsFixedKey) {
+  const SpecLoad load = Load(OneTest(
+      "      - run: writer\n", "      - sysv_exists: { kind: shared_memory, key: 0x1234 }\n"));
+  ASSERT_EQ(Report(load), "");
+  const auto& check = testing::SpecAs<SysvExistsCheck>(load.spec->tests.at(0).checks.at(0));
+  EXPECT_EQ(check.fixed_key, std::optional<std::uint32_t>(0x1234));
+}
+
 }  // namespace
 }  // namespace labgrade

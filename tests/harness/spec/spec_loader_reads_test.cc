@@ -332,5 +332,33 @@ TEST(RealLabTest, ShmXferLoadsCleanly) {
   EXPECT_EQ(load.spec->name, "shm-xfer");
 }
 
+// `isolation: required` is read at the lab's level and at a test's; `preferred` is the default.
+TEST_F(SpecLoaderTest, ReadsIsolation) {
+  std::string yaml = testing::OneTest("      - run: writer\n");
+  const SpecLoad plain = Load(yaml);
+  ASSERT_TRUE(plain.spec) << Report(plain);
+  EXPECT_FALSE(plain.spec->isolation_required);
+  EXPECT_FALSE(plain.spec->tests.at(0).isolation_required);
+  std::string lab_level = yaml;
+  lab_level.replace(lab_level.find("tests:"), 6, "isolation: required\ntests:");
+  const SpecLoad required = Load(lab_level);
+  ASSERT_TRUE(required.spec) << Report(required);
+  EXPECT_TRUE(required.spec->isolation_required);
+  std::string test_level = yaml;
+  test_level.replace(test_level.find("    points: 100"), 15,
+                     "    points: 100\n    isolation: required");
+  const SpecLoad per_test = Load(test_level);
+  ASSERT_TRUE(per_test.spec) << Report(per_test);
+  EXPECT_FALSE(per_test.spec->isolation_required);
+  EXPECT_TRUE(per_test.spec->tests.at(0).isolation_required);
+}
+
+// Any other value is reported with the two allowed.
+TEST_F(SpecLoaderTest, ReportsBadIsolation) {
+  std::string yaml = testing::OneTest("      - run: writer\n");
+  yaml.replace(yaml.find("tests:"), 6, "isolation: yes\ntests:");
+  EXPECT_EQ(OnlyErrorOf(yaml), "isolation: expected required or preferred, got 'yes'");
+}
+
 }  // namespace
 }  // namespace labgrade

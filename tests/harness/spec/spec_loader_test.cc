@@ -157,7 +157,7 @@ TEST_F(SpecLoaderTest, ReportsUnknownKeyWithAllowedKeys) {
       - run: writer
 )")),
             "labs/demo/lab.yaml:14:5: error: tests[0]: unknown key 'timeout' (expected one of: "
-            "name, description, points, visibility, hint, network, steps, checks)\n"
+            "name, description, points, visibility, hint, network, isolation, steps, checks)\n"
             "      timeout: 5\n"
             "      ^\n");
 }
@@ -542,6 +542,32 @@ TEST_F(SpecLoaderTest, MessagesStartWithTheirKey) {
   for (const SpecError& error : load.errors) {
     EXPECT_EQ(error.message.rfind(error.key + ": ", 0), 0u) << error.message;
   }
+}
+
+// A typo in one step's key is one error: the instance that step starts is still known, so the
+// steps and checks naming it are not reported as naming an instance never started.
+TEST_F(SpecLoaderTest, StepKeyTypoIsOneError) {
+  const SpecLoad load = Load(testing::OneTest(R"(      - start: writer
+        stdn: { text: "hi" }
+      - wait_exit: { instance: writer }
+      - signal: { instance: writer, signal: SIGTERM }
+)",
+                                              "      - exit: { instance: writer, code: 0 }\n"));
+  ASSERT_EQ(load.errors.size(), 1u) << Report(load);
+  EXPECT_EQ(load.errors[0].message,
+            "tests[0].steps[0]: unknown key 'stdn' (did you mean 'stdin'?)");
+}
+
+// A bad signal name is reported even when the same check has another mistake.
+TEST_F(SpecLoaderTest, BadSignalBesideAnotherMistakeIsReported) {
+  const SpecLoad load = Load(testing::OneTest(
+      "      - run: writer\n", "      - exit: { instance: writer, code: 0, signal: SIGFOO }\n"));
+  ASSERT_EQ(load.errors.size(), 2u) << Report(load);
+  EXPECT_EQ(load.errors[0].message,
+            "tests[0].checks[0].exit: give only one of: code, signal (found 'code' and 'signal')");
+  EXPECT_EQ(load.errors[1].message,
+            "tests[0].checks[0].exit.signal: expected a signal name like SIGTERM or a number from "
+            "1 to 64, got 'SIGFOO'");
 }
 
 }  // namespace

@@ -22,8 +22,8 @@ TEST_F(SpecLoaderTest, SuggestsPortColonName) {
 )");
   ASSERT_EQ(load.errors.size(), 1u) << Report(load);
   EXPECT_EQ(load.errors[0].message,
-            "tests[0].steps[0].connect.port: expected port or port:NAME (NAME made of a-z, 0-9 "
-            "and '-'), got 'b' (did you mean 'port:b'?)");
+            "tests[0].steps[0].connect.port: expected a port number, port or port:NAME (NAME made "
+            "of a-z, 0-9 and '-', not only digits), got 'b' (did you mean 'port:b'?)");
 }
 
 // Two connections of one name are an error at the second.

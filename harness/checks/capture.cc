@@ -154,8 +154,8 @@ CheckResult Evaluate(TestContext& test, const CaptureCheck& check) {
       result.what = what;
       return NeverRanCheck(std::move(result), check.stdin_size_of);
     }
-    const auto& bytes = fed->run->stdin_bytes();
-    expected = std::to_string(bytes ? bytes->size() : 0);
+    const auto& input = fed->run->input();
+    expected = std::to_string(input ? input->size() : 0);
     source = fmt::format("{} was given {} bytes", check.stdin_size_of, expected);
   }
   CheckResult result;

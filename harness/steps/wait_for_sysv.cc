@@ -160,21 +160,19 @@ bool Execute(TestContext& test, const WaitForSysvStep& step) {
       return test.StepFailed(what, fmt::format("{} ended before creating it: it {}", creator,
                                                test.instances()[step.instance].EndWords()));
     }
-    if (Clock::now() >= deadline) {
-      const std::string missing =
-          key ? fmt::format("no {} with {} appeared within {}", SysvKindWords(step.kind),
-                            SysvKeyWords(step.fixed_key, step.key_file, step.proj_id, *key),
-                            Seconds(step.timeout_ms))
-              : fmt::format("no {} created by {} appeared within {}", SysvKindWords(step.kind),
-                            creator, Seconds(step.timeout_ms));
-      return test.StepFailed(what, missing + ExistingObjectsWords(test));
-    }
-    if (const std::optional<std::string> why = stall.Stalled()) {
-      return test.StepFailed(
-          what,
-          fmt::format("no {} with the key ftok(keyfile, {}) = 0x{:08x} appeared ({})",
-                      SysvKindWords(step.kind), step.proj_id, *key, EndedEarlyWords(start, *why)));
-    }
+    // "no semaphore set with key ... appeared within 5 s", or "... appeared (ended early ...)".
+    const auto missing = [&](const std::string& when) {
+      return (key ? fmt::format("no {} with {} appeared {}", SysvKindWords(step.kind),
+                                SysvKeyWords(step.fixed_key, step.key_file, step.proj_id, *key),
+                                when)
+                  : fmt::format("no {} created by {} appeared {}", SysvKindWords(step.kind),
+                                creator, when)) +
+             ExistingObjectsWords(test);
+    };
+    if (Clock::now() >= deadline)
+      return test.StepFailed(what, missing(fmt::format("within {}", Seconds(step.timeout_ms))));
+    if (const std::optional<std::string> why = stall.Stalled())
+      return test.StepFailed(what, missing(fmt::format("({})", EndedEarlyWords(start, *why))));
     // There is no notification for a new IPC object: look again soon, but wake at once if
     // the creator exits meanwhile.
     pause = TestContext::NextPollPause(pause);

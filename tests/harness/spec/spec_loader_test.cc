@@ -157,7 +157,7 @@ TEST_F(SpecLoaderTest, ReportsUnknownKeyWithAllowedKeys) {
       - run: writer
 )")),
             "labs/demo/lab.yaml:14:5: error: tests[0]: unknown key 'timeout' (expected one of: "
-            "name, description, points, visibility, hint, network, isolation, steps, checks)\n"
+            "name, description, points, visibility, hint, network, isolation, early_end, steps, checks)\n"
             "      timeout: 5\n"
             "      ^\n");
 }

@@ -149,17 +149,18 @@ TEST_F(SpecLoaderTest, ReportsUnknownKeyWithSuggestion) {
 
 // A key far from every allowed one lists them all.
 TEST_F(SpecLoaderTest, ReportsUnknownKeyWithAllowedKeys) {
-  EXPECT_EQ(Report(LoadTests(R"(  - name: echo
+  EXPECT_EQ(
+      Report(LoadTests(R"(  - name: echo
     description: Echoes its input
     points: 100
     timeout: 5
     steps:
       - run: writer
 )")),
-            "labs/demo/lab.yaml:14:5: error: tests[0]: unknown key 'timeout' (expected one of: "
-            "name, description, points, visibility, hint, network, isolation, early_end, steps, checks)\n"
-            "      timeout: 5\n"
-            "      ^\n");
+      "labs/demo/lab.yaml:14:5: error: tests[0]: unknown key 'timeout' (expected one of: "
+      "name, description, points, visibility, hint, network, isolation, early_end, steps, checks)\n"
+      "      timeout: 5\n"
+      "      ^\n");
 }
 
 // A misspelt top-level key carries no path.

@@ -12,7 +12,6 @@
 
 #include <fmt/format.h>
 
-#include "grading/parallelism.h"
 #include "grading/work_folder.h"
 #include "harness/build/prebuilt_reference.h"
 #include "harness/build/submission_build.h"
@@ -92,7 +91,11 @@ void ListTestsNotRun(const LabSpec& lab, const GradeOptions& options, GradeRepor
 int TestJobs(const LabSpec& lab, const GradeOptions& options, const Isolation& isolation) {
   std::size_t selected = 0;
   for (const TestSpec& test : lab.tests) selected += IsChosenTest(options.only_tests, test.name);
-  int jobs = options.jobs > 0 ? options.jobs : DefaultJobsHere();
+  // The tests of one submission: one per core. Several students at once are another matter
+  // (grading/parallelism.h): a lab's CPU-bound tests (64 MiB under a time limit) would compete
+  // with their own siblings, started together.
+  int jobs =
+      options.jobs > 0 ? options.jobs : static_cast<int>(std::thread::hardware_concurrency());
   // Host mode attributes new IPC objects to the test that ran: one test at a time.
   if (isolation.mode == IsolationMode::kHost) jobs = 1;
   return std::clamp(jobs, 1, static_cast<int>(std::max<std::size_t>(1, selected)));

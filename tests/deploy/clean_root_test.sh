@@ -88,8 +88,14 @@ cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/package" >"$work/cpac
 deb=$(echo "$work"/package/labgrade_*.deb)
 [[ -f $deb ]] || fail "cpack made no labgrade_*.deb"
 echo "package: $(basename "$deb"), $(du -k "$deb" | cut -f1) KiB"
+# Gradescope's containers have no namespaces: a lab that says `isolation: required` is refused
+# there (GradescopeIntegration tests the refusal) and has no autograder to try here.
+all_labs=()
 labs=()
-for spec in "$source_dir"/labs/*/lab.yaml; do labs+=("$(basename "$(dirname "$spec")")"); done
+for spec in "$source_dir"/labs/*/lab.yaml; do
+  all_labs+=("$(basename "$(dirname "$spec")")")
+  grep -q '^isolation: required' "$spec" || labs+=("$(basename "$(dirname "$spec")")")
+done
 for lab in "${labs[@]}"; do
   tree=$work/gradescope/$lab
   mkdir -p "$tree/source" "$tree/submission" "$tree/results"
@@ -152,7 +158,8 @@ fi
 step "labgrade selftest of every shipped lab, by name"
 t=$SECONDS
 shipped=$(ls "$root/usr/share/labgrade/labs")
-[[ $(echo $shipped) == "${labs[*]}" ]] || fail "shipped labs '$(echo $shipped)', expected '${labs[*]}'"
+[[ $(echo $shipped) == "${all_labs[*]}" ]] ||
+  fail "shipped labs '$(echo $shipped)', expected '${all_labs[*]}'"
 for lab in $shipped; do
   in_root labgrade selftest "$lab" >"$work/selftest-$lab.log" 2>&1 ||
     { show_log "$work/selftest-$lab.log"; fail "selftest $lab"; }
@@ -253,8 +260,9 @@ lanes=4
 gradescope_lane() {
   local lane=$1 i=0 expected defect_dir
   for expected in "$build"/submissions/*/*/EXPECTED_FAILURES; do
+    defect_dir=$(dirname "$expected")
+    [[ -d $work/gradescope/$(basename "$(dirname "$defect_dir")") ]] || continue
     if ((i++ % lanes == lane)); then
-      defect_dir=$(dirname "$expected")
       gradescope_run "$lane" "$(basename "$(dirname "$defect_dir")")" "$(basename "$defect_dir")"
     fi
   done

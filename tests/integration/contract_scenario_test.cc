@@ -107,10 +107,12 @@ TEST_F(ContractScenario, WaitsForAFixedKey) {
   EXPECT_EQ(result.outcome, Outcome::kPass) << Describe(result);
 }
 
-// A wait for another key times out naming what the test does have, and who made it.
+// A wait for another key times out naming what the test does have, and who made it (at its
+// timeout: with early_end, as by default, the same words follow "ended early").
 TEST_F(ContractScenario, TimedOutWaitNamesTheObjectsThatExist) {
   if (!HaveCells()) GTEST_SKIP() << "no cells here: " << Namespaces().note;
-  const TestResult result = Run(R"(    steps:
+  const TestResult result = Run(R"(    early_end: false
+    steps:
       - start: shm-maker
       - wait_for_sysv: { kind: shared_memory, key: 0x1234, timeout_ms: 5000 }
       - wait_for_sysv: { kind: shared_memory, key: 0x4321, created_by: shm-maker, timeout_ms: 300 }
@@ -151,7 +153,8 @@ TEST_F(ContractScenario, WaitsForAnUntouchedSemaphoreSetByItsCreatorsUid) {
 // is.
 TEST_F(ContractScenario, WaitByCreatorIgnoresOtherInstancesObjects) {
   if (!HaveCells()) GTEST_SKIP() << "no cells here: " << Namespaces().note;
-  const TestResult result = Run(R"(    steps:
+  const TestResult result = Run(R"(    early_end: false
+    steps:
       - start: shm-maker
       - wait_for_sysv: { kind: shared_memory, created_by: shm-maker, timeout_ms: 5000 }
       - start: sleeper

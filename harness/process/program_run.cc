@@ -55,6 +55,21 @@ bool DrainInto(int fd, CapturedStream& stream, std::int64_t cap) {
   }
 }
 
+// The scheduler state of thread `tid` of this process (R, S, ...), '?' when unreadable: the
+// character after the last ')' of /proc/self/task/TID/stat (the name may hold one).
+char ThreadState(int tid) {
+  const std::string path = fmt::format("/proc/self/task/{}/stat", tid);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return '?';
+  char text[512];
+  const ssize_t got = ::read(fd, text, sizeof text - 1);
+  ::close(fd);
+  if (got <= 0) return '?';
+  const std::string_view stat(text, static_cast<std::size_t>(got));
+  const std::size_t close = stat.rfind(')');
+  return close != std::string_view::npos && close + 2 < stat.size() ? stat[close + 2] : '?';
+}
+
 struct PipePair {
   UniqueFd read;
   UniqueFd write;
@@ -202,6 +217,11 @@ void ProgramRun::Reap() {
 std::optional<std::uint64_t> ProgramRun::IdlePumpWakeups() const {
   const std::uint64_t before = pump_wakeups_.load();
   if (!pump_waiting_.load()) return std::nullopt;
+  // Woken but not yet run (a loaded machine can keep a runnable thread waiting for tens of
+  // milliseconds) is work pending: only a pump asleep in poll() is idle.
+  const int tid = pump_tid_.load();
+  if (tid <= 0) return std::nullopt;
+  if (ThreadState(tid) != 'S') return std::nullopt;
   // Still in the same poll(): it has not woken since `before` was read.
   if (pump_wakeups_.load() != before) return std::nullopt;
   return before;
@@ -231,6 +251,7 @@ void ProgramRun::FeedInput(std::int64_t& offset, std::vector<char>& chunk, std::
 }
 
 void ProgramRun::Pump() {
+  pump_tid_.store(static_cast<int>(::gettid()));
   const Clock::time_point wall_deadline = started_at_ + std::chrono::milliseconds(limits_.wall_ms);
   const auto grace = std::chrono::milliseconds(limits_.kill_grace_ms);
   std::optional<Clock::time_point> kill_deadline;   // SIGTERM sent; SIGKILL due then

@@ -118,6 +118,7 @@ class ProgramRun {
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
+  std::atomic<int> pump_tid_{0};                ///< the pump thread's id, once it runs
   std::atomic<bool> pump_waiting_{false};       ///< the pump is blocked in poll()
   std::atomic<std::uint64_t> pump_wakeups_{0};  ///< how often its poll() returned
   bool exited_ = false;                         ///< guarded by mutex_

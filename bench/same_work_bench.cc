@@ -72,7 +72,7 @@ tests:)",
 }
 
 // The course's script, as such scripts are written.
-constexpr std::string_view kScript = R"(#!/bin/bash
+constexpr std::string_view kScript = R"script(#!/bin/bash
 # usage: grade.sh CLASS_DIR LAB_DIR
 class=$1; lab=$2
 for student in "$class"/*/; do
@@ -94,7 +94,7 @@ for student in "$class"/*/; do
   fi
   echo "$(basename "$student") $score/3"
 done
-)";
+)script";
 
 int Run(int students) {
   ScratchFolder scratch("same-work-bench");

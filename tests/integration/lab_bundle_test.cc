@@ -109,6 +109,16 @@ const Isolation& Namespaces() {
   return isolation;
 }
 
+/// What each failed check of `report` said, for a failure message.
+std::string Why(const GradeReport& report) {
+  std::string text;
+  for (const TestResult& test : report.tests)
+    for (const CheckResult& check : test.checks)
+      if (check.outcome != Outcome::kPass)
+        text += fmt::format("\n  {}: {}: {}", test.name, check.what, check.rationale);
+  return text;
+}
+
 /// Each test's outcome and points, in words a failure message can show.
 std::string Outcomes(const GradeReport& report) {
   std::string text =
@@ -142,7 +152,8 @@ TEST_P(BundleDefects, GradeAsTheFolderDoes) {
   const GradeReport by_bundle = from_bundle.get();
   EXPECT_TRUE(by_folder.grader_error.empty()) << by_folder.grader_error;
   EXPECT_TRUE(by_bundle.grader_error.empty()) << by_bundle.grader_error;
-  EXPECT_EQ(Outcomes(by_bundle), Outcomes(by_folder));
+  EXPECT_EQ(Outcomes(by_bundle), Outcomes(by_folder))
+      << "bundle:" << Why(by_bundle) << "\nfolder:" << Why(by_folder);
 }
 
 INSTANTIATE_TEST_SUITE_P(Submissions, BundleDefects,

@@ -164,8 +164,7 @@ void AddGradingOptions(CLI::App* command, CommandLine& line) {
   command->add_option("--classroom-output", line.classroom_output_path,
                       "append GitHub Classroom's result=<base64> line here ($GITHUB_OUTPUT)");
   command
-      ->add_option("--jobs,-j", line.jobs,
-                   "tests run in parallel (default: the number of cores)")
+      ->add_option("--jobs,-j", line.jobs, "tests run in parallel (default: the number of cores)")
       ->check(CLI::PositiveNumber);
   command->add_option("--work-dir", line.work_dir,
                       "build and run here (default: a new folder under /var/tmp)");

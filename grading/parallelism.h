@@ -1,8 +1,8 @@
-// How many students `grade` grades at once when --jobs is not given. Grading mostly waits: for programs blocked on
-// each other, for readiness, for the timeouts of broken submissions. A test of the shared-memory
-// lab keeps a core busy a tenth of its time, so one job per core leaves the machine idle; many
-// jobs per core keep it busy. Memory is the bound: each job may run a test's programs at their
-// memory limits.
+// How many students `grade` grades at once when --jobs is not given. Grading mostly waits: for
+// programs blocked on each other, for readiness, for the timeouts of broken submissions. A test of
+// the shared-memory lab keeps a core busy a tenth of its time, so one job per core leaves the
+// machine idle; many jobs per core keep it busy. Memory is the bound: each job may run a test's
+// programs at their memory limits.
 #pragma once
 
 #include <cstdint>

@@ -17,7 +17,8 @@ struct TerminalStyle {
 };
 
 /// Whether to colour what is written to `fd`: not when NO_COLOR is set to a non-empty
-/// value (no-color.org: an empty one is no choice), not when TERM is "dumb", not when `fd` is not a terminal.
+/// value (no-color.org: an empty one is no choice), not when TERM is "dumb", not when `fd` is not a
+/// terminal.
 bool ShouldUseColor(int fd);
 
 /// The same decision with the environment passed in; nullptr means the variable is unset.

@@ -79,8 +79,7 @@ TEST(ClassSummaryMarkdown, ListsGraderErrorsEscaped) {
 TEST(ClassSummaryMarkdown, EscapesTestNamesInTheTable) {
   ClassGrades grades = SampleClass();
   grades.tests[0].name = "a|b*c";
-  EXPECT_NE(ClassSummaryMarkdown(grades).find("| a\\|b\\*c | 60 | 2/3 | 67% |"),
-            std::string::npos);
+  EXPECT_NE(ClassSummaryMarkdown(grades).find("| a\\|b\\*c | 60 | 2/3 | 67% |"), std::string::npos);
 }
 
 // A test skipped for some students gets a warning under the table (after a blank line, or it

@@ -15,14 +15,11 @@
 #include "grading/grader.h"
 #include "harness/scenario.h"
 #include "harness/spec/spec_loader.h"
-#include "tests/integration/grading_support.h"
+#include "tests/integration/scenario_fixture.h"
 
 namespace labgrade {
 namespace {
 
-namespace fs = std::filesystem;
-
-const fs::path kPrograms = LABGRADE_TEST_PROGRAMS_DIR;
 
 // The lab around each test: makers of a semaphore set (initialised or not) and of a segment.
 constexpr std::string_view kLab = R"(name: sysv
@@ -44,52 +41,15 @@ tests:
 
 using testing::Namespaces;
 
-class ContractScenario : public ::testing::Test {
+class ContractScenario : public testing::ScenarioFixture {
  protected:
-  void SetUp() override {
-    std::string pattern = "/var/tmp/contract_scenario_test.XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    root_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(root_, ignored);
-  }
+  ContractScenario() : ScenarioFixture(kLab) {}
 
   /// Runs the one test whose steps and checks are `body` (100 points), in a cell unless `host`.
   TestResult Run(std::string_view body, bool host = false) {
-    const std::string yaml = std::string(kLab) +
-                             "  - name: t\n    description: T\n    points: 100\n" +
-                             std::string(body);
-    SpecLoad load = LoadLabSpecFromString(yaml, "sysv.yaml", root_);
-    std::string errors;
-    for (const SpecError& error : load.errors) errors += error.Format();
-    EXPECT_TRUE(load.spec) << errors;
-    if (!load.spec) return {};
-    lab_ = std::move(*load.spec);
-    ScenarioEnvironment env;
-    env.lab = &lab_;
-    env.student_build_dir = kPrograms;
-    env.reference_build_dir = kPrograms;
-    env.test_dir = root_ / fmt::format("test-{}", ++runs_);
-    env.host = host ? nullptr : &*Namespaces().host;
-    env.cell_init = Namespaces().cell_init;
-    return RunScenario(lab_.tests.at(0), env);
+    return ScenarioFixture::Run(
+        "  - name: t\n    description: T\n    points: 100\n" + std::string(body), host);
   }
-
-  bool HaveCells() const { return Namespaces().mode == IsolationMode::kNamespaces; }
-
-  /// "what: rationale" of every check that did not pass, and the grader's error.
-  static std::string Describe(const TestResult& result) {
-    std::string text = result.grader_error;
-    for (const CheckResult& check : result.checks)
-      if (check.outcome != Outcome::kPass) text += "\n" + check.what + ": " + check.rationale;
-    return text;
-  }
-
-  fs::path root_;
-  LabSpec lab_;
-  int runs_ = 0;
 };
 
 // A program with a hard-wired key is waited for by that key.

@@ -259,15 +259,30 @@ ActivitySnapshot ReadActivity(const ProcReader& reader, const std::vector<int>& 
     const std::optional<std::string> timers = reader.ReadFile(process_dir / "timers");
     if (timers && !timers->empty()) process.may_be_woken_by_timer = true;
 
+    // Every descriptor's kind, read once: a timerfd makes the process timer-woken, and the
+    // blocked calls below are classified by the kind of the descriptor they wait on.
+    const std::optional<std::vector<std::string>> fds = reader.ListDirectory(process_dir / "fd");
+    if (!fds) {
+      snapshot.complete = false;
+      continue;
+    }
+    std::map<int, DescriptorInfo::Kind> kinds;
+    for (const std::string& name : *fds) {
+      int fd = 0;
+      const std::optional<std::string> target = reader.ReadLink(process_dir / "fd" / name);
+      if (!target || !ParseNumber(name, &fd)) continue;
+      kinds[fd] = DescriptorKindOf(*target);
+      if (kinds[fd] == DescriptorInfo::Kind::kTimer) process.may_be_woken_by_timer = true;
+    }
+    // A socket's timeouts are read only when a thread waits on it, once.
     std::map<int, std::optional<DescriptorInfo>> descriptors;
     const auto descriptor = [&](int fd) -> std::optional<DescriptorInfo> {
       auto [slot, fresh] = descriptors.try_emplace(fd);
       if (!fresh) return slot->second;
-      const std::optional<std::string> target =
-          reader.ReadLink(process_dir / "fd" / std::to_string(fd));
-      if (!target) return std::nullopt;
+      const auto kind = kinds.find(fd);
+      if (kind == kinds.end()) return std::nullopt;  // opened since: cannot tell
       DescriptorInfo info;
-      info.kind = DescriptorKindOf(*target);
+      info.kind = kind->second;
       if (info.kind == DescriptorInfo::Kind::kSocket) {
         const std::optional<std::pair<bool, bool>> timeouts = socket_timeouts(pid, fd);
         if (!timeouts) return std::nullopt;
@@ -276,16 +291,6 @@ ActivitySnapshot ReadActivity(const ProcReader& reader, const std::vector<int>& 
       slot->second = info;
       return info;
     };
-    const std::optional<std::vector<std::string>> fds = reader.ListDirectory(process_dir / "fd");
-    if (!fds) {
-      snapshot.complete = false;
-      continue;
-    }
-    for (const std::string& name : *fds) {
-      const std::optional<std::string> target = reader.ReadLink(process_dir / "fd" / name);
-      if (target && DescriptorKindOf(*target) == DescriptorInfo::Kind::kTimer)
-        process.may_be_woken_by_timer = true;
-    }
 
     bool zombie = false;
     for (const std::string& name : *tids) {

@@ -1,6 +1,8 @@
 // Orchestration only: every real step lives in harness/ (build, scenario, cell).
 #include "grading/grader.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -86,6 +88,18 @@ void ListTestsNotRun(const LabSpec& lab, const GradeOptions& options, GradeRepor
     result.outcome = Outcome::kFail;
     report.tests.push_back(std::move(result));
   }
+}
+
+// Waits for the machine-wide lock of host-mode tests (a file in /tmp, open to every user, so
+// that graders of different users wait for each other too). Without the file, runs unlocked.
+UniqueFd LockHostModeTests() {
+  UniqueFd lock(
+      ::open("/tmp/labgrade-host-mode.lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666));
+  if (!lock.valid()) return lock;
+  ::fchmod(lock.get(), 0666);  // past the umask; fails harmlessly for another user's file
+  while (::flock(lock.get(), LOCK_EX) != 0 && errno == EINTR) {
+  }
+  return lock;
 }
 
 int TestJobs(const LabSpec& lab, const GradeOptions& options, const Isolation& isolation) {
@@ -331,6 +345,11 @@ GradeReport GradeSubmission(const LabSpec& lab, const GradeOptions& options,
       fs::create_directories(work / "tests", ec);
       ::chmod((work / "tests").c_str(), 0711);
     }
+    // Host mode shares the machine's IPC objects: a test's leftovers are what appeared while
+    // it ran, so two host-mode graders on one machine would take (and remove) each other's.
+    // One at a time, across processes, as within one.
+    const UniqueFd host_lock =
+        isolation.mode == IsolationMode::kHost ? LockHostModeTests() : UniqueFd();
     RunTests(lab, options, isolation, users_ptr, jobs, work, report);
   }
   for (const TestResult& test : report.tests) {

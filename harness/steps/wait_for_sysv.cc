@@ -63,8 +63,9 @@ bool Contains(const std::vector<int>& pids, int pid) {
 /// The instances that may have created `row`, best evidence first: for a segment, the instance
 /// whose processes include its creator's pid (shm_cpid); for a semaphore set, one whose
 /// processes last operated on one of its semaphores (semctl GETPID, set by semop and SETVAL);
-/// otherwise the running instances whose uid created it (cuid): one when the creator's uid is
-/// unique among them. The kernel keeps no creator pid for semaphore sets and queues.
+/// otherwise, in a cell, the running instances whose uid created it (cuid): one when the
+/// creator's uid is unique among them. The kernel keeps no creator pid for semaphore sets and
+/// queues.
 std::vector<std::string> PossibleCreators(TestContext& test, const SysvTableRow& row) {
   std::map<std::string, std::vector<int>> trees;
   for (const std::string& name : test.start_order()) trees[name] = TreeOf(test, name);
@@ -80,7 +81,9 @@ std::vector<std::string> PossibleCreators(TestContext& test, const SysvTableRow&
       }
     }
   }
-  if (!found.empty() || row.kind == SysvKind::kSharedMemory) return found;
+  // The uid is evidence only in the test's own IPC namespace: on the shared host any process of
+  // that uid (another grader's run, say) may have made the object.
+  if (!found.empty() || row.kind == SysvKind::kSharedMemory || test.cell() == nullptr) return found;
   for (const auto& [name, tree] : trees) {
     if (!tree.empty() && UidOf(test, name) == row.cuid) found.push_back(name);
   }

@@ -77,6 +77,14 @@ class Launch {
       stdio_[target] = dev_null_[target].get();
     }
     keep_ = {0, 1, 2, failure_write_.get(), spec_.sandbox.keep_until_exec_fd};
+    std::sort(keep_.begin(), keep_.end());
+    const ChildSandbox& box = spec_.sandbox;
+    keep_while_sandboxing_.assign(keep_.begin(), keep_.end());
+    keep_while_sandboxing_.push_back(box.join_mount_namespace_fd);
+    keep_while_sandboxing_.push_back(box.cell_root_fd);
+    keep_while_sandboxing_.insert(keep_while_sandboxing_.end(), box.join_cgroup_fds.begin(),
+                                  box.join_cgroup_fds.end());
+    std::sort(keep_while_sandboxing_.begin(), keep_while_sandboxing_.end());
     if (spec_.sandbox.pid_namespace_fd >= 0) {
       own_pid_namespace_.Reset(::open("/proc/thread-self/ns/pid", O_RDONLY | O_CLOEXEC));
       if (!own_pid_namespace_.valid() || ::setns(spec_.sandbox.pid_namespace_fd, CLONE_NEWPID) != 0)
@@ -156,6 +164,11 @@ class Launch {
   // Child, after the stdio bindings.
   bool ApplySandbox() {
     const ChildSandbox& box = spec_.sandbox;
+    // At once: the child holds a copy of every descriptor of the grader, among them the write
+    // ends of other programs' standard input, and building a cell's filesystem can take tens of
+    // milliseconds on a loaded machine. For that long such a program would not see the end of
+    // its input, and a test could look stuck (stall_watch) when it is not.
+    CloseAllBut(keep_while_sandboxing_);
     if (box.cell_filesystem != nullptr && !BuildCellFilesystem(*box.cell_filesystem)) return false;
     if (box.join_mount_namespace_fd >= 0 && ::setns(box.join_mount_namespace_fd, CLONE_NEWNS) != 0)
       return Fail("setns", "mount namespace");
@@ -164,8 +177,8 @@ class Launch {
     for (int procs : box.join_cgroup_fds) {
       if (::write(procs, "0", 1) != 1) return Fail("write", "cgroup.procs, joining its cgroup");
     }
-    // Only now: the namespace, root and cgroup descriptors above were some of them.
-    CloseInheritedDescriptors(keep_);
+    // Only now: the namespace, root and cgroup descriptors above were kept for the calls above.
+    CloseAllBut(keep_);
     if (!working_dir_.empty() && ::chdir(working_dir_.c_str()) != 0)
       return Fail("chdir", working_dir_.c_str());
     if (box.new_session && ::setsid() < 0) return Fail("setsid", nullptr);
@@ -208,13 +221,14 @@ class Launch {
   const std::optional<LaunchError>& error() const { return error_; }
 
  private:
-  /// Every descriptor but the kept ones: a descriptor the harness inherited (fd 10 from a
-  /// shell, say) or opened on another thread must never reach the program.
-  static void CloseInheritedDescriptors(std::array<int, 5>& kept) {
-    std::sort(kept.begin(), kept.end());
+  /// Every descriptor but the kept ones (sorted; negative ones stand for none): a descriptor
+  /// the harness inherited (fd 10 from a shell, say) or opened on another thread must never
+  /// reach the program. Allocates nothing: it runs between fork and exec.
+  template <typename Sorted>
+  static void CloseAllBut(const Sorted& kept) {
     unsigned next_to_close = 0;
     for (int keep : kept) {
-      if (keep < 0) continue;
+      if (keep < 0 || static_cast<unsigned>(keep) < next_to_close) continue;
       if (static_cast<unsigned>(keep) > next_to_close)
         ::syscall(SYS_close_range, next_to_close, static_cast<unsigned>(keep) - 1, 0);
       next_to_close = static_cast<unsigned>(keep) + 1;
@@ -280,8 +294,10 @@ class Launch {
   UniqueFd failure_write_;
   UniqueFd dev_null_[3];         ///< /dev/null for the standard descriptors not given
   int stdio_[3] = {-1, -1, -1};  ///< what becomes 0, 1 and 2
-  std::array<int, 5> keep_{};    ///< the descriptors that stay open until exec
-  UniqueFd own_pid_namespace_;   ///< where the thread's children go after the fork
+  std::array<int, 5> keep_{};    ///< the descriptors that stay open until exec, sorted
+  /// keep_ and the namespace, root and cgroup descriptors the sandbox uses, sorted.
+  std::vector<int> keep_while_sandboxing_;
+  UniqueFd own_pid_namespace_;  ///< where the thread's children go after the fork
   std::optional<LaunchError> error_;
 };
 

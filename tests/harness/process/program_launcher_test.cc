@@ -393,6 +393,46 @@ TEST(ProgramLauncher, LaunchesWhileOtherThreadsAllocate) {
   EXPECT_EQ(failed.load(), 0);
 }
 
+// The child lets go of the grader's other descriptors before it builds its sandbox, which can
+// take long on a loaded machine: holding the write end of another program's standard input for
+// that long would keep that program from seeing the end of its input. The child is held in the
+// sandbox here by a "cgroup.procs" that is a full pipe; the other pipe must be closed by then.
+TEST(ProgramLauncher, LetsGoOfOtherDescriptorsBeforeBuildingTheSandbox) {
+  OutputPipe other_input;  // another program's standard input, as the grader holds it
+  OutputPipe held;         // stands for cgroup.procs: the child's write blocks while it is full
+  ASSERT_TRUE(other_input.write.valid() && held.write.valid());
+  ASSERT_EQ(::fcntl(held.write.get(), F_SETFL, O_NONBLOCK), 0);
+  const std::string page(4096, 'x');
+  while (::write(held.write.get(), page.data(), page.size()) > 0) {
+  }
+  ASSERT_EQ(errno, EAGAIN);
+  ASSERT_EQ(::fcntl(held.write.get(), F_SETFL, 0), 0);
+
+  LaunchSpec spec = Spec("/bin/true");
+  spec.sandbox.join_cgroup_fds = {held.write.get()};
+  auto launch = std::async(std::launch::async, [&spec] { return LaunchProgram(spec); });
+
+  other_input.write.Reset();
+  pollfd hangup{other_input.read.get(), POLLIN, 0};
+  const int ready = ::poll(&hangup, 1, kPatienceMs);
+  EXPECT_EQ(ready, 1) << "the child still held the other program's input while in its sandbox";
+
+  // Emptied, the pipe takes the child's write: it goes on to its exec.
+  ASSERT_EQ(::fcntl(held.read.get(), F_SETFL, O_NONBLOCK), 0);
+  char buffer[4096];
+  while (::read(held.read.get(), buffer, sizeof buffer) > 0) {
+  }
+  if (launch.wait_for(std::chrono::milliseconds(kPatienceMs)) != std::future_status::ready) {
+    std::fprintf(stderr,
+                 "ProgramLauncher.LetsGoOfOtherDescriptorsBeforeBuildingTheSandbox: hung\n");
+    std::_Exit(1);
+  }
+  LaunchOutcome outcome = launch.get();
+  auto* process = std::get_if<LaunchedProcess>(&outcome);
+  ASSERT_NE(process, nullptr) << std::get<LaunchError>(outcome).message;
+  LaunchedChild child(std::move(*process));  // exec'd; it dies with the thread that started it
+}
+
 // Standard streams given as the same descriptor, and as descriptors 0 to 2 themselves, all
 // reach the program: the child lifts them above 2 before it places them.
 TEST(ProgramLauncher, BindsSharedAndLowStandardDescriptors) {

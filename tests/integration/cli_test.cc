@@ -24,6 +24,10 @@ using testing::RunLabgrade;
 
 const fs::path kSourceDir = LABGRADE_SOURCE_DIR;
 const fs::path kLab = kSourceDir / "labs" / "shm-xfer";
+// What grade says first for the shipped mmap lab, which keeps 10 points for hidden tests.
+constexpr const char* kMmapHiddenPointsWarning =
+    "labgrade: warning: 10 more points come from hidden tests that are not in this copy of the "
+    "lab; an instructor adds them with --overlay.\n";
 
 fs::path ScratchDir(const std::string& name) {
   fs::path dir = fs::path("/var/tmp") / ("labgrade-cli-" + name + "-" + std::to_string(::getpid()));
@@ -266,7 +270,7 @@ TEST(CliIntegration, OnlyChoosesSeveralTests) {
                                      (kSourceDir / "reference/shm-xfer").string(), "--only",
                                      "short-text,empty-input", "--only", "exactly-one-block"});
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
-  EXPECT_NE(check.out.find("Score: 20/20"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("Score: 24/24"), std::string::npos) << check.out;
   const auto empty = check.out.find("empty-input");
   const auto short_text = check.out.find("short-text");
   const auto one_block = check.out.find("exactly-one-block");
@@ -336,7 +340,8 @@ TEST(CliIntegration, GradeKeepsAnEarlierRunOfOtherTests) {
   const std::string gradebook = ReadFile(out / "graded" / "gradebook.csv");
   const CommandResult other = grade_only("longer-dst");
   EXPECT_EQ(other.exit_code, 2) << other.out << other.err;
-  EXPECT_EQ(other.err.rfind("labgrade: --out " + (out / "graded").string() +
+  EXPECT_EQ(other.err.rfind(std::string(kMmapHiddenPointsWarning) + "labgrade: --out " +
+                                (out / "graded").string() +
                                 " holds the grades of an earlier run (mmap: empty-file); this "
                                 "run grades mmap (longer-dst) and would replace them; ",
                             0),

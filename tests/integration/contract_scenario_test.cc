@@ -20,7 +20,6 @@
 namespace labgrade {
 namespace {
 
-
 // The lab around each test: makers of a semaphore set (initialised or not) and of a segment.
 constexpr std::string_view kLab = R"(name: sysv
 title: System V waits

@@ -1,6 +1,6 @@
-// Hidden tests from an instructor's overlay, through the labgrade command: a copy of the mmap
-// lab that sets hidden_points: 10 (its large-copy-64mib test, worth 10, left out) graded with
-// labs/mmap/hidden-tests.example.yaml, whose two tests then appear in results.json as hidden.
+// Hidden tests from an instructor's overlay, through the labgrade command: the shipped mmap lab,
+// which sets hidden_points: 10, graded with labs/mmap/hidden-tests.example.yaml, whose two tests
+// then appear in results.json as hidden.
 #include <unistd.h>
 
 #include <filesystem>
@@ -40,7 +40,7 @@ TEST_F(OverlayIntegration, StudentsCopyValidatesWithoutTheOverlay) {
   const CommandResult result = RunLabgrade({"validate", lab_.string()});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out, lab_.string() +
-                            ": mmap (Memory-mapped files), 12 tests, 90 points (and 10 from hidden "
+                            ": mmap (Memory-mapped files), 13 tests, 90 points (and 10 from hidden "
                             "tests in an overlay): OK\n");
 }
 
@@ -50,7 +50,7 @@ TEST_F(OverlayIntegration, ValidateCountsTheOverlaysTests) {
       RunLabgrade({"validate", lab_.string(), "--overlay", kOverlay.string()});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out,
-            lab_.string() + ": mmap (Memory-mapped files), 14 tests (2 hidden), 100 points: OK\n");
+            lab_.string() + ": mmap (Memory-mapped files), 15 tests (2 hidden), 100 points: OK\n");
 }
 
 // The reference passes the hidden tests too: selftest with the overlay scores 100/100.
@@ -73,7 +73,7 @@ TEST_F(OverlayIntegration, GradeMarksTheOverlaysTestsHidden) {
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   const nlohmann::json results =
       nlohmann::json::parse(ReadFile(root_ / "out" / "erin" / "results.json"));
-  ASSERT_EQ(results["tests"].size(), 14u) << results.dump(2);
+  ASSERT_EQ(results["tests"].size(), 15u) << results.dump(2);
   const nlohmann::json* odd = FindTest(results, "odd-size-copy");
   const nlohmann::json* tail = FindTest(results, "longer-dst-odd-size");
   const nlohmann::json* text = FindTest(results, "text-copy");
@@ -84,8 +84,8 @@ TEST_F(OverlayIntegration, GradeMarksTheOverlaysTestsHidden) {
   EXPECT_EQ((*tail)["status"], "failed");
   EXPECT_EQ((*tail)["max_score"], 5);
   EXPECT_EQ((*text)["visibility"], "visible");
-  // leaves-tail fails longer-dst (8 points) and the hidden longer-dst-odd-size (5).
-  EXPECT_EQ(results["score"], 87);
+  // leaves-tail fails longer-dst (4 points) and the hidden longer-dst-odd-size (5).
+  EXPECT_EQ(results["score"], 91);
   const std::string report = ReadFile(root_ / "out" / "erin" / "report.txt");
   const std::size_t line = report.find("FAIL   longer-dst-odd-size (hidden)");
   ASSERT_NE(line, std::string::npos) << report;
@@ -112,10 +112,21 @@ TEST_F(OverlayIntegration, CheckShowsHiddenDetailsOnlyWhenAsked) {
   EXPECT_NE(shown.out.find("dst is 5003 bytes long"), std::string::npos) << shown.out;
 }
 
-// The shipped lab sets no hidden_points, so the example overlay is refused, pointing at it.
+// A copy of the lab without hidden_points (its tests given those 10 points back) refuses the
+// overlay, saying what to change.
 TEST_F(OverlayIntegration, LabWithoutHiddenPointsRefusesTheOverlay) {
-  const CommandResult result = RunLabgrade(
-      {"validate", (kSourceDir / "labs" / "mmap").string(), "--overlay", kOverlay.string()});
+  const fs::path copy = root_ / "mmap";
+  fs::copy(lab_, copy, fs::copy_options::recursive);
+  std::string yaml = ReadFile(copy / "lab.yaml");
+  yaml.replace(yaml.find("hidden_points: 10\n"), 18, "");
+  yaml.replace(yaml.find("reference: ../../reference/mmap"), 32,
+               "reference: " + (kSourceDir / "reference" / "mmap").string());
+  const std::size_t large = yaml.find("points: 7", yaml.find("  - name: large-copy-64mib"));
+  ASSERT_NE(large, std::string::npos);
+  yaml.replace(large, 9, "points: 17");
+  std::ofstream(copy / "lab.yaml", std::ios::trunc) << yaml;
+  const CommandResult result =
+      RunLabgrade({"validate", copy.string(), "--overlay", kOverlay.string()});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find(kOverlay.string() +
                             ":14:1: error: tests: points add up to 10, but the lab sets no "

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what labgrade needs to build and run, from Debian 12's packages, only when missing.
-# Run as root (or with sudo available). Safe to run again.
+# Run as root (or with sudo available). Safe to run again. Usage: install-deps.sh [--tests]
 set -euo pipefail
 
 # Debian 12 names Boost 1.81 explicitly; elsewhere (Ubuntu 24.04: 1.83) the default Boost.
@@ -19,6 +19,11 @@ packages=(
   dpkg-dev                                   # dpkg-shlibdeps: the .deb's library dependencies
   debootstrap libseccomp-dev unzip jq        # tests/deploy: a clean Debian 12 root, Gradescope
 )
+
+# --tests: also what only the test suite uses (scripts/test.sh passes it).
+if [[ ${1:-} == --tests ]]; then
+  packages+=(chromium python3)               # tests/class_report: report.html in a real browser
+fi
 
 # Node.js and npm run the workflow-file validator in the tests (tests/workflows).
 command -v npm >/dev/null || packages+=(nodejs npm)

@@ -4,7 +4,7 @@
 # test (unit and integration) with CTest.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/install-deps.sh"
+"$root/scripts/install-deps.sh" --tests
 # The GitHub workflow validator (pinned in tests/workflows/package-lock.json).
 npm ci --prefix "$root/tests/workflows" --no-audit --no-fund --loglevel=error >/dev/null ||
   echo "test: npm could not install the workflow validator; that test will be skipped" >&2

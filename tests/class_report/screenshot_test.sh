@@ -2,8 +2,8 @@
 # report.html as an instructor sees it: grades a class of two (the mmap reference and a
 # submission that does not compile), renders report.html in headless Chromium at 1280 px wide
 # and checks the screenshot: the cells that lost points are highlighted and the "did not build"
-# note is on screen. Skips (exit 77) when Chromium is not installed; it is not in
-# scripts/install-deps.sh (about a minute of apt-get on the 2-core machine).
+# note is on screen. scripts/install-deps.sh installs Chromium (about a minute of apt-get on the
+# 2-core machine); where it is missing the test skips (exit 77).
 # Usage: screenshot_test.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
 source_dir=${1:?usage: screenshot_test.sh SOURCE_DIR BUILD_DIR}

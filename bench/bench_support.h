@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -55,22 +57,38 @@ struct RunFigures {
   double wall_s = 0;
   double cpu_s = 0;  ///< user + system of the command and every descendant it waited for
   std::int64_t peak_tree_bytes = 0;  ///< the largest sum of resident memory over the tree
+  /// The largest sum of proportional memory (Pss) over the tree: a page shared by n processes
+  /// counts 1/n in each, so the nine graders' one copy of labgrade's code counts once. What the
+  /// tree costs the machine; the resident sum counts shared pages again in every process.
+  std::int64_t peak_tree_proportional_bytes = 0;
 };
 
-/// The resident memory of `root` and its descendants now.
-inline std::int64_t TreeResidentBytes(int root) {
+/// The memory of `root` and its descendants now: resident and proportional.
+struct TreeMemory {
+  std::int64_t resident_bytes = 0;
+  std::int64_t proportional_bytes = 0;
+};
+
+inline TreeMemory TreeMemoryNow(int root) {
   const ProcReader reader;
-  std::int64_t bytes = 0;
-  static const long page = ::sysconf(_SC_PAGESIZE);
+  TreeMemory memory;
   for (const int pid : ProcessTree(reader, root)) {
-    const std::optional<std::string> statm =
-        reader.ReadFile(fs::path("/proc") / std::to_string(pid) / "statm");
-    if (!statm) continue;
-    long size = 0;
-    long resident = 0;
-    if (std::sscanf(statm->c_str(), "%ld %ld", &size, &resident) == 2) bytes += resident * page;
+    // "Rss:  1234 kB" and "Pss:  1000 kB" lines of smaps_rollup (Linux 4.14).
+    const std::optional<std::string> rollup =
+        reader.ReadFile(fs::path("/proc") / std::to_string(pid) / "smaps_rollup");
+    if (!rollup) continue;
+    auto kilobytes = [&](const char* field) -> std::int64_t {
+      const std::size_t at = rollup->find(std::string("\n") + field);
+      long long value = 0;
+      if (at == std::string::npos ||
+          std::sscanf(rollup->c_str() + at + 1 + std::strlen(field), " %lld", &value) != 1)
+        return 0;
+      return value * 1024;
+    };
+    memory.resident_bytes += kilobytes("Rss:");
+    memory.proportional_bytes += kilobytes("Pss:");
   }
-  return bytes;
+  return memory;
 }
 
 /// Runs `argv` (its output to /dev/null unless `quiet` is false), sampling its tree's memory
@@ -95,7 +113,10 @@ inline RunFigures Measure(const std::vector<std::string>& argv, bool quiet = tru
   for (;;) {
     const pid_t done = ::wait4(child, &status, WNOHANG, &usage);
     if (done == child) break;
-    figures.peak_tree_bytes = std::max(figures.peak_tree_bytes, TreeResidentBytes(child));
+    const TreeMemory now = TreeMemoryNow(child);
+    figures.peak_tree_bytes = std::max(figures.peak_tree_bytes, now.resident_bytes);
+    figures.peak_tree_proportional_bytes =
+        std::max(figures.peak_tree_proportional_bytes, now.proportional_bytes);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   figures.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

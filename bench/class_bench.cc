@@ -1,8 +1,9 @@
 // Grades a class the way an instructor does, with labgrade's defaults, and prints where the time
 // and memory went: wall and CPU time, the CPU floor (all the CPU time the grading used, divided
-// by the cores), the peak resident memory of the whole process tree, and the tests' time split
-// by test and by how each ended (its programs decided it, it ended early because no program
-// could make progress, or it ran to a step's timeout). Figures only; never asserted.
+// by the cores), the peak memory of the whole process tree (proportional and resident), and the
+// tests' time split by test and by how each ended (its programs decided it, it ended early
+// because no program could make progress, or it ran to a step's timeout). Figures only; never
+// asserted.
 //
 //   ninja -C build run_class_bench                  # 200 students of shm-xfer
 //   build/bench/class_bench [STUDENTS] [LAB] [-- extra grade options]
@@ -116,8 +117,10 @@ int Run(int students, const std::string& lab, const std::vector<std::string>& ex
   fmt::print("CPU (user+system):    {:8.1f} s\n", figures.cpu_s);
   fmt::print("CPU floor (CPU/cores):{:8.1f} s   wall / floor: {:.2f}\n", floor,
              floor > 0 ? figures.wall_s / floor : 0.0);
-  fmt::print("peak memory of the process tree: {:.1f} MiB\n",
-             static_cast<double>(figures.peak_tree_bytes) / (1 << 20));
+  fmt::print(
+      "peak memory of the process tree: {:.1f} MiB proportional (Pss), {:.1f} MiB resident\n",
+      static_cast<double>(figures.peak_tree_proportional_bytes) / (1 << 20),
+      static_cast<double>(figures.peak_tree_bytes) / (1 << 20));
   const auto count_correct = std::count(correct.begin(), correct.end(), true);
   const auto count_defective = students - count_correct;
   if (count_correct > 0 && count_defective > 0) {

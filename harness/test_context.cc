@@ -4,6 +4,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include "harness/report_words.h"
 #include "harness/sandbox/program_confinement.h"
 #include "harness/scenario.h"
+#include "harness/spec/kind_registry.h"
 #include "harness/spec/placeholders.h"
 
 namespace labgrade {
@@ -102,8 +104,10 @@ bool TestContext::StartInstance(const InstanceStart& start) {
                       fmt::format("the program {} was not built (no {} after the build)",
                                   start.program, program.executable));
   }
-  auto started = ProgramRun::Start(
-      spec, *input, RunLimits{program.limits.wall_ms, program.limits.output_bytes, kKillGraceMs});
+  RunLimits limits{program.limits.wall_ms, program.limits.output_bytes, kKillGraceMs};
+  limits.keep_stdout = ReadByACheck(name, StreamName::kStdout);
+  limits.keep_stderr = ReadByACheck(name, StreamName::kStderr);
+  auto started = ProgramRun::Start(spec, *input, limits);
   if (auto* error = std::get_if<LaunchError>(&started)) {
     // The student's build made something that cannot run (not an executable, or one the
     // student's programs may not run, such as a link to the reference's): theirs to mend.
@@ -121,6 +125,19 @@ bool TestContext::StartInstance(const InstanceStart& start) {
   instance.run = std::move(std::get<std::unique_ptr<ProgramRun>>(started));
   order_.push_back(name);
   return true;
+}
+
+bool TestContext::ReadByACheck(const std::string& name, StreamName stream) {
+  if (!streams_read_) streams_read_ = StreamsReadByTest(test_);
+  for (const StreamRead& read : *streams_read_) {
+    if (read.stream != stream) continue;
+    if (read.instance == name) return true;
+    const auto group = groups_.find(read.instance);
+    if (group != groups_.end() &&
+        std::find(group->second.begin(), group->second.end(), name) != group->second.end())
+      return true;
+  }
+  return false;
 }
 
 ProgramRun* TestContext::FindRun(const std::string& name) {

@@ -89,10 +89,6 @@ std::optional<CaptureCheck> Read(const CheckRead& read) {
   return check;
 }
 
-const char* StreamWords(StreamName stream) {
-  return stream == StreamName::kStdout ? "standard output" : "standard error";
-}
-
 /// The captured value of `instance`'s `stream`, or the failed or erroneous result saying why
 /// there is none.
 std::variant<std::string, CheckResult> Capture(TestContext& test, const std::string& what,
@@ -106,6 +102,7 @@ std::variant<std::string, CheckResult> Capture(TestContext& test, const std::str
   }
   const CapturedStream& captured =
       stream == StreamName::kStdout ? found->run->end().out : found->run->end().err;
+  if (!captured.kept) return ErrorCheck(what, NotKeptWords(instance, stream));
   std::optional<std::string> value;
   try {
     value = CaptureIn(regex, captured.bytes);
@@ -191,7 +188,14 @@ bool SameCapturedValue(std::string_view a, std::string_view b) {
 }
 
 namespace {
-const TypedCheckKind<CaptureCheck> kKind({.read = Read, .evaluate = Evaluate});
+void AddStreamsRead(const CaptureCheck& check, std::vector<StreamRead>& reads) {
+  reads.push_back({check.instance, check.stream});
+  if (check.same_as) reads.push_back({check.same_as->instance, check.same_as->stream});
+}
+
+const TypedCheckKind<CaptureCheck> kKind({.read = Read,
+                                          .evaluate = Evaluate,
+                                          .add_streams_read = AddStreamsRead});
 const CheckKeyRegistration kCaptureKey("capture", 350, kKind);
 }  // namespace
 

@@ -37,6 +37,8 @@ class TypedCheckKind final : public CheckKind {
                         Spec& copy) = nullptr;
     /// The lab files the check reads; null for none.
     void (*add_lab_files)(const Spec& check, std::vector<std::string>& files) = nullptr;
+    /// The programs' output streams the check reads; null for none.
+    void (*add_streams_read)(const Spec& check, std::vector<StreamRead>& reads) = nullptr;
   };
 
   explicit TypedCheckKind(Functions functions) : functions_(functions) {}
@@ -68,6 +70,10 @@ class TypedCheckKind final : public CheckKind {
 
   void AddLabFiles(const Check& check, std::vector<std::string>& files) const override {
     if (functions_.add_lab_files) functions_.add_lab_files(SpecOf(check), files);
+  }
+
+  void AddStreamsRead(const Check& check, std::vector<StreamRead>& reads) const override {
+    if (functions_.add_streams_read) functions_.add_streams_read(SpecOf(check), reads);
   }
 
  private:

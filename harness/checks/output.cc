@@ -116,7 +116,7 @@ std::optional<OutputCheck> Read(const CheckRead& read) {
 }
 
 CheckResult Evaluate(TestContext& test, const OutputCheck& check) {
-  const char* stream = check.stream == StreamName::kStdout ? "standard output" : "standard error";
+  const char* stream = StreamWords(check.stream);
   std::string what = fmt::format("{}'s {} {}", check.instance, stream, MatcherWords(check));
   const Instance* instance = test.FindInstance(check.instance);
   if (instance == nullptr) {
@@ -126,6 +126,7 @@ CheckResult Evaluate(TestContext& test, const OutputCheck& check) {
   }
   const CapturedStream& captured =
       check.stream == StreamName::kStdout ? instance->run->end().out : instance->run->end().err;
+  if (!captured.kept) return ErrorCheck(what, NotKeptWords(check.instance, check.stream));
   std::string expected = check.text;
   if (check.match == MatchKind::kSameAsFile) {
     std::optional<std::string> bytes = test.LabFileBytes(check.text);
@@ -136,7 +137,13 @@ CheckResult Evaluate(TestContext& test, const OutputCheck& check) {
     if (source == nullptr || !source->run->input()) {
       expected.clear();
     } else {
-      // Made again for the comparison: the input was fed as it was read, never held.
+      // The usual case, the output is the input, is told a chunk at a time; only a difference,
+      // which the words below describe, makes the input again in full.
+      if (!captured.truncated && source->run->input()->SameAs(captured.bytes)) {
+        CheckResult same;
+        same.what = what;
+        return same;
+      }
       std::optional<std::string> bytes = source->run->input()->AllBytes();
       if (!bytes) return ErrorCheck(what, fmt::format("cannot read {}'s input again", check.text));
       expected = std::move(*bytes);
@@ -157,10 +164,28 @@ void AddLabFiles(const OutputCheck& check, std::vector<std::string>& files) {
   if (check.match == MatchKind::kSameAsFile) files.push_back(check.text);
 }
 
-const TypedCheckKind<OutputCheck> kKind(
-    {.read = Read, .evaluate = Evaluate, .pair_member = PairMember, .add_lab_files = AddLabFiles});
+void AddStreamsRead(const OutputCheck& check, std::vector<StreamRead>& reads) {
+  reads.push_back({check.instance, check.stream});
+}
+
+const TypedCheckKind<OutputCheck> kKind({.read = Read,
+                                         .evaluate = Evaluate,
+                                         .pair_member = PairMember,
+                                         .add_lab_files = AddLabFiles,
+                                         .add_streams_read = AddStreamsRead});
 const CheckKeyRegistration kStdoutKey("stdout", 200, kKind);
 const CheckKeyRegistration kStderrKey("stderr", 300, kKind);
 
 }  // namespace
+
+const char* StreamWords(StreamName stream) {
+  return stream == StreamName::kStdout ? "standard output" : "standard error";
+}
+
+std::string NotKeptWords(const std::string& instance, StreamName stream) {
+  return fmt::format(
+      "the grader kept only the head of {}'s {}: the check's kind does not say it reads it",
+      instance, StreamWords(stream));
+}
+
 }  // namespace labgrade

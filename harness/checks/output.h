@@ -9,7 +9,13 @@
 
 namespace labgrade {
 
-enum class StreamName { kStdout, kStderr };
+/// "standard output" or "standard error".
+const char* StreamWords(StreamName stream);
+
+/// Why a check cannot read `instance`'s `stream`: the grader kept only its head, because no
+/// check said it reads it (CheckKind::AddStreamsRead). The check kind's mistake, reported as the
+/// grader's, never the student's.
+std::string NotKeptWords(const std::string& instance, StreamName stream);
 
 struct OutputCheck {
   std::string instance;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -85,6 +86,21 @@ std::optional<std::string> InputSource::AllBytes() const {
     at += got;
   }
   return bytes;
+}
+
+bool InputSource::SameAs(std::string_view bytes) const {
+  if (static_cast<std::int64_t>(bytes.size()) != size()) return false;
+  std::array<char, 64 * 1024> chunk;
+  std::int64_t at = 0;
+  while (at < size()) {
+    const std::int64_t got = ReadAt(at, chunk);
+    if (got <= 0) return false;
+    if (bytes.compare(static_cast<std::size_t>(at), static_cast<std::size_t>(got),
+                      std::string_view(chunk.data(), static_cast<std::size_t>(got))) != 0)
+      return false;
+    at += got;
+  }
+  return true;
 }
 
 std::shared_ptr<const InputSource> TextInput(std::string text) {

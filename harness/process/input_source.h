@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 
 namespace labgrade {
@@ -25,6 +26,10 @@ class InputSource {
   virtual std::int64_t ReadAt(std::int64_t offset, std::span<char> out) const = 0;
   /// Every byte, for a check that compares an output with it; null when it cannot be read.
   std::optional<std::string> AllBytes() const;
+  /// Whether these are exactly `bytes`, read a chunk at a time: a check tells the usual case, an
+  /// output that is the input, without making the whole input again beside it. False also when
+  /// the input cannot be read.
+  bool SameAs(std::string_view bytes) const;
 };
 
 /// `text`, held.

@@ -55,6 +55,10 @@ bool DrainInto(int fd, CapturedStream& stream, std::int64_t cap) {
   }
 }
 
+std::int64_t KeptBytes(const RunLimits& limits, bool read_by_a_check) {
+  return read_by_a_check ? limits.output_bytes : std::min(limits.output_bytes, kUnreadStreamBytes);
+}
+
 // The scheduler state of thread `tid` of this process (R, S, ...), '?' when unreadable: the
 // character after the last ')' of /proc/self/task/TID/stat (the name may hold one).
 char ThreadState(int tid) {
@@ -111,6 +115,8 @@ std::variant<std::unique_ptr<ProgramRun>, LaunchError> ProgramRun::Start(
   std::unique_ptr<ProgramRun> run(new ProgramRun());
   run->wake_.Reset(wake);
   run->limits_ = limits;
+  run->end_.out.kept = limits.keep_stdout;
+  run->end_.err.kept = limits.keep_stderr;
   run->input_ = std::move(stdin_bytes);
   spec.stdout_fd = out->write.get();
   spec.stderr_fd = err->write.get();
@@ -302,9 +308,9 @@ void ProgramRun::Pump() {
         // Nobody reads our stdin any more: stop feeding it.
         stdin_write_.Reset();
       } else if (fd == stdout_read_.get()) {
-        if (!DrainInto(fd, end_.out, limits_.output_bytes)) stdout_read_.Reset();
+        if (!DrainInto(fd, end_.out, KeptBytes(limits_, limits_.keep_stdout))) stdout_read_.Reset();
       } else if (fd == stderr_read_.get()) {
-        if (!DrainInto(fd, end_.err, limits_.output_bytes)) stderr_read_.Reset();
+        if (!DrainInto(fd, end_.err, KeptBytes(limits_, limits_.keep_stderr))) stderr_read_.Reset();
       } else if (fd == stdin_write_.get()) {
         FeedInput(stdin_offset, chunk, chunk_written);
       }

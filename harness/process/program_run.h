@@ -32,7 +32,12 @@ struct CapturedStream {
   std::string bytes;
   std::int64_t total_bytes = 0;
   bool truncated = false;  ///< total_bytes > bytes.size(): the cap was reached, the rest drained
+  /// false: only the head was kept (RunLimits::keep_stdout, keep_stderr); no check may read it.
+  bool kept = true;
 };
+
+/// What is kept of a stream no check reads: enough for the report's excerpt of standard error.
+inline constexpr std::int64_t kUnreadStreamBytes = 64 << 10;
 
 /// How a program ended. Valid once ProgramRun::Finished() is true.
 struct ProgramEnd {
@@ -52,6 +57,11 @@ struct RunLimits {
   int wall_ms = 10'000;
   std::int64_t output_bytes = 16 << 20;  ///< per stream
   int kill_grace_ms = 1'000;             ///< between SIGTERM and SIGKILL
+  /// false: no check reads the stream, so only its first kUnreadStreamBytes are kept; the rest
+  /// is drained and counted. A class grades many tests at once: 16 MiB held for a stream nobody
+  /// reads, in each of them, was most of the grader's memory.
+  bool keep_stdout = true;
+  bool keep_stderr = true;
 };
 
 class ProgramRun {

@@ -46,6 +46,12 @@ PlaceholderNames PlaceholdersOfTest(const TestSpec& test, const LabSpec& lab) {
   return names;
 }
 
+std::vector<StreamRead> StreamsReadByTest(const TestSpec& test) {
+  std::vector<StreamRead> reads;
+  for (const Check& check : test.checks) check.kind().AddStreamsRead(check, reads);
+  return reads;
+}
+
 const StepKey* KindRegistry::FindStep(std::string_view key) const { return FindKey(steps_, key); }
 
 const CheckKey* KindRegistry::FindCheck(std::string_view key) const {

@@ -67,7 +67,12 @@ class CheckKind {
   virtual void Evaluate(TestContext& test, const Check& check) const = 0;
   /// Adds the lab files `check` reads (relative to the lab folder) to `files`.
   virtual void AddLabFiles(const Check& check, std::vector<std::string>& files) const = 0;
+  /// Adds the programs' output streams `check` reads to `reads`.
+  virtual void AddStreamsRead(const Check& check, std::vector<StreamRead>& reads) const = 0;
 };
+
+/// The output streams `test`'s checks read.
+std::vector<StreamRead> StreamsReadByTest(const TestSpec& test);
 
 /// A YAML key of a step kind: the step's action.
 struct StepKey {

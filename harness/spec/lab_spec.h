@@ -131,6 +131,17 @@ using Step = KindSpec<StepKind>;
 /// What must hold once the steps are done.
 using Check = KindSpec<CheckKind>;
 
+/// A program's standard output or standard error.
+enum class StreamName { kStdout, kStderr };
+
+/// A stream a check reads: `instance` (an instance, or a group of them) wrote it. The grader
+/// keeps all of a stream some check reads, up to the lab's output_bytes, and only the head of the
+/// others (harness/process/program_run.h, kUnreadStreamBytes).
+struct StreamRead {
+  std::string instance;
+  StreamName stream = StreamName::kStdout;
+};
+
 /// Network conditions a test runs under (`network:`), set up in its cell before the steps.
 struct NetworkConditions {
   int loss_percent = 0;  ///< netem loss on loopback, 0..100

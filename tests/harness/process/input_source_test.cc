@@ -59,6 +59,20 @@ TEST(InputSource, RandomInputReadsInChunksAndWhole) {
   EXPECT_EQ(input->AllBytes(), RandomBytes(70'000, 9));
 }
 
+// SameAs compares across chunk boundaries (70 000 bytes are two 64 KiB chunks): equal bytes,
+// one byte changed in the second chunk, one byte short and one byte more all tell apart.
+TEST(InputSource, SameAsComparesEveryChunk) {
+  const auto input = RandomInput(70'000, 9);
+  std::string bytes = RandomBytes(70'000, 9);
+  EXPECT_TRUE(input->SameAs(bytes));
+  bytes[69'000] = static_cast<char>(bytes[69'000] ^ 1);
+  EXPECT_FALSE(input->SameAs(bytes));
+  bytes = RandomBytes(70'000, 9);
+  EXPECT_FALSE(input->SameAs(std::string_view(bytes).substr(0, 69'999)));
+  EXPECT_FALSE(input->SameAs(bytes + "x"));
+  EXPECT_TRUE(TextInput("")->SameAs(""));
+}
+
 TEST(InputSource, TextAndFileReadBackWhole) {
   EXPECT_EQ(TextInput("hello")->AllBytes(), "hello");
   EXPECT_EQ(TextInput("")->size(), 0);

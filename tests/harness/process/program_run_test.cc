@@ -162,6 +162,19 @@ TEST(ProgramRun, OutputCapKeepsTheFirstBytesAndCountsTheRest) {
   EXPECT_FALSE(end.err.truncated);
 }
 
+// A stream no check reads keeps only its head, enough for the report's excerpt, and is still
+// counted in full: the grader's memory does not grow with output that nothing compares.
+TEST(ProgramRun, UnreadStreamKeepsOnlyItsHead) {
+  RunLimits limits{120'000, 16 << 20, 1'000};
+  limits.keep_stdout = false;
+  ProgramEnd end = RunToEnd(Spec(kPrograms / "stdout-flood"), nullptr, limits);
+  EXPECT_TRUE(end.exited);
+  EXPECT_EQ(static_cast<std::int64_t>(end.out.bytes.size()), kUnreadStreamBytes);
+  EXPECT_EQ(end.out.total_bytes, std::int64_t{1} << 30);
+  EXPECT_FALSE(end.out.kept);
+  EXPECT_TRUE(end.err.kept);
+}
+
 // Standard input is fed completely, and the output comes back byte for byte.
 TEST(ProgramRun, FeedsAllOfStdin) {
   auto input = std::make_shared<const std::string>(RandomBytes(8 << 20, 42));

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/harness/spec/spec_loader_fixture.h"
+
 namespace labgrade {
 namespace {
 
@@ -134,6 +136,36 @@ TEST(KindRegistry, ListsTheKeysBesideAnAction) {
             (std::vector<std::string>{"as", "from", "args", "stdin", "count"}));
   EXPECT_EQ(Strings(Kinds().ActionsAllowing("as")), (std::vector<std::string>{"start", "run"}));
   EXPECT_TRUE(Kinds().ActionsAllowing("instance").empty());
+}
+
+using StreamsRead = testing::SpecLoaderTest;
+
+std::vector<std::string> Described(const std::vector<StreamRead>& reads) {
+  std::vector<std::string> words;
+  for (const StreamRead& read : reads)
+    words.push_back(read.instance + (read.stream == StreamName::kStdout ? ".out" : ".err"));
+  return words;
+}
+
+// The streams a test's checks read: stdout: and stderr: their instance's, capture: both its own
+// and its same_as's; exit: none. The grader keeps only the head of the others.
+TEST_F(StreamsRead, AreTheOnesTheChecksName) {
+  const SpecLoad load = Load(testing::OneTest(R"(      - start: reader
+      - start: writer
+        as: w
+        count: 2
+      - wait_exit: { instance: reader, timeout_ms: 1000 }
+)",
+                                              R"yaml(      - exit: { instance: reader, code: 0 }
+      - stderr: { instance: w, empty: true }
+      - capture:
+          instance: reader
+          regex: "got (\\d+)"
+          same_as: { instance: w-1, stream: stderr, regex: "sent (\\d+)" }
+)yaml"));
+  ASSERT_TRUE(load.spec) << Report(load);
+  EXPECT_EQ(Described(StreamsReadByTest(load.spec->tests.at(0))),
+            (std::vector<std::string>{"w.err", "reader.out", "w-1.err"}));
 }
 
 }  // namespace

@@ -103,7 +103,8 @@ bool TestContext::StartInstance(const InstanceStart& start) {
                                   start.program, program.executable));
   }
   auto started = ProgramRun::Start(
-      spec, *input, RunLimits{program.limits.wall_ms, program.limits.output_bytes, kKillGraceMs});
+      spec, *input, RunLimits{program.limits.wall_ms, program.limits.output_bytes, kKillGraceMs},
+      start.keep_stdin_open ? StdinEnd::kWhenClosed : StdinEnd::kAfterInput);
   if (auto* error = std::get_if<LaunchError>(&started)) {
     // The student's build made something that cannot run (not an executable, or one the
     // student's programs may not run, such as a link to the reference's): theirs to mend.

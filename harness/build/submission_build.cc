@@ -15,6 +15,7 @@
 #include "harness/build/submission_copy.h"
 #include "harness/process/program_run.h"
 #include "harness/sandbox/program_confinement.h"
+#include "harness/spec/provided_paths.h"
 
 namespace labgrade {
 namespace {
@@ -225,9 +226,13 @@ BuildResult RunCommands(const LabSpec& lab, const BuildRequest& request, bool* c
 
 /// The lab's own copies win: a student may not change the header the programs agree on.
 std::optional<std::string> InstallProvidedFiles(const LabSpec& lab, const fs::path& build_dir) {
+  for (const std::string& provided : lab.provided_folders) {
+    if (auto error =
+            InstallProvidedFolder(lab.lab_dir / provided, build_dir, ProvidedName(provided)))
+      return error;
+  }
   for (const std::string& provided : lab.provided_files) {
-    if (auto error = InstallProvidedFile(lab.lab_dir / provided, build_dir,
-                                         fs::path(provided).filename().string()))
+    if (auto error = InstallProvidedFile(lab.lab_dir / provided, build_dir, ProvidedName(provided)))
       return error;
   }
   return std::nullopt;

@@ -379,7 +379,7 @@ TEST_F(SpecLoaderTest, ReportsMissingProvidedFile) {
             "    provided: [starter/xfr.h, /etc/passwd, starter/util.h]\n"
             "                              ^\n"
             "labs/demo/lab.yaml:5:42: error: submission.provided[2]: 'starter/util.h' is not a "
-            "file in the lab folder\n"
+            "file or a folder in the lab folder\n"
             "    provided: [starter/xfr.h, /etc/passwd, starter/util.h]\n"
             "                                           ^\n");
 }

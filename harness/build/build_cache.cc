@@ -19,6 +19,7 @@
 #include "harness/build/sha256.h"
 #include "harness/process/program_run.h"
 #include "harness/process/unique_fd.h"
+#include "harness/spec/placeholders.h"
 #include "harness/spec/provided_paths.h"
 
 namespace labgrade {
@@ -425,6 +426,13 @@ std::optional<std::string> BuildCache::KeyFor(const LabSpec& lab, const fs::path
   for (const std::string& provided : lab.provided_folders) {
     HashField(hash, "provided folder", ProvidedName(provided));
     if (!HashTree(hash, lab.lab_dir / provided, {}, error)) return std::nullopt;
+  }
+  // A command naming the lab folder may read any of its files; lab.yaml, which holds the tests
+  // and not what the build reads, is left out, so that changing a test rebuilds nothing.
+  if (std::any_of(lab.build_commands.begin(), lab.build_commands.end(),
+                  [](const std::string& command) { return NamesLabFolder(command); })) {
+    HashField(hash, "lab folder", "");
+    if (!HashTree(hash, lab.lab_dir, "lab.yaml", error)) return std::nullopt;
   }
   // Everything the build copies from the submission (see CopySubmission in
   // submission_build.cc).

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "harness/spec/kind_registry.h"
+#include "harness/spec/placeholders.h"
 #include "harness/spec/provided_paths.h"
 #include "harness/spec/spec_reader.h"
 #include "harness/spec/test_names.h"
@@ -101,7 +102,10 @@ void ReadBuild(const SpecNode& node, LabSpec& spec) {
   for (const SpecNode& line : *lines) {
     const std::optional<std::string> command = line.AsString();
     if (command && command->empty()) line.Error("must not be empty");
-    if (command && !command->empty()) spec.build_commands.push_back(*command);
+    const std::optional<std::string> problem =
+        command ? BuildCommandProblem(*command) : std::nullopt;
+    if (problem) line.Error(*problem);
+    if (command && !command->empty() && !problem) spec.build_commands.push_back(*command);
   }
 }
 

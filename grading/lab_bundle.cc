@@ -265,6 +265,8 @@ std::vector<fs::path> LabFilesToBundle(const LabSpec& lab) {
   AddFilesUnder(lab.lab_dir, "starter", files);
   AddFilesUnder(lab.lab_dir, "data", files);
   for (const std::string& provided : lab.provided_files) files.insert(provided);
+  for (const std::string& provided : lab.provided_folders)
+    AddFilesUnder(lab.lab_dir, provided, files);
   // Each kind says which lab files its steps and checks read (spec/kind_registry.h).
   std::vector<std::string> read;
   for (const TestSpec& test : lab.tests) {

@@ -209,6 +209,8 @@ class Scenario {
     // The built-in client's connections end first, as a client that is done would; what they
     // received stays for the checks.
     for (auto& [name, connection] : state.connections) connection->Close();
+    // So does a standard input kept open that no close_stdin closed: the program reads its end.
+    for (auto& [name, instance] : instances) instance.run->CloseStdin();
     // A paused program that handles SIGTERM would sit out the grace time stopped.
     for (const std::string& name : state.paused) SignalProcess(*instances.at(name).run, SIGCONT);
     for (auto& [name, instance] : instances) instance.run->RequestTermination();

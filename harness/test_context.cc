@@ -107,7 +107,8 @@ bool TestContext::StartInstance(const InstanceStart& start) {
   RunLimits limits{program.limits.wall_ms, program.limits.output_bytes, kKillGraceMs};
   limits.keep_stdout = ReadByACheck(name, StreamName::kStdout);
   limits.keep_stderr = ReadByACheck(name, StreamName::kStderr);
-  auto started = ProgramRun::Start(spec, *input, limits);
+  auto started = ProgramRun::Start(
+      spec, *input, limits, start.keep_stdin_open ? StdinEnd::kWhenClosed : StdinEnd::kAfterInput);
   if (auto* error = std::get_if<LaunchError>(&started)) {
     // The student's build made something that cannot run (not an executable, or one the
     // student's programs may not run, such as a link to the reference's): theirs to mend.

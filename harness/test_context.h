@@ -55,6 +55,8 @@ struct InstanceStart {
   /// The step's own argument templates; null: the program's.
   const std::vector<std::string>* argv = nullptr;
   StdinSource stdin_source;
+  /// `stdin: { keep_open: true }`: the pipe stays open until CloseStdin (close_stdin:).
+  bool keep_stdin_open = false;
 };
 
 /// What steps leave for later steps, teardown and checks.

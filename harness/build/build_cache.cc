@@ -19,6 +19,8 @@
 #include "harness/build/sha256.h"
 #include "harness/process/program_run.h"
 #include "harness/process/unique_fd.h"
+#include "harness/spec/placeholders.h"
+#include "harness/spec/provided_paths.h"
 
 namespace labgrade {
 namespace {
@@ -87,6 +89,49 @@ std::optional<std::string> ReadFollowing(const fs::path& path, std::string* erro
   std::ostringstream bytes;
   bytes << in.rdbuf();  // an empty file sets failbit on `bytes` only
   return bytes.str();
+}
+
+/// Hashes the tree at `dir` as a build copies it (links followed; .git and, at the top,
+/// `left_out` left out), in a fixed order, since listings come in any order: each folder's and
+/// file's relative path, each file's permission bits and bytes. False, with `error` set, when
+/// it cannot be read.
+bool HashTree(Sha256& hash, const fs::path& dir, const fs::path& left_out, std::string* error) {
+  std::vector<std::pair<std::string, bool>> entries;  // relative path, is a folder
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const fs::path relative = it->path().lexically_relative(dir);
+    if (relative.filename() == ".git" || relative == left_out) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    // A link to nothing is neither, here as in the copy; it is no reason to stop.
+    std::error_code type_error;
+    if (it->is_directory(type_error)) {
+      entries.emplace_back(relative.string(), true);
+    } else if (it->is_regular_file(type_error)) {
+      entries.emplace_back(relative.string(), false);
+    }
+  }
+  if (ec) {
+    *error = fmt::format("cannot list {}: {}", dir.string(), ec.message());
+    return false;
+  }
+  std::sort(entries.begin(), entries.end());
+  for (const auto& [relative, is_folder] : entries) {
+    if (is_folder) {
+      HashField(hash, "folder", relative);
+      continue;
+    }
+    const fs::path path = dir / relative;
+    std::optional<std::string> bytes = ReadFollowing(path, error);
+    if (!bytes) return false;
+    const auto mode = static_cast<unsigned>(fs::status(path, ec).permissions() & fs::perms::all);
+    HashField(hash, "file", relative);
+    HashField(hash, "mode", fmt::format("{:o}", mode));
+    HashField(hash, "bytes", *bytes);
+  }
+  return true;
 }
 
 /// What a copy carried: its size and SHA-256.
@@ -375,46 +420,24 @@ std::optional<std::string> BuildCache::KeyFor(const LabSpec& lab, const fs::path
   for (const std::string& provided : lab.provided_files) {
     std::optional<std::string> bytes = ReadFollowing(lab.lab_dir / provided, error);
     if (!bytes) return std::nullopt;
-    HashField(hash, "provided", fs::path(provided).filename().string());
+    HashField(hash, "provided", ProvidedName(provided));
     HashField(hash, "provided bytes", *bytes);
   }
+  for (const std::string& provided : lab.provided_folders) {
+    HashField(hash, "provided folder", ProvidedName(provided));
+    if (!HashTree(hash, lab.lab_dir / provided, {}, error)) return std::nullopt;
+  }
+  // A command naming the lab folder may read any of its files; lab.yaml, which holds the tests
+  // and not what the build reads, is left out, so that changing a test rebuilds nothing.
+  if (std::any_of(lab.build_commands.begin(), lab.build_commands.end(),
+                  [](const std::string& command) { return NamesLabFolder(command); })) {
+    HashField(hash, "lab folder", "");
+    if (!HashTree(hash, lab.lab_dir, "lab.yaml", error)) return std::nullopt;
+  }
   // Everything the build copies from the submission (see CopySubmission in
-  // submission_build.cc), in a fixed order: directory listings come in any order.
-  std::vector<std::pair<std::string, bool>> entries;  // relative path, is a folder
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(source_dir, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    const fs::path relative = it->path().lexically_relative(source_dir);
-    if (relative.filename() == ".git") {
-      it.disable_recursion_pending();
-      continue;
-    }
-    // A link to nothing is neither, here as in the copy; it is no reason to stop.
-    std::error_code type_error;
-    if (it->is_directory(type_error)) {
-      entries.emplace_back(relative.string(), true);
-    } else if (it->is_regular_file(type_error)) {
-      entries.emplace_back(relative.string(), false);
-    }
-  }
-  if (ec) {
-    *error = fmt::format("cannot list {}: {}", source_dir.string(), ec.message());
-    return std::nullopt;
-  }
-  std::sort(entries.begin(), entries.end());
-  for (const auto& [relative, is_folder] : entries) {
-    if (is_folder) {
-      HashField(hash, "folder", relative);
-      continue;
-    }
-    const fs::path path = source_dir / relative;
-    std::optional<std::string> bytes = ReadFollowing(path, error);
-    if (!bytes) return std::nullopt;
-    const auto mode = static_cast<unsigned>(fs::status(path, ec).permissions() & fs::perms::all);
-    HashField(hash, "file", relative);
-    HashField(hash, "mode", fmt::format("{:o}", mode));
-    HashField(hash, "bytes", *bytes);
-  }
+  // submission_build.cc).
+  HashField(hash, "submission", "");
+  if (!HashTree(hash, source_dir, {}, error)) return std::nullopt;
   return HexOf(hash.Finish());
 }
 

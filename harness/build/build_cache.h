@@ -38,8 +38,10 @@ class BuildCache {
   const std::string& toolchain() const { return toolchain_; }
 
   /// The key of building `source_dir` for `lab`: the hex SHA-256 over the build commands and
-  /// time limit, the lab's provided files (names and bytes), every file the build copies from
-  /// `source_dir` (relative path, permission bits, bytes; .git left out) and the toolchain.
+  /// time limit, the lab's provided files (names and bytes) and folders (every file in them),
+  /// the lab folder's files (but lab.yaml) when a command names it ({labdir}), every file the
+  /// build copies from `source_dir` (relative path, permission bits, bytes; .git left out) and
+  /// the toolchain.
   /// nullopt, with `error` set, when a file cannot be read.
   std::optional<std::string> KeyFor(const LabSpec& lab, const std::filesystem::path& source_dir,
                                     std::string* error) const;

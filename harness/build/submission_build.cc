@@ -15,6 +15,8 @@
 #include "harness/build/submission_copy.h"
 #include "harness/process/program_run.h"
 #include "harness/sandbox/program_confinement.h"
+#include "harness/spec/placeholders.h"
+#include "harness/spec/provided_paths.h"
 
 namespace labgrade {
 namespace {
@@ -113,11 +115,18 @@ BuildResult CheckRequired(const LabSpec& lab, const BuildRequest& request) {
   return result;
 }
 
+/// Whether a build command of `lab` names its folder ({labdir}): the build must then read it.
+bool BuildReadsLabFolder(const LabSpec& lab) {
+  return std::any_of(lab.build_commands.begin(), lab.build_commands.end(),
+                     [](const std::string& command) { return NamesLabFolder(command); });
+}
+
 /// The cell the build commands run in, and its root's mount point, removed with it.
 class BuildCell {
  public:
-  /// Enters a cell that shows the build folder (writable) and the system's folders.
-  std::optional<std::string> Enter(const BuildRequest& request) {
+  /// Enters a cell that shows the build folder (writable), the system's folders and, when the
+  /// commands name it, the lab folder (read-only, at its own path).
+  std::optional<std::string> Enter(const LabSpec& lab, const BuildRequest& request) {
     const BuildIsolation& isolation = request.isolation;
     if (isolation.host == nullptr) return std::nullopt;
     root_point_ = request.build_dir.parent_path() /
@@ -128,6 +137,7 @@ class BuildCell {
     CellSetup setup;
     setup.filesystem.root_mount_point = root_point_;
     setup.filesystem.folders = {{request.build_dir, true}};
+    if (BuildReadsLabFolder(lab)) setup.filesystem.folders.push_back({lab.lab_dir, false});
     setup.filesystem.tmp_mib = kBuildTmpMib;
     auto entered = Cell::Enter(*isolation.host, isolation.cell_init, setup);
     if (auto* error = std::get_if<std::string>(&entered))
@@ -159,17 +169,18 @@ class BuildCell {
 BuildResult RunCommands(const LabSpec& lab, const BuildRequest& request, bool* cacheable) {
   BuildResult result;
   BuildCell cell;
-  if (auto error = cell.Enter(request)) {
+  if (auto error = cell.Enter(lab, request)) {
     result.grader_error = *error;
     return result;
   }
-  const LandlockRules confinement = ConfinementRules(
-      request.isolation.landlock_abi, {{request.build_dir, FolderAccess::kEverything}});
+  std::vector<FolderRule> own = {{request.build_dir, FolderAccess::kEverything}};
+  if (BuildReadsLabFolder(lab)) own.push_back({lab.lab_dir, FolderAccess::kReadExecute});
+  const LandlockRules confinement = ConfinementRules(request.isolation.landlock_abi, own);
   for (const std::string& command : lab.build_commands) {
     result.command = command;
     LaunchSpec spec;
     spec.executable = "/bin/sh";
-    spec.args = {"-c", command};
+    spec.args = {"-c", ExpandBuildCommand(command, lab.lab_dir)};
     spec.working_dir = request.build_dir;
     // GCC_COLORS empty: no colour codes in a log that is shown in reports.
     spec.environment = {"PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C",
@@ -225,9 +236,13 @@ BuildResult RunCommands(const LabSpec& lab, const BuildRequest& request, bool* c
 
 /// The lab's own copies win: a student may not change the header the programs agree on.
 std::optional<std::string> InstallProvidedFiles(const LabSpec& lab, const fs::path& build_dir) {
+  for (const std::string& provided : lab.provided_folders) {
+    if (auto error =
+            InstallProvidedFolder(lab.lab_dir / provided, build_dir, ProvidedName(provided)))
+      return error;
+  }
   for (const std::string& provided : lab.provided_files) {
-    if (auto error = InstallProvidedFile(lab.lab_dir / provided, build_dir,
-                                         fs::path(provided).filename().string()))
+    if (auto error = InstallProvidedFile(lab.lab_dir / provided, build_dir, ProvidedName(provided)))
       return error;
   }
   return std::nullopt;

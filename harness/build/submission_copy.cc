@@ -187,6 +187,16 @@ std::optional<CopyProblem> CopySubmissionTree(const fs::path& from, const fs::pa
   return TreeCopy(limits, notes).Run(from, to);
 }
 
+namespace {
+
+/// Removes whatever the submission put at `name` in `folder` (`to_dir`): a file, a link (never
+/// followed) or a folder.
+void RemoveSubmissions(int folder, const fs::path& to_dir, const std::string& name) {
+  if (::unlinkat(folder, name.c_str(), 0) != 0 && errno == EISDIR) fs::remove_all(to_dir / name);
+}
+
+}  // namespace
+
 std::optional<std::string> InstallProvidedFile(const fs::path& source, const fs::path& to_dir,
                                                const std::string& name) {
   UniqueFd folder(::open(to_dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
@@ -196,15 +206,28 @@ std::optional<std::string> InstallProvidedFile(const fs::path& source, const fs:
   struct stat status {};
   if (::fstat(from.get(), &status) != 0 || !S_ISREG(status.st_mode))
     return fmt::format("the lab's {} is not a file", source.string());
-  // Whatever the submission put there goes: a file, a link (never followed) or a folder.
-  if (::unlinkat(folder.get(), name.c_str(), 0) != 0 && errno == EISDIR)
-    fs::remove_all(to_dir / name);
+  RemoveSubmissions(folder.get(), to_dir, name);
   UniqueFd made(::openat(folder.get(), name.c_str(),
                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                          status.st_mode & 0755));
   if (!made.valid() || !CopyAll(from.get(), made.get()))
     return fmt::format("cannot copy the lab's {} into the build: {}", source.string(),
                        std::strerror(errno));
+  return std::nullopt;
+}
+
+std::optional<std::string> InstallProvidedFolder(const fs::path& source, const fs::path& to_dir,
+                                                 const std::string& name) {
+  UniqueFd folder(::open(to_dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!folder.valid())
+    return fmt::format("cannot open {}: {}", to_dir.string(), std::strerror(errno));
+  RemoveSubmissions(folder.get(), to_dir, name);
+  // The lab's folder is copied as a submission is: whatever the loader let through (no link
+  // out of it, see spec/provided_paths.h) is refused here too, should it have changed since.
+  std::vector<std::string> notes;
+  if (auto problem = CopySubmissionTree(source, to_dir / name, &notes))
+    return fmt::format("cannot copy the lab's folder {} into the build: {}", source.string(),
+                       problem->message);
   return std::nullopt;
 }
 

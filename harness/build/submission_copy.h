@@ -46,4 +46,11 @@ std::optional<std::string> InstallProvidedFile(const std::filesystem::path& sour
                                                const std::filesystem::path& to_dir,
                                                const std::string& name);
 
+/// Puts a copy of the folder `source` (the lab's own), everything in it, at `name` in the
+/// folder `to_dir`, replacing whatever the submission had there, copied as a submission is
+/// (no link out of `source` followed). The reason when it cannot.
+std::optional<std::string> InstallProvidedFolder(const std::filesystem::path& source,
+                                                 const std::filesystem::path& to_dir,
+                                                 const std::string& name);
+
 }  // namespace labgrade

@@ -101,8 +101,11 @@ void IgnoreSigpipeOnce() {
 }  // namespace
 
 std::variant<std::unique_ptr<ProgramRun>, LaunchError> ProgramRun::Start(
-    LaunchSpec spec, std::shared_ptr<const InputSource> stdin_bytes, RunLimits limits) {
+    LaunchSpec spec, std::shared_ptr<const InputSource> stdin_bytes, RunLimits limits,
+    StdinEnd stdin_end) {
   IgnoreSigpipeOnce();
+  // Kept open with nothing to say first: a pipe all the same, empty until it is closed.
+  if (!stdin_bytes && stdin_end == StdinEnd::kWhenClosed) stdin_bytes = TextInput("");
   std::string error;
   auto out = MakePipe(&error);
   auto err = out ? MakePipe(&error) : std::nullopt;
@@ -118,6 +121,7 @@ std::variant<std::unique_ptr<ProgramRun>, LaunchError> ProgramRun::Start(
   run->end_.out.kept = limits.keep_stdout;
   run->end_.err.kept = limits.keep_stderr;
   run->input_ = std::move(stdin_bytes);
+  run->stdin_end_ = stdin_end;
   spec.stdout_fd = out->write.get();
   spec.stderr_fd = err->write.get();
   spec.stdin_fd = in ? in->read.get() : -1;
@@ -177,6 +181,15 @@ void ProgramRun::RequestTermination() {
     std::lock_guard lock(mutex_);
     if (finished_) return;
     terminate_requested_ = true;
+  }
+  Wake();
+}
+
+void ProgramRun::CloseStdin() {
+  {
+    std::lock_guard lock(mutex_);
+    if (finished_) return;
+    stdin_close_requested_ = true;
   }
   Wake();
 }
@@ -241,7 +254,7 @@ void ProgramRun::FeedInput(std::int64_t& offset, std::vector<char>& chunk, std::
     chunk.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
     written = 0;
     if (got <= 0) {  // the end, or an input file that cannot be read any more
-      stdin_write_.Reset();
+      InputWritten();
       return;
     }
   }
@@ -250,10 +263,30 @@ void ProgramRun::FeedInput(std::int64_t& offset, std::vector<char>& chunk, std::
     written += static_cast<std::size_t>(put);
     offset += put;
   }
-  // EOF tells the program its input is complete; EPIPE means it stopped reading.
-  if ((put < 0 && errno != EAGAIN && errno != EINTR) ||
-      (written == chunk.size() && offset >= input_->size()))
+  // EPIPE means it stopped reading; EOF tells the program its input is complete.
+  if (put < 0 && errno != EAGAIN && errno != EINTR) {
     stdin_write_.Reset();
+    stdin_held_open_.store(false);
+  } else if (written == chunk.size() && offset >= input_->size()) {
+    InputWritten();
+  }
+}
+
+void ProgramRun::InputWritten() {
+  input_written_ = true;
+  bool close_requested;
+  {
+    std::lock_guard lock(mutex_);
+    close_requested = stdin_close_requested_;
+  }
+  if (stdin_end_ == StdinEnd::kWhenClosed && !close_requested) {
+    // Not polled for room any more (a writable pipe would wake the pump at once, for ever):
+    // held until CloseStdin() wakes the pump.
+    stdin_held_open_.store(true);
+    return;
+  }
+  stdin_write_.Reset();
+  stdin_held_open_.store(false);
 }
 
 void ProgramRun::Pump() {
@@ -281,7 +314,7 @@ void ProgramRun::Pump() {
     if (!exited) add(pidfd_, POLLIN);
     add(stdout_read_, POLLIN);
     add(stderr_read_, POLLIN);
-    add(stdin_write_, POLLOUT);
+    if (!input_written_) add(stdin_write_, POLLOUT);
 
     Clock::time_point next =
         exited ? *drain_deadline : (kill_deadline ? *kill_deadline : wall_deadline);
@@ -307,6 +340,7 @@ void ProgramRun::Pump() {
         if (terminating) drain_deadline = now + grace;
         // Nobody reads our stdin any more: stop feeding it.
         stdin_write_.Reset();
+        stdin_held_open_.store(false);
       } else if (fd == stdout_read_.get()) {
         if (!DrainInto(fd, end_.out, KeptBytes(limits_, limits_.keep_stdout))) stdout_read_.Reset();
       } else if (fd == stderr_read_.get()) {
@@ -315,12 +349,18 @@ void ProgramRun::Pump() {
         FeedInput(stdin_offset, chunk, chunk_written);
       }
     }
-    if (stdin_write_.valid() && input_->size() == 0) stdin_write_.Reset();
+    if (stdin_write_.valid() && !input_written_ && input_->size() == 0) InputWritten();
 
     bool requested;
+    bool stdin_close_requested;
     {
       std::lock_guard lock(mutex_);
       requested = terminate_requested_;
+      stdin_close_requested = stdin_close_requested_;
+    }
+    if (stdin_close_requested && input_written_ && stdin_write_.valid()) {
+      stdin_write_.Reset();
+      stdin_held_open_.store(false);
     }
     if (requested && !terminating) {
       terminating = true;
@@ -348,6 +388,7 @@ void ProgramRun::Pump() {
     }
   }
   stdin_write_.Reset();
+  stdin_held_open_.store(false);
   std::lock_guard lock(mutex_);
   finished_ = true;
   changed_.notify_all();

@@ -53,6 +53,14 @@ struct ProgramEnd {
   CapturedStream err;
 };
 
+/// When the program's standard input ends (it reads EOF).
+enum class StdinEnd {
+  kAfterInput,  ///< once every byte of the input is written
+  /// Only once CloseStdin() is called (and every byte is written), or the program ends: the
+  /// pipe stays open after the input, as for `stdin: { keep_open: true }`.
+  kWhenClosed,
+};
+
 struct RunLimits {
   int wall_ms = 10'000;
   std::int64_t output_bytes = 16 << 20;  ///< per stream
@@ -67,10 +75,12 @@ struct RunLimits {
 class ProgramRun {
  public:
   /// Launches `spec` (its stdio fds are replaced by the run's own pipes). `input` null means
-  /// /dev/null; otherwise it is fed a chunk at a time as the program reads, then closed.
-  /// Launching happens on the calling thread, inside its namespaces.
+  /// /dev/null (with StdinEnd::kWhenClosed: an empty input); otherwise it is fed a chunk at a
+  /// time as the program reads, then closed as `stdin_end` says. Launching happens on the
+  /// calling thread, inside its namespaces.
   static std::variant<std::unique_ptr<ProgramRun>, LaunchError> Start(
-      LaunchSpec spec, std::shared_ptr<const InputSource> input, RunLimits limits);
+      LaunchSpec spec, std::shared_ptr<const InputSource> input, RunLimits limits,
+      StdinEnd stdin_end = StdinEnd::kAfterInput);
 
   ProgramRun(const ProgramRun&) = delete;
   ProgramRun& operator=(const ProgramRun&) = delete;
@@ -93,6 +103,13 @@ class ProgramRun {
   /// means it did nothing in between (harness/steps/stall_watch.h).
   std::optional<std::uint64_t> IdlePumpWakeups() const;
 
+  /// Lets the program's standard input end: closed once the rest of the input is written. Only
+  /// StdinEnd::kWhenClosed waits for this; returns at once.
+  void CloseStdin();
+  /// True while the grader holds the program's standard input open with every byte written
+  /// (StdinEnd::kWhenClosed, before CloseStdin()): a read there waits for a later step.
+  bool StdinHeldOpen() const { return stdin_held_open_.load(); }
+
   /// Sends `signal` to the program's process group (it runs in a session of its own).
   void SignalGroup(int signal);
   /// Asks the pump to end the program: SIGTERM to the group, SIGKILL after the grace time.
@@ -112,6 +129,9 @@ class ProgramRun {
   void Pump();
   /// Writes the next bytes of input_ to the program's stdin (its pipe is writable).
   void FeedInput(std::int64_t& offset, std::vector<char>& chunk, std::size_t& written);
+  /// Every byte of input_ is written: the stdin pipe closes, unless it is kept open until
+  /// CloseStdin() and that was not called yet.
+  void InputWritten();
   void KillFromPump(int signal);
   void Reap();
   void Wake();
@@ -123,6 +143,8 @@ class ProgramRun {
   UniqueFd stderr_read_;
   UniqueFd wake_;  ///< eventfd: tells the pump to look at requests
   std::shared_ptr<const InputSource> input_;
+  StdinEnd stdin_end_ = StdinEnd::kAfterInput;
+  bool input_written_ = false;  ///< the pump's: every byte of input_ is in the pipe
   RunLimits limits_;
   Clock::time_point started_at_;
 
@@ -134,6 +156,8 @@ class ProgramRun {
   bool exited_ = false;                         ///< guarded by mutex_
   bool finished_ = false;                       ///< guarded by mutex_
   bool terminate_requested_ = false;            ///< guarded by mutex_
+  bool stdin_close_requested_ = false;          ///< guarded by mutex_: CloseStdin() was called
+  std::atomic<bool> stdin_held_open_{false};    ///< see StdinHeldOpen()
   ProgramEnd end_;  ///< written by the pump; read by others once finished_
   std::thread pump_;
 };

@@ -175,6 +175,9 @@ struct LabSpec {
   std::vector<std::string> required_files;  ///< must be in the submission
   std::vector<std::string> provided_files;  ///< lab files (relative to lab_dir) copied over
                                             ///< the submission's, e.g. starter/xfr.h
+  /// Lab folders (relative to lab_dir, no trailing '/') copied into the build folder under
+  /// their base names, everything in them, over the submission's: e.g. "lib/unplib" → unplib/.
+  std::vector<std::string> provided_folders;
   std::vector<std::string> build_commands;  ///< run with /bin/sh -c in the build directory
   int build_timeout_ms = 60'000;
   std::map<std::string, ProgramSpec> programs;

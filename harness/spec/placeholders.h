@@ -5,6 +5,7 @@
 //   {labdir}        the lab's folder, e.g. for data files
 //   {port}          a port number for this test (see ports in PlaceholderValues)
 //   {port:NAME}     another one, for tests with several servers
+// and in the lab's build commands, which are shell text, only {labdir}, as one quoted word.
 #pragma once
 
 #include <filesystem>
@@ -51,5 +52,25 @@ std::optional<std::string> ExpandPlaceholders(const std::string& argument,
 
 /// The key-file names ("keyfile", "keyfile:a") that `argument` mentions, for making them.
 std::vector<std::string> KeyFilesMentioned(const std::string& argument);
+
+// ---- Build commands ----------------------------------------------------------------------
+// A build command is /bin/sh text, where braces are the shell's own (`${CC}`, `awk '{print}'`):
+// only {labdir} is replaced, and only what looks like a mistaken placeholder is refused.
+
+/// `text` as one /bin/sh word that stands for exactly these bytes: in single quotes, each ' in
+/// it written '\''.
+std::string ShellQuoted(std::string_view text);
+
+/// Whether the build command `command` names the lab folder ({labdir}).
+bool NamesLabFolder(std::string_view command);
+
+/// What is wrong with the placeholders of the build command `command`, if anything: {labdir}
+/// inside quotes (it is replaced by a word quoted already); a test's placeholder ({testdir},
+/// {keyfile}, {port}, ...), which has no value while building; a near miss of {labdir}
+/// ({labdri}, {lab_dir}, {LABDIR}). Every other brace is left to the shell.
+std::optional<std::string> BuildCommandProblem(std::string_view command);
+
+/// `command` with each {labdir} replaced by ShellQuoted(lab_dir).
+std::string ExpandBuildCommand(std::string_view command, const std::filesystem::path& lab_dir);
 
 }  // namespace labgrade

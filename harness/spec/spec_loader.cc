@@ -14,6 +14,8 @@
 #include <fmt/format.h>
 
 #include "harness/spec/kind_registry.h"
+#include "harness/spec/placeholders.h"
+#include "harness/spec/provided_paths.h"
 #include "harness/spec/spec_reader.h"
 #include "harness/spec/test_names.h"
 #include "harness/spec/value_readers.h"
@@ -77,17 +79,6 @@ void ReadRequiredFiles(const SpecNode& node, LabSpec& spec) {
   }
 }
 
-/// `submission.provided`: files in the lab folder.
-void ReadProvidedFiles(const SpecNode& node, LabSpec& spec) {
-  const std::optional<std::vector<SpecNode>> files = node.AsList();
-  if (!files) return;
-  for (const SpecNode& file : *files) {
-    if (std::optional<std::string> path = ReadLabFile(file, spec.lab_dir)) {
-      spec.provided_files.push_back(*path);
-    }
-  }
-}
-
 void ReadSubmission(const SpecNode& node, LabSpec& spec) {
   const std::optional<SpecMap> map = SpecMap::Read(node, {"required", "provided"});
   if (!map) return;
@@ -95,7 +86,7 @@ void ReadSubmission(const SpecNode& node, LabSpec& spec) {
     ReadRequiredFiles(*required, spec);
   }
   if (const std::optional<SpecNode> provided = map->Get("provided")) {
-    ReadProvidedFiles(*provided, spec);
+    ReadProvided(*provided, spec);
   }
 }
 
@@ -111,7 +102,10 @@ void ReadBuild(const SpecNode& node, LabSpec& spec) {
   for (const SpecNode& line : *lines) {
     const std::optional<std::string> command = line.AsString();
     if (command && command->empty()) line.Error("must not be empty");
-    if (command && !command->empty()) spec.build_commands.push_back(*command);
+    const std::optional<std::string> problem =
+        command ? BuildCommandProblem(*command) : std::nullopt;
+    if (problem) line.Error(*problem);
+    if (command && !command->empty() && !problem) spec.build_commands.push_back(*command);
   }
 }
 

@@ -26,6 +26,8 @@ struct LabContext {
 struct InstanceRecord {
   int line = 0;
   bool has_stdin = false;
+  bool stdin_kept_open = false;  ///< `stdin: { keep_open: true }`: a close_stdin step may close it
+  int stdin_closed_line = 0;     ///< the line of the close_stdin step that closed it; 0: none yet
   int group_size = 0;  ///< > 0: a group (start with count:), whose members are NAME-1..NAME-N
 };
 using InstanceTable = std::map<std::string, InstanceRecord>;

@@ -112,6 +112,9 @@ std::string StallWatch::Why(const ActivitySnapshot& snapshot) const {
         }
       }
     }
+    // A step after this one would close it: the wait comes first, so it cannot.
+    if (instance->run->StdinHeldOpen())
+      how += " (its standard input is still open: a close_stdin step can only come after this one)";
     waiting.push_back(fmt::format("{} {}", name, how));
   }
   std::string words = waiting.empty()

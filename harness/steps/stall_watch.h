@@ -11,6 +11,8 @@
 // or unacknowledged data in the cell's network, and the grader will do nothing before the
 // step's deadline (no program's wall-clock
 // limit falls before it). A timed wait (a sleep, a poll or receive timeout, alarm) is progress.
+// A standard input kept open (`stdin: { keep_open: true }`) is the grader's to close, but only
+// by a later step, after this one has ended: during this step a read on it waits for ever.
 // Host mode (no cell of its own), a test with network conditions (netem delays packets) and a
 // test with `early_end: false` never end early.
 #pragma once

@@ -11,9 +11,19 @@
 namespace labgrade {
 namespace {
 
-std::optional<StdinSource> ReadStdin(const SpecNode& node, const std::filesystem::path& lab_dir) {
-  const std::optional<SpecMap> map = SpecMap::Read(node, {"text", "file", "random_bytes", "seed"});
+/// `stdin:`: one source of bytes, and `keep_open` into `keep_open`; `keep_open: true` alone
+/// gives no bytes at all, only a pipe that stays open.
+std::optional<StdinSource> ReadStdin(const SpecNode& node, const std::filesystem::path& lab_dir,
+                                     bool& keep_open) {
+  const std::optional<SpecMap> map =
+      SpecMap::Read(node, {"text", "file", "random_bytes", "seed", "keep_open"});
   if (!map) return std::nullopt;
+  const std::optional<bool> keep = map->Bool("keep_open");
+  keep_open = keep.value_or(false);
+  const bool has_bytes =
+      map->Has("text") || map->Has("file") || map->Has("random_bytes") || map->Has("seed");
+  // keep_open alone; one that is not true or false was reported, and is all that is wrong.
+  if (!has_bytes && map->Has("keep_open") && keep.value_or(true)) return StdinNone{};
   return ReadByteSource(*map, "file", lab_dir);
 }
 
@@ -25,8 +35,11 @@ void DefineInstance(const SpecMap& step, const SpecNode& program_node, const Sta
   for (int i = 1; i <= start.count; ++i) names.push_back(fmt::format("{}-{}", start.instance, i));
   for (const std::string& name : names) {
     const bool group = name == start.instance && start.count > 0;
-    const auto [known, added] = instances.emplace(
-        name, InstanceRecord{start.mark.line, step.Has("stdin"), group ? start.count : 0});
+    const auto [known, added] =
+        instances.emplace(name, InstanceRecord{.line = start.mark.line,
+                                               .has_stdin = step.Has("stdin"),
+                                               .stdin_kept_open = start.keep_stdin_open,
+                                               .group_size = group ? start.count : 0});
     if (added) continue;
     const SpecNode at = step.Get("as").value_or(program_node);
     at.Error(fmt::format("instance '{}' was already started on line {}{}", name, known->second.line,
@@ -39,7 +52,8 @@ void DefineInstance(const SpecMap& step, const SpecNode& program_node, const Sta
 bool StartMember(TestContext& test, const StartStep& step, const std::string& name,
                  const StdinSource& stdin_source) {
   return test.StartInstance(InstanceStart{step.program, name, step.role,
-                                          step.argv ? &*step.argv : nullptr, stdin_source});
+                                          step.argv ? &*step.argv : nullptr, stdin_source,
+                                          step.keep_stdin_open});
 }
 
 /// `start: PROGRAM` or `run: PROGRAM`, with `as`, `from`, `args` and `stdin`.
@@ -57,6 +71,11 @@ std::optional<StartStep> Read(const StepRead& read) {
   start.instance = step.String("as").value_or(*program);
   start.wait_for_exit = action == "run";
   start.mark = step.node().mark();
+  const std::optional<SpecNode> stdin_node = step.Get("stdin");
+  if (stdin_node) {
+    start.stdin_source =
+        ReadStdin(*stdin_node, lab.lab_dir, start.keep_stdin_open).value_or(StdinNone{});
+  }
   if (const std::optional<std::int64_t> count = step.Integer("count", 1, 100)) {
     start.count = static_cast<int>(*count);
   }
@@ -68,9 +87,6 @@ std::optional<StartStep> Read(const StepRead& read) {
             .value_or(Role::kStudent);
   }
   if (const std::optional<SpecNode> args = step.Get("args")) start.argv = ReadArgv(*args);
-  if (const std::optional<SpecNode> stdin_node = step.Get("stdin")) {
-    start.stdin_source = ReadStdin(*stdin_node, lab.lab_dir).value_or(StdinNone{});
-  }
   if (!watch.clean()) return std::nullopt;
   return start;
 }

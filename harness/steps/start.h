@@ -17,6 +17,9 @@ struct StartStep {
   Role role = Role::kStudent;
   std::optional<std::vector<std::string>> argv;  ///< overrides the program's argv template
   StdinSource stdin_source;
+  /// `stdin: { keep_open: true }`: the program's standard input stays open once its bytes are
+  /// written, until a `close_stdin:` step (or the end of the test) closes it.
+  bool keep_stdin_open = false;
   bool wait_for_exit = false;  ///< true for `run:`
   /// 0: one instance named `instance`. 1..100: a group of that many instances started at once,
   /// named "<instance>-1" .. "<instance>-<count>"; a step or check naming `instance` applies to

@@ -186,6 +186,52 @@ TEST(ProgramRun, FeedsAllOfStdin) {
   EXPECT_TRUE(end.out.bytes == *input) << "the echoed bytes differ from the input";
 }
 
+/// Waits until `run`'s input is all written and its stdin pipe held open, or kPatience passes.
+bool WaitUntilStdinHeldOpen(ProgramRun& run) {
+  const Clock::time_point deadline = Clock::now() + kPatience;
+  auto pause = std::chrono::milliseconds(1);
+  while (!run.StdinHeldOpen() && !run.Exited() && Clock::now() < deadline) {
+    run.WaitUntilExited(std::min(deadline, Clock::now() + pause));
+    pause = std::min(pause * 2, std::chrono::milliseconds(20));
+  }
+  return run.StdinHeldOpen();
+}
+
+// With StdinEnd::kWhenClosed the input is written and the pipe held open: cat goes on waiting
+// for more, and ends, having copied the input, only once CloseStdin() is called.
+TEST(ProgramRun, KeptOpenStdinEndsOnlyWhenClosed) {
+  auto started = ProgramRun::Start(Spec("/bin/cat"), TextInput("first\n"),
+                                   RunLimits{60'000, 1 << 20, 1'000}, StdinEnd::kWhenClosed);
+  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<ProgramRun>>(started));
+  auto& run = std::get<std::unique_ptr<ProgramRun>>(started);
+  ASSERT_TRUE(WaitUntilStdinHeldOpen(*run));
+  EXPECT_FALSE(run->Exited());
+  run->CloseStdin();
+  ASSERT_TRUE(run->WaitUntilFinished(Clock::now() + kPatience));
+  EXPECT_FALSE(run->StdinHeldOpen());
+  EXPECT_TRUE(run->end().exited);
+  EXPECT_EQ(run->end().exit_code, 0);
+  EXPECT_FALSE(run->end().killed_by_harness);
+  EXPECT_EQ(run->end().out.bytes, "first\n");
+}
+
+// Kept open with no input at all, the program is given an empty pipe, not /dev/null: it reads
+// nothing until the pipe is closed.
+TEST(ProgramRun, KeptOpenStdinWithoutInputIsAnEmptyPipe) {
+  auto started = ProgramRun::Start(Spec("/bin/cat"), nullptr, RunLimits{60'000, 1 << 20, 1'000},
+                                   StdinEnd::kWhenClosed);
+  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<ProgramRun>>(started));
+  auto& run = std::get<std::unique_ptr<ProgramRun>>(started);
+  ASSERT_NE(run->input(), nullptr);
+  EXPECT_EQ(run->input()->size(), 0);
+  ASSERT_TRUE(WaitUntilStdinHeldOpen(*run));
+  run->CloseStdin();
+  ASSERT_TRUE(run->WaitUntilFinished(Clock::now() + kPatience));
+  EXPECT_TRUE(run->end().exited);
+  EXPECT_EQ(run->end().exit_code, 0);
+  EXPECT_EQ(run->end().out.bytes, "");
+}
+
 // A program that exits without reading its input ends normally, and the grader is not killed
 // by SIGPIPE for writing into a pipe nobody reads.
 TEST(ProgramRun, ProgramThatIgnoresItsInputStillEnds) {

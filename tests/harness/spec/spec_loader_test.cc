@@ -343,15 +343,37 @@ TEST_F(SpecLoaderTest, ReportsNoTests) {
             "    ^\n");
 }
 
+/// kHead and kEchoTest with `build.commands: COMMANDS` (on line 6, its list at column 13).
+std::string WithBuildCommands(std::string_view commands) {
+  std::string yaml = std::string(kHead) + std::string(kEchoTest);
+  const std::string shipped = "[\"cc -o reader reader.c\"]";
+  yaml.replace(yaml.find(shipped), shipped.size(), commands);
+  return yaml;
+}
+
 // The build needs at least one command.
 TEST_F(SpecLoaderTest, ReportsEmptyBuildCommands) {
-  std::string yaml = std::string(kHead) + std::string(kEchoTest);
-  const std::string commands = "[\"cc -o reader reader.c\"]";
-  yaml.replace(yaml.find(commands), commands.size(), "[]");
-  EXPECT_EQ(Report(Load(yaml)),
+  EXPECT_EQ(Report(Load(WithBuildCommands("[]"))),
             "labs/demo/lab.yaml:6:13: error: build.commands: needs at least one command\n"
             "    commands: []\n"
             "              ^\n");
+}
+
+// A build command's mistaken placeholder is reported where it stands.
+TEST_F(SpecLoaderTest, ReportsMistakenPlaceholderInBuildCommand) {
+  EXPECT_EQ(Report(Load(WithBuildCommands("[\"cc -I{lab_dir} -o reader reader.c\"]"))),
+            "labs/demo/lab.yaml:6:14: error: build.commands[0]: unknown placeholder '{lab_dir}' "
+            "(did you mean '{labdir}'?)\n"
+            "    commands: [\"cc -I{lab_dir} -o reader reader.c\"]\n"
+            "               ^\n");
+}
+
+// {labdir} in a build command is kept as written, expanded only when the build runs.
+TEST_F(SpecLoaderTest, ReadsLabFolderInBuildCommand) {
+  const SpecLoad load = Load(WithBuildCommands("[\"cc -o reader reader.c {labdir}/x.c\"]"));
+  ASSERT_TRUE(load.spec.has_value()) << Report(load);
+  EXPECT_EQ(load.spec->build_commands,
+            std::vector<std::string>{"cc -o reader reader.c {labdir}/x.c"});
 }
 
 // Required files are names in the submission folder, not paths.
@@ -379,7 +401,7 @@ TEST_F(SpecLoaderTest, ReportsMissingProvidedFile) {
             "    provided: [starter/xfr.h, /etc/passwd, starter/util.h]\n"
             "                              ^\n"
             "labs/demo/lab.yaml:5:42: error: submission.provided[2]: 'starter/util.h' is not a "
-            "file in the lab folder\n"
+            "file or a folder in the lab folder\n"
             "    provided: [starter/xfr.h, /etc/passwd, starter/util.h]\n"
             "                                           ^\n");
 }

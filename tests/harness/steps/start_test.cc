@@ -11,6 +11,7 @@ namespace {
 
 using testing::FullSpecTest;
 using testing::OneTest;
+using testing::SpecAs;
 using testing::SpecLoaderTest;
 
 // `start:` runs in the background, from the reference when asked, with its own args.
@@ -167,6 +168,49 @@ TEST_F(SpecLoaderTest, ReportsCountOutOfRangeAndMisplaced) {
   ASSERT_EQ(load.errors.size(), 2u) << Report(load);
   EXPECT_EQ(load.errors[0].message, "tests[0].steps[0].count: must be between 1 and 100, got 101");
   EXPECT_EQ(load.errors[1].message, "tests[0].steps[1]: 'count' goes only with 'start' or 'run'");
+}
+
+// `keep_open: true` goes with a source of bytes, or alone: then the program is given none, and
+// its standard input stays open all the same.
+TEST_F(SpecLoaderTest, ReadsStdinKeptOpen) {
+  const SpecLoad load = Load(OneTest(R"(      - start: writer
+        stdin: { text: "hi\n", keep_open: true }
+      - start: reader
+        stdin: { keep_open: true }
+)"));
+  ASSERT_TRUE(load.spec.has_value()) << Report(load);
+  const StartStep& writer = SpecAs<StartStep>(load.spec->tests[0].steps[0]);
+  EXPECT_TRUE(writer.keep_stdin_open);
+  ASSERT_TRUE(std::holds_alternative<StdinText>(writer.stdin_source));
+  EXPECT_EQ(std::get<StdinText>(writer.stdin_source).text, "hi\n");
+  const StartStep& reader = SpecAs<StartStep>(load.spec->tests[0].steps[1]);
+  EXPECT_TRUE(reader.keep_stdin_open);
+  EXPECT_TRUE(std::holds_alternative<StdinNone>(reader.stdin_source));
+}
+
+// Without keep_open, a stdin is closed once written, as before.
+TEST_F(SpecLoaderTest, StdinIsNotKeptOpenByDefault) {
+  const SpecLoad load = Load(OneTest("      - start: writer\n        stdin: { text: \"hi\" }\n"));
+  ASSERT_TRUE(load.spec.has_value()) << Report(load);
+  EXPECT_FALSE(SpecAs<StartStep>(load.spec->tests[0].steps[0]).keep_stdin_open);
+}
+
+// `keep_open: false` alone gives the program nothing to read: a source is still needed.
+TEST_F(SpecLoaderTest, ReportsStdinNotKeptOpenWithoutSource) {
+  EXPECT_EQ(Report(Load(OneTest("      - start: writer\n        stdin: { keep_open: false }\n"))),
+            "labs/demo/lab.yaml:16:16: error: tests[0].steps[0].stdin: needs one of: text, file, "
+            "random_bytes\n"
+            "          stdin: { keep_open: false }\n"
+            "                 ^\n");
+}
+
+// keep_open is true or false.
+TEST_F(SpecLoaderTest, ReportsKeepOpenThatIsNotABool) {
+  EXPECT_EQ(Report(Load(OneTest("      - start: writer\n        stdin: { keep_open: yes }\n"))),
+            "labs/demo/lab.yaml:16:29: error: tests[0].steps[0].stdin.keep_open: expected true or "
+            "false, got 'yes'\n"
+            "          stdin: { keep_open: yes }\n"
+            "                              ^\n");
 }
 
 }  // namespace

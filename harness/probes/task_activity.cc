@@ -246,16 +246,57 @@ ActivitySnapshot ReadActivity(const ProcReader& reader, const std::vector<int>& 
   for (const int pid : pids) {
     const std::filesystem::path process_dir = std::filesystem::path("/proc") / std::to_string(pid);
     const std::optional<std::vector<std::string>> tids = reader.ListDirectory(process_dir / "task");
-    const std::optional<std::string> status = reader.ReadFile(process_dir / "status");
-    if (!tids || !status) continue;  // gone meanwhile
+    if (!tids) continue;  // gone meanwhile
     ProcessActivity process;
     process.pid = pid;
+
+    // The threads first, then what may wake them: a program that catches SIGALRM or opens a
+    // timerfd and then sleeps is seen asleep with its timer, never asleep without it (read the
+    // other way round, a look could see the handler missing and the sleep already begun).
+    struct TaskRead {
+      TaskActivity task;
+      std::optional<SyscallLine> call;
+    };
+    std::vector<TaskRead> reads;
+    bool zombie = false;
+    for (const std::string& name : *tids) {
+      int tid = 0;
+      if (!ParseNumber(name, &tid)) continue;
+      const std::filesystem::path task_dir = TaskPath(pid, tid);
+      const std::optional<std::string> stat_text = reader.ReadFile(task_dir / "stat");
+      const std::optional<std::string> schedstat = reader.ReadFile(task_dir / "schedstat");
+      const std::optional<std::string> task_status = reader.ReadFile(task_dir / "status");
+      const std::optional<std::string> syscall_text = reader.ReadFile(task_dir / "syscall");
+      const std::optional<ProcStat> stat = stat_text ? ParseProcStat(*stat_text) : std::nullopt;
+      if (!stat) continue;  // the thread ended meanwhile
+      TaskRead read;
+      read.task.tid = tid;
+      read.task.state = stat->state;
+      if (read.task.state == 'Z' || read.task.state == 'X') {
+        zombie = true;
+        continue;
+      }
+      const std::vector<std::string_view> sched =
+          schedstat ? Fields(*schedstat) : std::vector<std::string_view>{};
+      const std::optional<std::uint64_t> blocked =
+          task_status ? StatusMask(*task_status, "SigBlk") : std::nullopt;
+      read.call = syscall_text ? ParseSyscallLine(*syscall_text) : std::nullopt;
+      if (sched.empty() || !ParseNumber(sched[0], &read.task.cpu_ns) || !blocked) {
+        snapshot.complete = false;
+        continue;
+      }
+      if (*blocked & kAlarmBit) process.may_be_woken_by_timer = true;
+      reads.push_back(std::move(read));
+    }
+
+    const std::optional<std::string> status = reader.ReadFile(process_dir / "status");
+    if (!status) continue;  // gone meanwhile
     const std::optional<std::uint64_t> caught = StatusMask(*status, "SigCgt");
     if (!caught) {
       snapshot.complete = false;
       continue;
     }
-    process.may_be_woken_by_timer = (*caught & kAlarmBit) != 0;
+    if (*caught & kAlarmBit) process.may_be_woken_by_timer = true;
     const std::optional<std::string> timers = reader.ReadFile(process_dir / "timers");
     if (timers && !timers->empty()) process.may_be_woken_by_timer = true;
 
@@ -292,40 +333,13 @@ ActivitySnapshot ReadActivity(const ProcReader& reader, const std::vector<int>& 
       return info;
     };
 
-    bool zombie = false;
-    for (const std::string& name : *tids) {
-      int tid = 0;
-      if (!ParseNumber(name, &tid)) continue;
-      const std::filesystem::path task_dir = TaskPath(pid, tid);
-      const std::optional<std::string> stat_text = reader.ReadFile(task_dir / "stat");
-      const std::optional<std::string> schedstat = reader.ReadFile(task_dir / "schedstat");
-      const std::optional<std::string> task_status = reader.ReadFile(task_dir / "status");
-      const std::optional<std::string> syscall_text = reader.ReadFile(task_dir / "syscall");
-      const std::optional<ProcStat> stat = stat_text ? ParseProcStat(*stat_text) : std::nullopt;
-      if (!stat) continue;  // the thread ended meanwhile
-      TaskActivity task;
-      task.tid = tid;
-      task.state = stat->state;
-      if (task.state == 'Z' || task.state == 'X') {
-        zombie = true;
-        continue;
-      }
-      const std::vector<std::string_view> sched =
-          schedstat ? Fields(*schedstat) : std::vector<std::string_view>{};
-      const std::optional<std::uint64_t> blocked =
-          task_status ? StatusMask(*task_status, "SigBlk") : std::nullopt;
-      const std::optional<SyscallLine> call =
-          syscall_text ? ParseSyscallLine(*syscall_text) : std::nullopt;
-      if (sched.empty() || !ParseNumber(sched[0], &task.cpu_ns) || !blocked) {
-        snapshot.complete = false;
-        continue;
-      }
-      if (*blocked & kAlarmBit) process.may_be_woken_by_timer = true;
+    for (TaskRead& read : reads) {
+      TaskActivity& task = read.task;
       if (task.state == 'T') {
         task.wait = WaitKind::kStopped;
-      } else if (task.state == 'S' && call) {
-        task.wait = ClassifyBlockedCall(*call, descriptor);
-        task.call = call->number;
+      } else if (task.state == 'S' && read.call) {
+        task.wait = ClassifyBlockedCall(*read.call, descriptor);
+        task.call = read.call->number;
       } else {
         // Running, runnable, in uninterruptible sleep (disk, memory), traced, or unreadable.
         task.wait = WaitKind::kProgress;

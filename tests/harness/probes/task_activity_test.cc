@@ -206,7 +206,9 @@ TEST(TaskActivity, AnAlarmHandlerMayWakeAPausedProcess) {
     ::pause();
   });
   const ActivitySnapshot asleep = child.WhenAsleep();
-  EXPECT_TRUE(asleep.processes[0].may_be_woken_by_timer);
+  EXPECT_TRUE(asleep.processes[0].may_be_woken_by_timer)
+      << "asleep in " << asleep.processes[0].tasks[0].call << " "
+      << WaitingCallName(asleep.processes[0].tasks[0].call);
   EXPECT_FALSE(AllWaitForEver(asleep));
 }
 

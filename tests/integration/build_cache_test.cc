@@ -7,9 +7,11 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
+#include "harness/build/build_cache.h"
 #include "harness/process/program_run.h"
 #include "tests/integration/labgrade_command.h"
 
@@ -56,10 +58,11 @@ class BuildCacheIntegration : public ::testing::Test {
   }
 
   /// Grades the class into <root>/out, with the default cache <root>/out/.build-cache.
-  CommandResult GradeClass() {
+  CommandResult GradeClass(std::vector<std::string> extra_environment = {}) {
     return RunLabgrade({"grade", (kSourceDir / "labs" / "mmap").string(), "--submissions",
                         (root_ / "class").string(), "--out", (root_ / "out").string(), "--only",
-                        "empty-file", "--jobs", "2"});
+                        "empty-file", "--jobs", "2"},
+                       std::nullopt, std::move(extra_environment));
   }
 
   std::string Report(const std::string& id) { return ReadFile(root_ / "out" / id / "report.txt"); }
@@ -99,6 +102,26 @@ TEST_F(BuildCacheIntegration, ChangedFileRebuildsOnlyThatStudent) {
       << again.out;
   EXPECT_EQ(Report("bob").find(kCachedLine), std::string::npos) << Report("bob");
   EXPECT_NE(Report("alice").find(kCachedLine), std::string::npos) << Report("alice");
+}
+
+// The toolchain is run once per class, by the class run, and each student's grader keys its
+// builds with what it was handed: graded with another identity handed down, the builds are made
+// again as in a first run (at most dave reuses alice's, the same files built moments before);
+// a grader that ran the tools itself would find the same toolchain each time, and reuse all four.
+TEST_F(BuildCacheIntegration, StudentsGradersUseTheToolchainTheClassRunFound) {
+  const std::string first_toolchain = std::string(kToolchainVariable) + "=cc 1 (test)";
+  ASSERT_EQ(GradeClass({first_toolchain}).exit_code, 0);
+  const CommandResult same = GradeClass({first_toolchain});
+  ASSERT_EQ(same.exit_code, 0) << same.out << same.err;
+  EXPECT_NE(same.out.find(": 4 of 4 student builds and 3 of 3 reference builds reused\n"),
+            std::string::npos)
+      << same.out;
+  const CommandResult other = GradeClass({std::string(kToolchainVariable) + "=cc 2 (test)"});
+  ASSERT_EQ(other.exit_code, 0) << other.out << other.err;
+  // "1 of 4", or 0 when dave's build starts before alice's is stored (two students at once).
+  EXPECT_TRUE(other.out.find(": 1 of 4 student builds") != std::string::npos ||
+              other.out.find(": 0 of 4 student builds") != std::string::npos)
+      << other.out;
 }
 
 // --no-build-cache builds everything afresh and says nothing about a cache.

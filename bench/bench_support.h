@@ -61,12 +61,14 @@ struct RunFigures {
   /// counts 1/n in each, so the nine graders' one copy of labgrade's code counts once. What the
   /// tree costs the machine; the resident sum counts shared pages again in every process.
   std::int64_t peak_tree_proportional_bytes = 0;
+  std::int64_t peak_root_bytes = 0;  ///< the command's own process, resident, without its children
 };
 
 /// The memory of `root` and its descendants now: resident and proportional.
 struct TreeMemory {
   std::int64_t resident_bytes = 0;
   std::int64_t proportional_bytes = 0;
+  std::int64_t root_resident_bytes = 0;  ///< `root` alone
 };
 
 inline TreeMemory TreeMemoryNow(int root) {
@@ -87,6 +89,7 @@ inline TreeMemory TreeMemoryNow(int root) {
     };
     memory.resident_bytes += kilobytes("Rss:");
     memory.proportional_bytes += kilobytes("Pss:");
+    if (pid == root) memory.root_resident_bytes = kilobytes("Rss:");
   }
   return memory;
 }
@@ -117,6 +120,7 @@ inline RunFigures Measure(const std::vector<std::string>& argv, bool quiet = tru
     figures.peak_tree_bytes = std::max(figures.peak_tree_bytes, now.resident_bytes);
     figures.peak_tree_proportional_bytes =
         std::max(figures.peak_tree_proportional_bytes, now.proportional_bytes);
+    figures.peak_root_bytes = std::max(figures.peak_root_bytes, now.root_resident_bytes);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   figures.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -57,11 +57,13 @@ int Main() {
   for (const char* test : {"read", "unread"}) {
     const RunFigures figures = Measure({labgrade.string(), "check", lab.string(), "--submission",
                                         reference.string(), "--only", test});
-    fmt::print("  {:8} {:6.1f} MiB proportional (Pss), {:6.1f} MiB resident, {:5.1f} s{}\n",
-               std::string(test) + ":",
-               static_cast<double>(figures.peak_tree_proportional_bytes) / (1 << 20),
-               static_cast<double>(figures.peak_tree_bytes) / (1 << 20), figures.wall_s,
-               figures.exit_status == 0 ? "" : fmt::format(" (exit {})", figures.exit_status));
+    fmt::print(
+        "  {:8} the grader {:5.1f} MiB resident; with the build and the program {:5.1f} MiB "
+        "proportional (Pss), {:5.1f} MiB resident; {:4.1f} s{}\n",
+        std::string(test) + ":", static_cast<double>(figures.peak_root_bytes) / (1 << 20),
+        static_cast<double>(figures.peak_tree_proportional_bytes) / (1 << 20),
+        static_cast<double>(figures.peak_tree_bytes) / (1 << 20), figures.wall_s,
+        figures.exit_status == 0 ? "" : fmt::format(" (exit {})", figures.exit_status));
   }
   return 0;
 }

@@ -10,11 +10,14 @@
 //
 // The class: 7 in 10 students hand in the reference, the others the lab's defective submissions
 // in turn (build/submissions/<lab>). The build cache starts empty.
+#include <sys/acct.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -24,7 +27,69 @@
 namespace labgrade::bench {
 namespace {
 
+/// CPU time by command name from the kernel's process accounting (acct(2), root only): each
+/// process's user and system time as it exits, in 1/AHZ s, cut to whole ticks, so that the
+/// many short programs count a little less than they ran. Accounting follows processes into the
+/// cells' PID namespaces.
+class ProcessAccounting {
+ public:
+  explicit ProcessAccounting(fs::path file) : file_(std::move(file)) {
+    std::ofstream(file_).close();
+    on_ = ::acct(file_.c_str()) == 0;
+  }
+  ProcessAccounting(const ProcessAccounting&) = delete;
+  ProcessAccounting& operator=(const ProcessAccounting&) = delete;
+  ~ProcessAccounting() { Stop(); }
+  bool on() const { return on_; }
+  void Stop() {
+    if (on_) ::acct(nullptr);
+    on_ = false;
+  }
+  /// Seconds of CPU by command name, of the processes that exited while it was on.
+  std::map<std::string, double> CpuSecondsByName() const {
+    std::map<std::string, double> seconds;
+    std::ifstream in(file_, std::ios::binary);
+    acct_v3 record{};
+    while (in.read(reinterpret_cast<char*>(&record), sizeof record)) {
+      if ((record.ac_version & 0x7f) != 3) continue;
+      // comp_t: 13 bits of mantissa, 3 of base-8 exponent.
+      const auto ticks = [](comp_t value) {
+        return static_cast<double>(static_cast<std::uint64_t>(value & 0x1fff)
+                                   << (3 * ((value >> 13) & 7)));
+      };
+      const std::string name(record.ac_comm, strnlen(record.ac_comm, sizeof record.ac_comm));
+      seconds[name] += (ticks(record.ac_utime) + ticks(record.ac_stime)) / AHZ;
+    }
+    return seconds;
+  }
+
+ private:
+  fs::path file_;
+  bool on_ = false;
+};
+
 enum class Ending { kDecided, kEndedEarly, kTimedOut };
+
+/// The names of the lab's programs, as its lab.yaml lists them under `programs:`.
+std::set<std::string> ProgramNames(const std::string& lab) {
+  std::ifstream in(kSourceDir / "labs" / lab / "lab.yaml");
+  std::set<std::string> names;
+  bool in_programs = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("programs:", 0) == 0) {
+      in_programs = true;
+      continue;
+    }
+    if (!in_programs) continue;
+    if (!line.empty() && line[0] != ' ' && line[0] != '#') break;
+    // "  reader:" (two spaces, a name, a colon)
+    if (line.size() > 3 && line.rfind("  ", 0) == 0 && line[2] != ' ' && line[2] != '#') {
+      const std::size_t colon = line.find(':');
+      if (colon != std::string::npos) names.insert(line.substr(2, colon - 2));
+    }
+  }
+  return names;
+}
 
 const char* EndingWords(Ending ending) {
   switch (ending) {
@@ -93,7 +158,9 @@ int Run(int students, const std::string& lab, const std::vector<std::string>& ex
   fmt::print("class: {} students of {} ({} copies of the reference), {} cores\n", students, lab,
              std::count(correct.begin(), correct.end(), true), std::thread::hardware_concurrency());
   std::fflush(stdout);
+  ProcessAccounting accounting(scratch.path() / "accounting");
   const RunFigures figures = Measure(argv);
+  accounting.Stop();
   if (figures.exit_status != 0) fmt::print("labgrade grade exited with {}\n", figures.exit_status);
 
   std::map<std::string, double> by_test;
@@ -117,6 +184,27 @@ int Run(int students, const std::string& lab, const std::vector<std::string>& ex
   fmt::print("CPU (user+system):    {:8.1f} s\n", figures.cpu_s);
   fmt::print("CPU floor (CPU/cores):{:8.1f} s   wall / floor: {:.2f}\n", floor,
              floor > 0 ? figures.wall_s / floor : 0.0);
+  // The floor the issue means: the lab's programs' own CPU time, without the grader's and the
+  // builds'. The processes are named after the lab's programs (student's and reference's alike).
+  const auto programs = ProgramNames(lab);
+  if (const auto by_name = accounting.CpuSecondsByName(); !by_name.empty()) {
+    double programs_cpu = 0;
+    for (const auto& [name, seconds] : by_name)
+      if (programs.count(name)) programs_cpu += seconds;
+    const double programs_floor = programs_cpu / cores;
+    fmt::print("the programs' own CPU:{:8.1f} s   floor {:.1f} s, wall / floor: {:.2f}\n",
+               programs_cpu, programs_floor,
+               programs_floor > 0 ? figures.wall_s / programs_floor : 0.0);
+    std::vector<std::pair<double, std::string>> top;
+    for (const auto& [name, seconds] : by_name) top.emplace_back(seconds, name);
+    std::sort(top.rbegin(), top.rend());
+    fmt::print("CPU by process name:");
+    for (std::size_t i = 0; i < std::min<std::size_t>(top.size(), 6); ++i)
+      fmt::print(" {} {:.1f} s{}", top[i].second, top[i].first, i + 1 < top.size() ? "," : "");
+    fmt::print("\n");
+  } else {
+    fmt::print("the programs' own CPU: unknown (process accounting needs root)\n");
+  }
   fmt::print(
       "peak memory of the process tree: {:.1f} MiB proportional (Pss), {:.1f} MiB resident\n",
       static_cast<double>(figures.peak_tree_proportional_bytes) / (1 << 20),

@@ -19,6 +19,7 @@
 #include "grading/parallelism.h"
 #include "grading/progress_display.h"
 #include "grading/student_process.h"
+#include "harness/path_within.h"
 
 namespace labgrade {
 namespace {
@@ -27,8 +28,7 @@ bool IsInside(const std::filesystem::path& path, const std::filesystem::path& fo
   std::error_code ec;
   auto inner = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
   auto outer = std::filesystem::weakly_canonical(std::filesystem::absolute(folder), ec);
-  auto [end, unused] = std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end());
-  return end == outer.end();
+  return IsAtOrBelow(inner, outer);
 }
 
 /// The students this run grades, or nullopt after saying why on stderr.

@@ -19,6 +19,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/path_within.h"
+
 namespace labgrade {
 namespace {
 
@@ -45,12 +47,6 @@ struct MountAttr {
 
 /// The device nodes a program may use; bound from the host's /dev, never created.
 constexpr const char* kDeviceNodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
-
-/// Whether `path` is `folder` or below it.
-bool IsAtOrBelow(const fs::path& path, const fs::path& folder) {
-  auto [end, unused] = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
-  return end == folder.end();
-}
 
 /// The flags a bind remount must repeat: a user namespace may not clear nosuid, nodev, noexec
 /// or the atime flags that the mount it copied already had.

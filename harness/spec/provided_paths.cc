@@ -8,19 +8,13 @@
 
 #include <fmt/format.h>
 
+#include "harness/path_within.h"
 #include "harness/spec/value_readers.h"
 
 namespace labgrade {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// Whether `inner` is `outer` or beneath it; both canonical.
-bool IsBeneath(const fs::path& inner, const fs::path& outer) {
-  const auto [outer_end, inner_at] =
-      std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end());
-  return outer_end == outer.end();
-}
 
 /// The first link under `folder` (canonical) that leads out of it, relative to the lab folder,
 /// with where it leads; std::nullopt for none. A link to nothing is left out by the copy.
@@ -33,7 +27,7 @@ std::optional<std::pair<fs::path, fs::path>> LinkLeadingOut(const fs::path& fold
     if (!it->is_symlink(link_error)) continue;
     const fs::path target = fs::canonical(it->path(), link_error);
     if (link_error) continue;
-    if (!IsBeneath(target, folder))
+    if (!IsAtOrBelow(target, folder))
       return std::pair{it->path().lexically_relative(lab_dir), fs::read_symlink(it->path(), ec)};
   }
   return std::nullopt;
@@ -65,7 +59,7 @@ std::optional<std::string> ReadOne(const SpecNode& node, LabSpec& spec) {
   }
   const fs::path lab = fs::canonical(spec.lab_dir, ec);
   const fs::path folder = fs::canonical(spec.lab_dir / path, ec);
-  if (ec || !IsBeneath(folder, lab)) {
+  if (ec || !IsAtOrBelow(folder, lab)) {
     node.Error(fmt::format(
         "'{}' leads out of the lab folder (a link to {}): provide a folder of the lab's own", *text,
         folder.string()));

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/path_within.h"
 #include "harness/spec/kind_registry.h"
 #include "harness/spec/placeholders.h"
 #include "harness/spec/provided_paths.h"
@@ -514,9 +515,7 @@ SpecLoad LoadLabSpec(const fs::path& lab_dir_or_yaml_file) {
   if (fs::is_symlink(fs::symlink_status(file, error))) {
     const fs::path target = fs::weakly_canonical(file, error);
     const fs::path folder = fs::weakly_canonical(lab_dir, error);
-    const auto [folder_end, unused] =
-        std::mismatch(folder.begin(), folder.end(), target.begin(), target.end());
-    if (folder_end != folder.end())
+    if (!IsAtOrBelow(target, folder))
       return refuse(fmt::format(
           "cannot read the lab spec: it is a link to {}, outside the lab folder {}; the spec "
           "must be in its lab folder",

@@ -16,6 +16,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
+/// `path` normalised, without a trailing '/' ("lib/unplib/" → "lib/unplib").
+fs::path Normal(std::string_view path) {
+  fs::path normal = fs::path(path).lexically_normal();
+  if (normal.has_relative_path() && normal.filename().empty()) normal = normal.parent_path();
+  return normal;
+}
+
 /// The first link under `folder` (canonical) that leads out of it, relative to the lab folder,
 /// with where it leads; std::nullopt for none. A link to nothing is left out by the copy.
 std::optional<std::pair<fs::path, fs::path>> LinkLeadingOut(const fs::path& folder,
@@ -39,8 +46,7 @@ std::optional<std::pair<fs::path, fs::path>> LinkLeadingOut(const fs::path& fold
 std::optional<std::string> ReadOne(const SpecNode& node, LabSpec& spec) {
   const std::optional<std::string> text = node.AsString();
   if (!text) return std::nullopt;
-  fs::path path = fs::path(*text).lexically_normal();
-  if (path.has_relative_path() && path.filename().empty()) path = path.parent_path();
+  const fs::path path = Normal(*text);
   if (!StaysInside(path) || path == ".") {
     node.Error(fmt::format("'{}' must be a path inside the lab folder (no absolute paths, no '..')",
                            *text));
@@ -78,11 +84,7 @@ std::optional<std::string> ReadOne(const SpecNode& node, LabSpec& spec) {
 
 }  // namespace
 
-std::string ProvidedName(std::string_view path) {
-  fs::path normal = fs::path(path).lexically_normal();
-  if (normal.has_relative_path() && normal.filename().empty()) normal = normal.parent_path();
-  return normal.filename().string();
-}
+std::string ProvidedName(std::string_view path) { return Normal(path).filename().string(); }
 
 void ReadProvided(const SpecNode& node, LabSpec& spec) {
   const std::optional<std::vector<SpecNode>> paths = node.AsList();

@@ -429,8 +429,7 @@ std::optional<std::string> BuildCache::KeyFor(const LabSpec& lab, const fs::path
   }
   // A command naming the lab folder may read any of its files; lab.yaml, which holds the tests
   // and not what the build reads, is left out, so that changing a test rebuilds nothing.
-  if (std::any_of(lab.build_commands.begin(), lab.build_commands.end(),
-                  [](const std::string& command) { return NamesLabFolder(command); })) {
+  if (AnyNamesLabFolder(lab.build_commands)) {
     HashField(hash, "lab folder", "");
     if (!HashTree(hash, lab.lab_dir, "lab.yaml", error)) return std::nullopt;
   }

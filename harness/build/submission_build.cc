@@ -115,12 +115,6 @@ BuildResult CheckRequired(const LabSpec& lab, const BuildRequest& request) {
   return result;
 }
 
-/// Whether a build command of `lab` names its folder ({labdir}): the build must then read it.
-bool BuildReadsLabFolder(const LabSpec& lab) {
-  return std::any_of(lab.build_commands.begin(), lab.build_commands.end(),
-                     [](const std::string& command) { return NamesLabFolder(command); });
-}
-
 /// The cell the build commands run in, and its root's mount point, removed with it.
 class BuildCell {
  public:
@@ -137,7 +131,8 @@ class BuildCell {
     CellSetup setup;
     setup.filesystem.root_mount_point = root_point_;
     setup.filesystem.folders = {{request.build_dir, true}};
-    if (BuildReadsLabFolder(lab)) setup.filesystem.folders.push_back({lab.lab_dir, false});
+    if (AnyNamesLabFolder(lab.build_commands))
+      setup.filesystem.folders.push_back({lab.lab_dir, false});
     setup.filesystem.tmp_mib = kBuildTmpMib;
     auto entered = Cell::Enter(*isolation.host, isolation.cell_init, setup);
     if (auto* error = std::get_if<std::string>(&entered))
@@ -174,7 +169,8 @@ BuildResult RunCommands(const LabSpec& lab, const BuildRequest& request, bool* c
     return result;
   }
   std::vector<FolderRule> own = {{request.build_dir, FolderAccess::kEverything}};
-  if (BuildReadsLabFolder(lab)) own.push_back({lab.lab_dir, FolderAccess::kReadExecute});
+  if (AnyNamesLabFolder(lab.build_commands))
+    own.push_back({lab.lab_dir, FolderAccess::kReadExecute});
   const LandlockRules confinement = ConfinementRules(request.isolation.landlock_abi, own);
   for (const std::string& command : lab.build_commands) {
     result.command = command;

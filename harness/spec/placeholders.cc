@@ -153,6 +153,11 @@ bool NamesLabFolder(std::string_view command) {
                      [](const CommandBrace& brace) { return brace.name == "labdir"; });
 }
 
+bool AnyNamesLabFolder(const std::vector<std::string>& commands) {
+  return std::any_of(commands.begin(), commands.end(),
+                     [](const std::string& command) { return NamesLabFolder(command); });
+}
+
 std::optional<std::string> BuildCommandProblem(std::string_view command) {
   for (const CommandBrace& brace : BracesOf(command)) {
     const std::string& name = brace.name;

@@ -63,6 +63,8 @@ std::string ShellQuoted(std::string_view text);
 
 /// Whether the build command `command` names the lab folder ({labdir}).
 bool NamesLabFolder(std::string_view command);
+/// Whether any of the build commands `commands` does: the build then reads the lab folder.
+bool AnyNamesLabFolder(const std::vector<std::string>& commands);
 
 /// What is wrong with the placeholders of the build command `command`, if anything: {labdir}
 /// inside quotes (it is replaced by a word quoted already); a test's placeholder ({testdir},

@@ -63,6 +63,8 @@ TEST(ExpandBuildCommand, LeavesTheShellsBracesAlone) {
 TEST(NamesLabFolder, FindsLabFolderOutsideQuotes) {
   EXPECT_TRUE(NamesLabFolder("cc -I{labdir}/include x.c"));
   EXPECT_FALSE(NamesLabFolder("cc -o x x.c"));
+  EXPECT_TRUE(AnyNamesLabFolder({"cc -c a.c", "cc -o x a.o {labdir}/lib/b.c"}));
+  EXPECT_FALSE(AnyNamesLabFolder({"cc -c a.c", "cc -o x a.o"}));
 }
 
 // {labdir} in quotes would put quotes inside quotes: it must stand outside them.

@@ -27,7 +27,7 @@ constexpr int kKillGraceMs = 1'000;
 }  // namespace
 
 TestContext::TestContext(const TestSpec& test, const ScenarioEnvironment& environment)
-    : test_(test), env_(environment) {}
+    : test_(test), env_(environment), streams_read_(StreamsReadByTest(test)) {}
 
 TestContext::~TestContext() = default;
 
@@ -128,17 +128,12 @@ bool TestContext::StartInstance(const InstanceStart& start) {
   return true;
 }
 
-bool TestContext::ReadByACheck(const std::string& name, StreamName stream) {
-  if (!streams_read_) streams_read_ = StreamsReadByTest(test_);
-  for (const StreamRead& read : *streams_read_) {
-    if (read.stream != stream) continue;
-    if (read.instance == name) return true;
-    const auto group = groups_.find(read.instance);
-    if (group != groups_.end() &&
-        std::find(group->second.begin(), group->second.end(), name) != group->second.end())
-      return true;
-  }
-  return false;
+bool TestContext::ReadByACheck(const std::string& name, StreamName stream) const {
+  return std::any_of(streams_read_.begin(), streams_read_.end(), [&](const StreamRead& read) {
+    const std::vector<std::string> members = Members(read.instance);  // {instance} for one
+    return read.stream == stream &&
+           std::find(members.begin(), members.end(), name) != members.end();
+  });
 }
 
 ProgramRun* TestContext::FindRun(const std::string& name) {

@@ -188,22 +188,22 @@ class TestContext {
   void ProbeUntil(ProgramRun* run, int timeout_ms, const std::string& what, Look look);
 
  private:
+  /// Whether a check reads `stream` of instance `name`, itself or through its group.
+  bool ReadByACheck(const std::string& name, StreamName stream) const;
+
   const TestSpec& test_;
   const ScenarioEnvironment& env_;
+  /// What the test's checks read of the programs' output (StreamsReadByTest).
+  const std::vector<StreamRead> streams_read_;
   TestResult result_;
   std::string grader_error_;
   bool uses_lab_folder_ = false;
-  /// What the test's checks read of the programs' output; made at the first start.
-  std::optional<std::vector<StreamRead>> streams_read_;
   UniqueFd files_dir_fd_;            ///< the cell's test folder, held past the cell's end
   std::filesystem::path files_dir_;  ///< see files_dir()
   std::unique_ptr<Cell> cell_;
   std::map<std::string, Instance> instances_;
   std::vector<std::string> order_;
   std::map<std::string, std::vector<std::string>> groups_;  ///< group → its members, in order
-
-  /// Whether a check reads `stream` of instance `name`, itself or through its group.
-  bool ReadByACheck(const std::string& name, StreamName stream);
   TestState state_;
   std::mutex idle_mutex_;
   std::condition_variable idle_;

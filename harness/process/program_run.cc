@@ -265,11 +265,15 @@ void ProgramRun::FeedInput(std::int64_t& offset, std::vector<char>& chunk, std::
   }
   // EPIPE means it stopped reading; EOF tells the program its input is complete.
   if (put < 0 && errno != EAGAIN && errno != EINTR) {
-    stdin_write_.Reset();
-    stdin_held_open_.store(false);
+    CloseStdinPipe();
   } else if (written == chunk.size() && offset >= input_->size()) {
     InputWritten();
   }
+}
+
+void ProgramRun::CloseStdinPipe() {
+  stdin_write_.Reset();
+  stdin_held_open_.store(false);
 }
 
 void ProgramRun::InputWritten() {
@@ -285,8 +289,7 @@ void ProgramRun::InputWritten() {
     stdin_held_open_.store(true);
     return;
   }
-  stdin_write_.Reset();
-  stdin_held_open_.store(false);
+  CloseStdinPipe();
 }
 
 void ProgramRun::Pump() {
@@ -339,8 +342,7 @@ void ProgramRun::Pump() {
         drain_deadline = std::max(wall_deadline, now + grace);
         if (terminating) drain_deadline = now + grace;
         // Nobody reads our stdin any more: stop feeding it.
-        stdin_write_.Reset();
-        stdin_held_open_.store(false);
+        CloseStdinPipe();
       } else if (fd == stdout_read_.get()) {
         if (!DrainInto(fd, end_.out, KeptBytes(limits_, limits_.keep_stdout))) stdout_read_.Reset();
       } else if (fd == stderr_read_.get()) {
@@ -359,8 +361,7 @@ void ProgramRun::Pump() {
       stdin_close_requested = stdin_close_requested_;
     }
     if (stdin_close_requested && input_written_ && stdin_write_.valid()) {
-      stdin_write_.Reset();
-      stdin_held_open_.store(false);
+      CloseStdinPipe();
     }
     if (requested && !terminating) {
       terminating = true;
@@ -387,8 +388,7 @@ void ProgramRun::Pump() {
       stderr_read_.Reset();
     }
   }
-  stdin_write_.Reset();
-  stdin_held_open_.store(false);
+  CloseStdinPipe();
   std::lock_guard lock(mutex_);
   finished_ = true;
   changed_.notify_all();

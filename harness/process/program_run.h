@@ -132,6 +132,8 @@ class ProgramRun {
   /// Every byte of input_ is written: the stdin pipe closes, unless it is kept open until
   /// CloseStdin() and that was not called yet.
   void InputWritten();
+  /// Closes the grader's end of the program's standard input: the program reads its end.
+  void CloseStdinPipe();
   void KillFromPump(int signal);
   void Reap();
   void Wake();

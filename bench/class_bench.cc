@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "bench/bench_support.h"
+#include "harness/spec/spec_loader.h"
 
 namespace labgrade::bench {
 namespace {
@@ -70,24 +71,14 @@ class ProcessAccounting {
 
 enum class Ending { kDecided, kEndedEarly, kTimedOut };
 
-/// The names of the lab's programs, as its lab.yaml lists them under `programs:`.
+/// The process names (comm: an executable's base name, cut to 15 bytes) of the lab's programs,
+/// from its spec; none when it does not load.
 std::set<std::string> ProgramNames(const std::string& lab) {
-  std::ifstream in(kSourceDir / "labs" / lab / "lab.yaml");
+  const SpecLoad load = LoadLabSpec(kSourceDir / "labs" / lab);
   std::set<std::string> names;
-  bool in_programs = false;
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("programs:", 0) == 0) {
-      in_programs = true;
-      continue;
-    }
-    if (!in_programs) continue;
-    if (!line.empty() && line[0] != ' ' && line[0] != '#') break;
-    // "  reader:" (two spaces, a name, a colon)
-    if (line.size() > 3 && line.rfind("  ", 0) == 0 && line[2] != ' ' && line[2] != '#') {
-      const std::size_t colon = line.find(':');
-      if (colon != std::string::npos) names.insert(line.substr(2, colon - 2));
-    }
-  }
+  if (!load.spec) return names;
+  for (const auto& [name, program] : load.spec->programs)
+    names.insert(fs::path(program.executable).filename().string().substr(0, 15));
   return names;
 }
 

@@ -351,6 +351,23 @@ ActivitySnapshot ReadActivity(const ProcReader& reader, const std::vector<int>& 
   return snapshot;
 }
 
+std::optional<ThreadLook> LookAtThread(const ProcReader& reader, int pid, int tid) {
+  const std::filesystem::path task_dir = TaskPath(pid, tid);
+  // The state before the call: a thread seen asleep is then seen in the call it sleeps in, or
+  // awake ("running"), never the other way round.
+  const std::optional<std::string> stat_text = reader.ReadFile(task_dir / "stat");
+  const std::optional<std::string> syscall_text = reader.ReadFile(task_dir / "syscall");
+  const std::optional<std::string> schedstat = reader.ReadFile(task_dir / "schedstat");
+  const std::optional<ProcStat> stat = stat_text ? ParseProcStat(*stat_text) : std::nullopt;
+  if (!stat || !schedstat) return std::nullopt;
+  ThreadLook look;
+  look.state = stat->state;
+  const std::vector<std::string_view> sched = Fields(*schedstat);
+  if (sched.empty() || !ParseNumber(sched[0], &look.cpu_ns)) return std::nullopt;
+  look.call = syscall_text ? ParseSyscallLine(*syscall_text) : std::nullopt;
+  return look;
+}
+
 std::optional<std::uint64_t> ProcessCpuNs(const ProcReader& reader, int pid) {
   const std::filesystem::path task_dir =
       std::filesystem::path("/proc") / std::to_string(pid) / "task";

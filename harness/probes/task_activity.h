@@ -101,6 +101,18 @@ bool AllWaitForEver(const ActivitySnapshot& snapshot);
 /// The same threads, none of which ran in between.
 bool NothingRanBetween(const ActivitySnapshot& before, const ActivitySnapshot& after);
 
+/// One look at one thread: its scheduler state, the system call it is in and the CPU time it has
+/// used so far, in nanoseconds.
+struct ThreadLook {
+  char state = '?';
+  std::optional<SyscallLine> call;  ///< null when not readable as a system call line
+  std::uint64_t cpu_ns = 0;
+};
+
+/// Looks at thread `tid` of process `pid` (/proc/PID/task/TID/{stat,syscall,schedstat}); null
+/// when it is gone or its state or CPU time cannot be read.
+std::optional<ThreadLook> LookAtThread(const ProcReader& reader, int pid, int tid);
+
 /// The CPU time of process `pid` so far, in nanoseconds: the sum over its live threads of
 /// /proc/PID/task/TID/schedstat (the scheduler's own count, not 10 ms ticks). Null when it is
 /// gone or cannot be read.

@@ -63,13 +63,13 @@ bool Execute(TestContext& test, const PauseWhenBlockedStep& step) {
       fmt::format("{} blocks (waits) within {}", step.instance, Seconds(step.timeout_ms));
   char state = '?';
   const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(step.timeout_ms);
-  const StateWait blocked = WaitForState(*run, "SD", deadline, &state);
+  const StateWait blocked = WaitUntilBlocked(*run, deadline, &state);
   if (blocked == StateWait::kExited)
     return test.StepFailed(what, fmt::format("{} ended before it blocked: it {}", step.instance,
                                              test.EndedWords(step.instance)));
   if (blocked == StateWait::kTimedOut)
     return test.StepFailed(what, fmt::format("{} was still running (state {}) after {}: it never "
-                                             "waited for anything",
+                                             "stayed blocked in a system call",
                                              step.instance, state, Seconds(step.timeout_ms)));
   return StopProcess(test, *run, step.instance, what);
 }

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "tests/harness/cpu_hogs.h"
 #include "tests/integration/scenario_fixture.h"
 
 namespace labgrade {
@@ -117,26 +118,6 @@ TEST_F(EarlyEnd, EarlyEndFalseWaitsTheWholeTimeout) {
       << Describe(result);
 }
 
-// Two threads that keep both cores of a small machine busy while a test runs.
-class CpuHogs {
- public:
-  CpuHogs() {
-    for (int i = 0; i < 2; ++i)
-      hogs_.emplace_back([this] {
-        volatile unsigned long spins = 0;
-        while (!stop_.load(std::memory_order_relaxed)) ++spins;
-      });
-  }
-  ~CpuHogs() {
-    stop_ = true;
-    for (std::thread& hog : hogs_) hog.join();
-  }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::vector<std::thread> hogs_;
-};
-
 class BusyWaiting : public testing::ScenarioFixture {
  protected:
   BusyWaiting() : ScenarioFixture(kLab) {}
@@ -158,7 +139,7 @@ class BusyWaiting : public testing::ScenarioFixture {
 // program passes and a spinning one fails, every time.
 TEST_F(BusyWaiting, SpinningAndBlockedAreToldApartOnABusyMachine) {
   if (!HaveCells()) GTEST_SKIP() << "no cells here: " << testing::Namespaces().note;
-  CpuHogs hogs;
+  testing::CpuHogs hogs;
   for (int round = 0; round < 3; ++round) {
     EXPECT_EQ(Watch("pause").outcome, Outcome::kPass) << round;
     const TestResult spinning = Watch("spin");

@@ -44,6 +44,18 @@ TEST(RandomBytes, AnyChunkMatchesTheWhole) {
   }
 }
 
+// Pieces shorter than a block, inside one block or across two, as the whole has them.
+TEST(RandomBytes, ShortPiecesMatchTheWhole) {
+  const std::string whole = RandomBytes(64, 5);
+  for (const std::int64_t offset : {0, 1, 5, 8, 13})
+    for (const std::size_t size : {0, 1, 2, 3, 7, 8, 9, 17}) {
+      std::string piece(size, '\0');
+      RandomBytesAt(5, offset, piece);
+      EXPECT_EQ(piece, whole.substr(static_cast<std::size_t>(offset), size))
+          << offset << "+" << size;
+    }
+}
+
 TEST(InputSource, RandomInputReadsInChunksAndWhole) {
   const auto input = RandomInput(70'000, 9);
   EXPECT_EQ(input->size(), 70'000);

@@ -14,7 +14,7 @@ class CpuHogs {
     for (int i = 0; i < 2; ++i)
       hogs_.emplace_back([this] {
         volatile unsigned long spins = 0;
-        while (!stop_.load(std::memory_order_relaxed)) ++spins;
+        while (!stop_.load(std::memory_order_relaxed)) spins = spins + 1;
       });
   }
   ~CpuHogs() {

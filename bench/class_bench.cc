@@ -190,8 +190,15 @@ int Run(int students, const std::string& lab, const std::vector<std::string>& ex
     for (const auto& [name, seconds] : by_name) top.emplace_back(seconds, name);
     std::sort(top.rbegin(), top.rend());
     fmt::print("CPU by process name:");
-    for (std::size_t i = 0; i < std::min<std::size_t>(top.size(), 6); ++i)
-      fmt::print(" {} {:.1f} s{}", top[i].second, top[i].first, i + 1 < top.size() ? "," : "");
+    constexpr std::size_t kShown = 8;
+    double rest = 0;
+    for (std::size_t i = 0; i < top.size(); ++i) {
+      if (i < kShown)
+        fmt::print("{} {} {:.1f} s", i == 0 ? "" : ",", top[i].second, top[i].first);
+      else
+        rest += top[i].first;
+    }
+    if (top.size() > kShown) fmt::print(", {} others {:.1f} s", top.size() - kShown, rest);
     fmt::print("\n");
   } else {
     fmt::print("the programs' own CPU: unknown (process accounting needs root)\n");

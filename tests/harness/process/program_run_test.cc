@@ -186,6 +186,34 @@ TEST(ProgramRun, FeedsAllOfStdin) {
   EXPECT_TRUE(end.out.bytes == *input) << "the echoed bytes differ from the input";
 }
 
+// A program that reads and writes 1000 bytes at a time, the way a block relay does: the pump
+// feeds and drains it in batches (kStreamRest), and not a byte is lost or reordered.
+TEST(ProgramRun, RelaysAProgramWorkingInSmallPiecesWhole) {
+  auto input = std::make_shared<const std::string>(RandomBytes(4 << 20, 11));
+  ProgramEnd end =
+      RunToEnd(Spec(kPrograms / "echo-stdin", {"1000"}), input, RunLimits{60'000, 16 << 20, 1'000});
+  EXPECT_TRUE(end.exited);
+  EXPECT_EQ(end.exit_code, 0);
+  EXPECT_EQ(end.out.total_bytes, static_cast<std::int64_t>(input->size()));
+  EXPECT_TRUE(end.out.bytes == *input) << "the echoed bytes differ from the input";
+}
+
+// Run by root, the program's stdin, stdout and stderr are pipes of kBatchedPipeBytes, so that a
+// program can go on writing while its stream rests.
+TEST(ProgramRun, StdioPipesHoldAMebibyteForRoot) {
+  if (::geteuid() != 0) GTEST_SKIP() << "only root's pipes are enlarged";
+  auto run = StartOrFail(Spec(kPrograms / "sleep-forever"), std::make_shared<std::string>("x"));
+  ASSERT_NE(run, nullptr);
+  for (const int fd : {0, 1, 2}) {
+    const std::string path = "/proc/" + std::to_string(run->pid()) + "/fd/" + std::to_string(fd);
+    const int pipe = ::open(path.c_str(), (fd == 0 ? O_RDONLY : O_WRONLY) | O_NONBLOCK);
+    ASSERT_GE(pipe, 0) << path << ": " << std::strerror(errno);
+    EXPECT_EQ(::fcntl(pipe, F_GETPIPE_SZ), kBatchedPipeBytes) << path;
+    ::close(pipe);
+  }
+  run->Terminate();
+}
+
 /// Waits until `run`'s input is all written and its stdin pipe held open, or kPatience passes.
 bool WaitUntilStdinHeldOpen(ProgramRun& run) {
   const Clock::time_point deadline = Clock::now() + kPatience;

@@ -31,7 +31,8 @@ json StudentJson(const StudentGrade& student, const std::vector<TestColumn>& col
                               {"status", score.skipped  ? "skipped"
                                          : score.passed ? "passed"
                                                         : "failed"},
-                              {"duration_ms", score.duration_ms}};
+                              {"duration_ms", score.duration_ms},
+                              {"programs_cpu_ms", score.programs_cpu_ms}};
   }
   return {{"total", student.total},
           {"build_ok", student.build_ok},
@@ -49,9 +50,10 @@ StudentGrade StudentFromJson(const std::string& id, const json& entry,
   for (const TestColumn& column : columns) {
     const json& test = entry.at("tests").at(column.name);
     const json& status = test.at("status");
-    // A grades.json from before durations were recorded has none: 0.
+    // A grades.json from before durations and CPU times were recorded has none: 0.
     student.tests.push_back({test.at("score").get<int>(), status == "passed", status == "skipped",
-                             test.value("duration_ms", std::int64_t{0})});
+                             test.value("duration_ms", std::int64_t{0}),
+                             test.value("programs_cpu_ms", std::int64_t{0})});
   }
   return student;
 }
@@ -83,9 +85,12 @@ StudentGrade StudentGradeOf(const std::string& student_id, const GradeReport& re
     auto column = std::find_if(columns.begin(), columns.end(),
                                [&](const TestColumn& c) { return c.name == report.tests[i].name; });
     if (column == columns.end()) continue;
+    std::int64_t programs_cpu_ms = 0;
+    for (const ProgramSummary& program : report.tests[i].programs)
+      programs_cpu_ms += program.cpu_ms;
     student.tests[column - columns.begin()] = {test["score"].get<int>(), test["status"] == "passed",
                                                report.tests[i].outcome == Outcome::kSkipped,
-                                               report.tests[i].duration_ms};
+                                               report.tests[i].duration_ms, programs_cpu_ms};
   }
   return student;
 }

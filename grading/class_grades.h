@@ -32,6 +32,9 @@ struct StudentTestScore {
   /// student's, and the report left its points out of the student's maximum.
   bool skipped = false;
   std::int64_t duration_ms = 0;  ///< how long the test ran for this student (0: not run)
+  /// The CPU time its programs used, the student's and the reference's with their children
+  /// (wait4's count, to the millisecond): what bench/class_bench sets the wall time against.
+  std::int64_t programs_cpu_ms = 0;
 };
 
 struct StudentGrade {

@@ -55,6 +55,20 @@ TEST(StudentGradeOf, KeepsEachTestsDuration) {
   EXPECT_EQ(student.tests[2].duration_ms, 0);
 }
 
+// A test's programs' CPU time is the sum over its programs, student's and reference's.
+TEST(StudentGradeOf, SumsTheCpuTimeOfEachTestsPrograms) {
+  TestResult test = FailedTest();
+  test.programs[0].cpu_ms = 40;
+  ProgramSummary writer;
+  writer.instance = "writer";
+  writer.role = "reference";
+  writer.cpu_ms = 25;
+  test.programs.push_back(writer);
+  const StudentGrade student = StudentGradeOf("alice", ReportOf({PassedTest(), test}), kColumns);
+  EXPECT_EQ(student.tests[0].programs_cpu_ms, 0);
+  EXPECT_EQ(student.tests[1].programs_cpu_ms, 65);
+}
+
 // A submission that did not build scores 0 everywhere, whatever the report's score says.
 TEST(StudentGradeOf, BuildFailureScoresZero) {
   GradeReport report = ReportOf({PassedTest()});
@@ -195,16 +209,18 @@ TEST(ClassGradesJson, HasTheDocumentedShape) {
     "max_total": 100,
     "students": {
       "alice": {"total": 100, "build_ok": true, "grader_error": "",
-                "tests": {"short-text": {"score": 60, "status": "passed", "duration_ms": 1200},
-                          "cleanup": {"score": 40, "status": "passed", "duration_ms": 0}}},
+                "tests": {"short-text": {"score": 60, "status": "passed", "duration_ms": 1200,
+                                         "programs_cpu_ms": 310},
+                          "cleanup": {"score": 40, "status": "passed", "duration_ms": 0, "programs_cpu_ms": 0}}},
       "bob": {"total": 60, "build_ok": true, "grader_error": "",
-              "tests": {"short-text": {"score": 60, "status": "passed", "duration_ms": 0},
-                        "cleanup": {"score": 0, "status": "failed", "duration_ms": 0}}},
+              "tests": {"short-text": {"score": 60, "status": "passed", "duration_ms": 0, "programs_cpu_ms": 0},
+                        "cleanup": {"score": 0, "status": "failed", "duration_ms": 0, "programs_cpu_ms": 0}}},
       "carol": {"total": 0, "build_ok": false, "grader_error": "",
-                "tests": {"short-text": {"score": 0, "status": "failed", "duration_ms": 0},
-                          "cleanup": {"score": 0, "status": "failed", "duration_ms": 0}}}}})");
+                "tests": {"short-text": {"score": 0, "status": "failed", "duration_ms": 0, "programs_cpu_ms": 0},
+                          "cleanup": {"score": 0, "status": "failed", "duration_ms": 0, "programs_cpu_ms": 0}}}}})");
   ClassGrades grades = SampleClass();
   grades.students[0].tests[0].duration_ms = 1200;
+  grades.students[0].tests[0].programs_cpu_ms = 310;
   EXPECT_EQ(ClassGradesJson(grades), expected);
 }
 
@@ -213,6 +229,7 @@ TEST(ClassGradesFromJson, ReadsBackWhatWasWritten) {
   ClassGrades grades = SampleClass();
   grades.students[2].grader_error = "internal error: boom";
   grades.students[1].tests[0].duration_ms = 850;
+  grades.students[1].tests[0].programs_cpu_ms = 95;
   std::string error;
   auto read = ClassGradesFromJson(json::parse(ClassGradesJson(grades).dump()), &error);
   ASSERT_TRUE(read.has_value()) << error;

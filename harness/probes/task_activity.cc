@@ -385,6 +385,23 @@ std::optional<std::uint64_t> ProcessCpuNs(const ProcReader& reader, int pid) {
   return total;
 }
 
+bool AnyThreadMayRun(const ProcReader& reader, const std::vector<int>& pids) {
+  for (const int pid : pids) {
+    const std::optional<std::vector<std::string>> tids =
+        reader.ListDirectory(std::filesystem::path("/proc") / std::to_string(pid) / "task");
+    if (!tids) continue;  // gone meanwhile
+    for (const std::string& name : *tids) {
+      int tid = 0;
+      if (!ParseNumber(name, &tid)) continue;
+      const std::optional<std::string> text = reader.ReadFile(TaskPath(pid, tid) / "stat");
+      const std::optional<ProcStat> stat = text ? ParseProcStat(*text) : std::nullopt;
+      if (!stat) continue;  // the thread ended meanwhile
+      if (std::string_view("STtZX").find(stat->state) == std::string_view::npos) return true;
+    }
+  }
+  return false;
+}
+
 bool AllWaitForEver(const ActivitySnapshot& snapshot) {
   if (!snapshot.complete) return false;
   bool any = false;

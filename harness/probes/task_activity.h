@@ -94,6 +94,11 @@ std::optional<std::pair<bool, bool>> ReadSocketTimeouts(int pid, int fd);
 ActivitySnapshot ReadActivity(const ProcReader& reader, const std::vector<int>& pids,
                               const SocketTimeoutReader& socket_timeouts = ReadSocketTimeouts);
 
+/// Some thread of `pids` is running, runnable or in uninterruptible sleep (neither asleep nor
+/// stopped): progress, read from each thread's stat alone. A look that finds none still needs
+/// ReadActivity to tell a wait for ever from a timed one.
+bool AnyThreadMayRun(const ProcReader& reader, const std::vector<int>& pids);
+
 /// Every thread waits for ever or is stopped, none can be woken by a timer of its own, and
 /// there is at least one.
 bool AllWaitForEver(const ActivitySnapshot& snapshot);

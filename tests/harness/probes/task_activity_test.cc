@@ -236,6 +236,30 @@ TEST(TaskActivity, AReceiveTimeoutIsProgressAndNoneWaitsForEver) {
   }
 }
 
+// The quick look: a spinning child may run; one asleep in a system call, or stopped, may not.
+TEST(TaskActivity, OnlyARunningThreadMayRunAtAQuickLook) {
+  Child spinner([] {
+    for (;;) {
+    }
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!AnyThreadMayRun(ProcReader(), {spinner.pid()}) &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  EXPECT_TRUE(AnyThreadMayRun(ProcReader(), {spinner.pid()}));
+
+  Child sleeper([] { ::pause(); });
+  sleeper.WhenAsleep();
+  EXPECT_FALSE(AnyThreadMayRun(ProcReader(), {sleeper.pid()}));
+  ASSERT_EQ(::kill(sleeper.pid(), SIGSTOP), 0);
+  // It runs for a moment to take the signal; then it is stopped.
+  const auto stop_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (ReadProcStat(sleeper.pid()).value_or(ProcStat{}).state != 'T' &&
+         std::chrono::steady_clock::now() < stop_deadline)
+    std::this_thread::yield();
+  EXPECT_FALSE(AnyThreadMayRun(ProcReader(), {sleeper.pid()}));
+}
+
 TEST(TaskActivity, AStoppedProcessWaitsForEver) {
   Child child([] { ::pause(); });
   child.WhenAsleep();

@@ -108,9 +108,9 @@ class ProgramRun {
   bool Finished() const;
   /// True once the main process has exited (its output may still be draining).
   bool Exited() const;
-  /// When the pump waits with nothing to do (no output to drain, no room in the stdin pipe),
-  /// how many times it has woken so far; null while it works. The same number at two moments
-  /// means it did nothing in between (harness/steps/stall_watch.h).
+  /// When the pump waits with nothing to do (no output to drain, no room in the stdin pipe, no
+  /// stream resting: kStreamRest), how many times it has woken so far; null while it works. The
+  /// same number at two moments means it did nothing in between (harness/steps/stall_watch.h).
   std::optional<std::uint64_t> IdlePumpWakeups() const;
 
   /// Lets the program's standard input end: closed once the rest of the input is written. Only
@@ -165,7 +165,7 @@ class ProgramRun {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::atomic<int> pump_tid_{0};                ///< the pump thread's id, once it runs
-  std::atomic<bool> pump_waiting_{false};       ///< the pump is blocked in poll()
+  std::atomic<bool> pump_waiting_{false};       ///< blocked in poll(), no stream resting
   std::atomic<std::uint64_t> pump_wakeups_{0};  ///< how often its poll() returned
   bool exited_ = false;                         ///< guarded by mutex_
   bool finished_ = false;                       ///< guarded by mutex_

@@ -42,6 +42,27 @@ std::filesystem::path TaskPath(int pid, int tid) {
   return std::filesystem::path("/proc") / std::to_string(pid) / "task" / std::to_string(tid);
 }
 
+/// The threads of process `pid` (/proc/PID/task); null when it is gone.
+std::optional<std::vector<int>> ThreadIds(const ProcReader& reader, int pid) {
+  const std::optional<std::vector<std::string>> names =
+      reader.ListDirectory(std::filesystem::path("/proc") / std::to_string(pid) / "task");
+  if (!names) return std::nullopt;
+  std::vector<int> tids;
+  for (const std::string& name : *names) {
+    int tid = 0;
+    if (ParseNumber(name, &tid)) tids.push_back(tid);
+  }
+  return tids;
+}
+
+/// The CPU time a thread's schedstat text gives (its first field), in nanoseconds.
+std::optional<std::uint64_t> SchedstatNs(std::string_view text) {
+  const std::vector<std::string_view> fields = Fields(text);
+  std::uint64_t ns = 0;
+  if (fields.empty() || !ParseNumber(fields[0], &ns)) return std::nullopt;
+  return ns;
+}
+
 // The value of a "Name:\tHEX" line of /proc/PID/status as a signal mask.
 std::optional<std::uint64_t> StatusMask(std::string_view status, std::string_view name) {
   const std::string key = std::string(name) + ":";
@@ -245,7 +266,7 @@ ActivitySnapshot ReadActivity(const ProcReader& reader, const std::vector<int>& 
   ActivitySnapshot snapshot;
   for (const int pid : pids) {
     const std::filesystem::path process_dir = std::filesystem::path("/proc") / std::to_string(pid);
-    const std::optional<std::vector<std::string>> tids = reader.ListDirectory(process_dir / "task");
+    const std::optional<std::vector<int>> tids = ThreadIds(reader, pid);
     if (!tids) continue;  // gone meanwhile
     ProcessActivity process;
     process.pid = pid;
@@ -259,9 +280,7 @@ ActivitySnapshot ReadActivity(const ProcReader& reader, const std::vector<int>& 
     };
     std::vector<TaskRead> reads;
     bool zombie = false;
-    for (const std::string& name : *tids) {
-      int tid = 0;
-      if (!ParseNumber(name, &tid)) continue;
+    for (const int tid : *tids) {
       const std::filesystem::path task_dir = TaskPath(pid, tid);
       const std::optional<std::string> stat_text = reader.ReadFile(task_dir / "stat");
       const std::optional<std::string> schedstat = reader.ReadFile(task_dir / "schedstat");
@@ -276,15 +295,16 @@ ActivitySnapshot ReadActivity(const ProcReader& reader, const std::vector<int>& 
         zombie = true;
         continue;
       }
-      const std::vector<std::string_view> sched =
-          schedstat ? Fields(*schedstat) : std::vector<std::string_view>{};
+      const std::optional<std::uint64_t> cpu_ns =
+          schedstat ? SchedstatNs(*schedstat) : std::nullopt;
       const std::optional<std::uint64_t> blocked =
           task_status ? StatusMask(*task_status, "SigBlk") : std::nullopt;
       read.call = syscall_text ? ParseSyscallLine(*syscall_text) : std::nullopt;
-      if (sched.empty() || !ParseNumber(sched[0], &read.task.cpu_ns) || !blocked) {
+      if (!cpu_ns || !blocked) {
         snapshot.complete = false;
         continue;
       }
+      read.task.cpu_ns = *cpu_ns;
       if (*blocked & kAlarmBit) process.may_be_woken_by_timer = true;
       reads.push_back(std::move(read));
     }
@@ -359,40 +379,32 @@ std::optional<ThreadLook> LookAtThread(const ProcReader& reader, int pid, int ti
   const std::optional<std::string> syscall_text = reader.ReadFile(task_dir / "syscall");
   const std::optional<std::string> schedstat = reader.ReadFile(task_dir / "schedstat");
   const std::optional<ProcStat> stat = stat_text ? ParseProcStat(*stat_text) : std::nullopt;
-  if (!stat || !schedstat) return std::nullopt;
-  ThreadLook look;
-  look.state = stat->state;
-  const std::vector<std::string_view> sched = Fields(*schedstat);
-  if (sched.empty() || !ParseNumber(sched[0], &look.cpu_ns)) return std::nullopt;
-  look.call = syscall_text ? ParseSyscallLine(*syscall_text) : std::nullopt;
-  return look;
+  const std::optional<std::uint64_t> cpu_ns = schedstat ? SchedstatNs(*schedstat) : std::nullopt;
+  if (!stat || !cpu_ns) return std::nullopt;
+  return ThreadLook{.state = stat->state,
+                    .call = syscall_text ? ParseSyscallLine(*syscall_text) : std::nullopt,
+                    .cpu_ns = *cpu_ns};
 }
 
 std::optional<std::uint64_t> ProcessCpuNs(const ProcReader& reader, int pid) {
-  const std::filesystem::path task_dir =
-      std::filesystem::path("/proc") / std::to_string(pid) / "task";
-  const std::optional<std::vector<std::string>> tids = reader.ListDirectory(task_dir);
+  const std::optional<std::vector<int>> tids = ThreadIds(reader, pid);
   if (!tids || tids->empty()) return std::nullopt;
   std::uint64_t total = 0;
-  for (const std::string& tid : *tids) {
-    const std::optional<std::string> schedstat = reader.ReadFile(task_dir / tid / "schedstat");
+  for (const int tid : *tids) {
+    const std::optional<std::string> schedstat = reader.ReadFile(TaskPath(pid, tid) / "schedstat");
     if (!schedstat) continue;  // a thread that ended meanwhile
-    const std::vector<std::string_view> fields = Fields(*schedstat);
-    std::uint64_t ns = 0;
-    if (fields.empty() || !ParseNumber(fields[0], &ns)) return std::nullopt;
-    total += ns;
+    const std::optional<std::uint64_t> ns = SchedstatNs(*schedstat);
+    if (!ns) return std::nullopt;
+    total += *ns;
   }
   return total;
 }
 
 bool AnyThreadMayRun(const ProcReader& reader, const std::vector<int>& pids) {
   for (const int pid : pids) {
-    const std::optional<std::vector<std::string>> tids =
-        reader.ListDirectory(std::filesystem::path("/proc") / std::to_string(pid) / "task");
+    const std::optional<std::vector<int>> tids = ThreadIds(reader, pid);
     if (!tids) continue;  // gone meanwhile
-    for (const std::string& name : *tids) {
-      int tid = 0;
-      if (!ParseNumber(name, &tid)) continue;
+    for (const int tid : *tids) {
       const std::optional<std::string> text = reader.ReadFile(TaskPath(pid, tid) / "stat");
       const std::optional<ProcStat> stat = text ? ParseProcStat(*text) : std::nullopt;
       if (!stat) continue;  // the thread ended meanwhile

@@ -358,7 +358,7 @@ void ProgramRun::Pump() {
     for (const auto& [fd, rest] : {std::pair{&stdout_read_, stdout_rest},
                                    {&stderr_read_, stderr_rest},
                                    {&stdin_write_, stdin_rest}}) {
-      if (fd->valid() && !awake(rest) && !(fd == &stdin_write_ && input_written_)) {
+      if (fd->valid() && !awake(rest)) {
         next = std::min(next, rest);
         resting = true;
       }
@@ -396,7 +396,9 @@ void ProgramRun::Pump() {
         if (!DrainInto(fd, end_.err, KeptBytes(limits_, limits_.keep_stderr))) stderr_read_.Reset();
         stderr_rest = rest_after(end_.err.total_bytes - before, now);
       } else if (fd == stdin_write_.get()) {
-        stdin_rest = rest_after(FeedInput(stdin_offset, chunk, chunk_written), now);
+        const std::int64_t fed = FeedInput(stdin_offset, chunk, chunk_written);
+        // Written out, a stdin held open is not polled again, so nothing of it rests.
+        stdin_rest = input_written_ ? Clock::time_point{} : rest_after(fed, now);
       }
     }
     if (stdin_write_.valid() && !input_written_ && input_->size() == 0) InputWritten();
